@@ -6,10 +6,6 @@
 
 namespace neuroncert::cli {
 
-void register_plan(CLI::App& app);
-void register_bound(CLI::App& app);
-void register_be_coverage(CLI::App& app);
-void register_identify(CLI::App& app);
 // @register-declarations (add new subcommands above this line)
 
 }  // namespace neuroncert::cli
