@@ -1,0 +1,73 @@
+#pragma once
+// All-pairs evaluation: every neuron against every concept, as F x |C| matrices.
+//
+// The fast path turns each metric into one matrix product over the samples:
+//   count metrics   F11 = B^T diag(w) Y           (B: n x F top-alpha binarisation)
+//   AUROC           S   = R^T diag(w) Y           (R: n x F weighted mid-ranks)
+//   correlation/MAD S   = Zc^T diag(w) Y          (Zc: activations centred by their weighted mean)
+//   WPMI            S   = B^T diag(w) log(max(Y, eps))
+// AUPRC has no product form; it walks each neuron's sorted order once for all concepts.
+// The products run in fixed blocks of neurons in parallel (oneTBB), so results are
+// bit-identical for any number of threads. all_pairs_similarity_loop() is the plain per-pair
+// loop over pair_metric(), kept as the test oracle.
+#include <cstdint>
+#include <span>
+
+#include <Eigen/Core>
+
+#include "neuroncert/core/counts.hpp"
+#include "neuroncert/core/metric.hpp"
+#include "neuroncert/core/metric_options.hpp"
+#include "neuroncert/core/probing_set.hpp"
+#include "neuroncert/core/undefined.hpp"
+
+namespace neuroncert {
+
+using reason_matrix = Eigen::Matrix<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic>;
+
+/// F x |C| similarities of one metric. Entries whose reason is not `none` are undefined and hold 0.
+struct similarity_matrix {
+  metric which = metric::accuracy;
+  Eigen::MatrixXd value;
+  reason_matrix reason;
+
+  [[nodiscard]] metric_value at(Eigen::Index neuron, Eigen::Index concept_index) const {
+    return {value(neuron, concept_index), static_cast<undefined_reason>(reason(neuron, concept_index))};
+  }
+};
+
+/// Weighted 2x2 counts of every binarised neuron against every concept, stored as margins.
+struct pairwise_counts {
+  double n = 0.0;                ///< total weight
+  Eigen::VectorXd fire;          ///< per neuron: sum w f
+  Eigen::RowVectorXd positives;  ///< per concept: sum w c
+  Eigen::MatrixXd both;          ///< F x |C|: sum w f c
+
+  [[nodiscard]] counts2x2 at(Eigen::Index neuron, Eigen::Index concept_index) const {
+    return counts2x2::from_margins(n, fire(neuron), positives(concept_index), both(neuron, concept_index));
+  }
+};
+
+/// Binarised neurons: top-alpha per column (or the activations themselves when binary), n x F of 0/1.
+Eigen::MatrixXd binarize_neurons(const probing_set& set, const metric_options& options,
+                                 std::span<const double> weights = {});
+
+/// Counts via one matrix product. weights: empty (all 1) or n multiplicities >= 0.
+pairwise_counts all_pairs_counts(const probing_set& set, const metric_options& options,
+                                 std::span<const double> weights = {});
+
+/// The fast path for any metric.
+similarity_matrix all_pairs_similarity(const probing_set& set, metric m, const metric_options& options = {},
+                                       std::span<const double> weights = {});
+
+/// The oracle: pair_metric() for every (neuron, concept). O(F |C| n log n); for tests and benchmarks.
+similarity_matrix all_pairs_similarity_loop(const probing_set& set, metric m, const metric_options& options = {},
+                                            std::span<const double> weights = {});
+
+/// L^T R computed in fixed blocks of columns of L in parallel: bit-identical for any thread count.
+Eigen::MatrixXd blocked_transpose_product(const Eigen::MatrixXd& left, const Eigen::MatrixXd& right);
+
+/// Throws invalid_argument unless weights are empty or n finite values >= 0 with a positive sum.
+void check_weights(std::span<const double> weights, Eigen::Index samples);
+
+}  // namespace neuroncert
