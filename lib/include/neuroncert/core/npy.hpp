@@ -1,0 +1,105 @@
+#pragma once
+// NumPy .npy files (format versions 1.0, 2.0 and 3.0): reading into doubles or an Eigen matrix,
+// writing float32/float64/uint8/int64 arrays, and the atomic file writer the I/O code shares.
+//
+// Reading
+//   Supported dtypes (descr), on a little-endian host:
+//     '<f4' float32, '<f8' float64, '<i4' int32, '<i8' int64,
+//     '|u1' uint8 and '|b1' bool. For these one-byte types the byte-order character does not
+//     matter, so '<u1', '>u1', '=u1' (and likewise for b1) are accepted as well.
+//   Rejected by name with a data_error: big-endian multi-byte types ("unsupported dtype '>f8'
+//   (big-endian)"), '=' (native order) for multi-byte types, every other type ('|i1', '<f2',
+//   '<u4', '<c16', '|O', strings, ...) and structured dtypes (descr given as a list).
+//   int64 values beyond 2^53 lose precision when converted to double.
+//   Bool values must be 0 or 1; any other byte is a data_error naming the element.
+//   fortran_order True is handled: values are transposed into C (row-major) order.
+//   The header must be a Python-literal dict with exactly the keys 'descr', 'fortran_order' and
+//   'shape' (spacing, quote style, trailing commas, one-element tuples "(5,)", Python 2 long
+//   suffixes "5L" tolerated), followed only by padding whitespace. 64-byte alignment of the data
+//   is not required on read. The data must be exactly prod(shape) x itemsize bytes: fewer bytes
+//   ("truncated data") and extra bytes ("trailing data") are both errors.
+//
+// Writing
+//   Headers exactly as NumPy >= 1.24 writes them (keys sorted, the spare space NumPy leaves for
+//   growing axis 0, padded with spaces and a final '\n' so the data starts on a 64-byte
+//   boundary), version 1.0 when the header fits in 65535 bytes, otherwise 2.0; always C order.
+//   Files are written to a temporary sibling and renamed into place, so a reader never sees a
+//   half-written file.
+//
+// Errors: neuroncert::data_error for missing, unreadable, corrupt or unsupported files and for
+// I/O failures while writing; neuroncert::invalid_argument for bad arguments (null data with a
+// non-empty shape, a shape whose size overflows). Every message is one line starting with the
+// file path.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <Eigen/Core>
+
+namespace neuroncert::io {
+
+enum class npy_dtype { f4, f8, u1, b1, i4, i8 };
+
+/// NumPy's descr for the type as neuroncert writes it ("<f4", "<f8", "|u1", "|b1", "<i4", "<i8").
+std::string_view npy_descr(npy_dtype t);
+/// Readable name used in messages ("float32", "float64", "uint8", "bool", "int32", "int64").
+std::string_view npy_type_name(npy_dtype t);
+/// Bytes per element.
+std::size_t npy_itemsize(npy_dtype t);
+
+struct npy_array {
+  std::vector<std::size_t> shape;  // as stored (empty for a 0-d scalar)
+  npy_dtype dtype;                 // as stored
+  std::vector<double> values;      // converted to double, C (row-major) order regardless of storage order
+};
+
+/// Reads a whole .npy file. Throws data_error (message starts with the path) on any problem.
+npy_array read_npy(const std::filesystem::path& path);
+
+/// Reads a 2-D array as an Eigen matrix (shape[0] rows, shape[1] columns; a 1-D array of length
+/// n becomes n x 1). `what` names the argument in errors ("activations"). Converts straight from
+/// the stored type, without an intermediate vector of doubles.
+Eigen::MatrixXd read_npy_matrix(const std::filesystem::path& path, std::string_view what);
+
+/// Writes prod(shape) elements from `data` in C order. shape {} writes a 0-d scalar.
+void write_npy(const std::filesystem::path& path, const float* data, const std::vector<std::size_t>& shape);         // <f4
+void write_npy(const std::filesystem::path& path, const double* data, const std::vector<std::size_t>& shape);        // <f8
+void write_npy(const std::filesystem::path& path, const std::uint8_t* data, const std::vector<std::size_t>& shape);  // |u1
+void write_npy(const std::filesystem::path& path, const std::int64_t* data, const std::vector<std::size_t>& shape);  // <i8
+void write_npy(const std::filesystem::path& path, const Eigen::MatrixXd& m);  // <f8, C order, shape (rows, cols)
+void write_npy(const std::filesystem::path& path, const Eigen::MatrixXf& m);  // <f4, C order, shape (rows, cols)
+
+/// The exact header NumPy writes for a C-order array (magic, version, length, padded dict):
+/// the bytes that precede the data. Exposed for tests and for writers that stream the data.
+std::string npy_header(npy_dtype t, const std::vector<std::size_t>& shape);
+
+/// Writes a file atomically-ish: bytes go to a temporary sibling ("<name>.tmp.<pid>.<n>") that
+/// commit() flushes, closes and renames onto the target; if commit() is never reached (an
+/// exception), the destructor removes the temporary and the target is left untouched. The
+/// temporary is not fsync'ed: this protects against interrupted runs, not power loss.
+/// Every failure is a data_error naming the target path and the system's reason.
+class atomic_writer {
+ public:
+  explicit atomic_writer(std::filesystem::path target);
+  ~atomic_writer();
+  atomic_writer(const atomic_writer&) = delete;
+  atomic_writer& operator=(const atomic_writer&) = delete;
+
+  void write(const void* data, std::size_t bytes);
+  void write(std::string_view s) { write(s.data(), s.size()); }
+  void commit();
+
+  const std::filesystem::path& target() const { return target_; }
+
+ private:
+  std::filesystem::path target_;
+  std::filesystem::path temp_;
+  std::FILE* file_ = nullptr;
+  bool committed_ = false;
+};
+
+}  // namespace neuroncert::io

@@ -1,0 +1,604 @@
+#include "neuroncert/core/npy.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <system_error>
+#include <type_traits>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "neuroncert/core/error.hpp"
+
+static_assert(std::endian::native == std::endian::little, "neuroncert's .npy I/O assumes a little-endian host");
+
+namespace neuroncert::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr char magic[] = "\x93NUMPY";
+constexpr std::size_t magic_len = 6;
+constexpr std::size_t array_align = 64;
+constexpr std::size_t growth_axis_max_digits = 21;
+
+template <class... Args>
+[[noreturn]] void fail(const fs::path& path, fmt::format_string<Args...> f, Args&&... args) {
+  throw data_error(fmt::format("{}: {}", path.string(), fmt::format(f, std::forward<Args>(args)...)));
+}
+
+std::string sys_reason(int err) { return std::system_category().message(err); }
+
+/// Printable one-line rendering of (part of) a header for error messages.
+std::string printable(std::string_view s, std::size_t max_len = 80) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size() && i < max_len; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f)
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("\\x{:02x}", c);
+  }
+  if (s.size() > max_len) out += "...";
+  return out;
+}
+
+std::string shape_repr(const std::vector<std::size_t>& shape) {  // Python tuple repr
+  if (shape.empty()) return "()";
+  if (shape.size() == 1) return fmt::format("({},)", shape[0]);
+  return fmt::format("({})", fmt::join(shape, ", "));
+}
+
+std::string shape_text(const std::vector<std::size_t>& shape) {  // "10000x512" for messages
+  if (shape.empty()) return "scalar";
+  return fmt::format("{}", fmt::join(shape, "x"));
+}
+
+std::optional<std::size_t> checked_count(const std::vector<std::size_t>& shape) {
+  std::size_t n = 1;
+  for (auto d : shape) {
+    if (d != 0 && n > std::numeric_limits<std::size_t>::max() / d) return std::nullopt;
+    n *= d;
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header dict parser (the Python literal NumPy writes with repr()).
+
+struct header_info {
+  npy_dtype dtype{};
+  bool fortran = false;
+  std::vector<std::size_t> shape;
+};
+
+class header_parser {
+ public:
+  header_parser(const fs::path& path, std::string_view text) : path_(path), s_(text) {}
+
+  header_info parse() {
+    std::optional<std::string> descr;
+    bool descr_is_list = false;
+    std::optional<bool> fortran;
+    std::optional<std::vector<std::size_t>> shape;
+
+    skip_ws();
+    expect('{', "the header dict must start with '{'");
+    skip_ws();
+    while (peek() != '}') {
+      const std::string key = parse_string("a quoted key");
+      skip_ws();
+      expect(':', "expected ':' after a key");
+      skip_ws();
+      if (key == "descr") {
+        if (descr || descr_is_list) malformed("duplicate key 'descr'");
+        if (peek() == '[') {
+          skip_list();
+          descr_is_list = true;
+        } else {
+          descr = parse_string("a quoted dtype string for 'descr'");
+        }
+      } else if (key == "fortran_order") {
+        if (fortran) malformed("duplicate key 'fortran_order'");
+        fortran = parse_bool();
+      } else if (key == "shape") {
+        if (shape) malformed("duplicate key 'shape'");
+        shape = parse_shape();
+      } else {
+        malformed(fmt::format("unexpected key '{}' (expected only 'descr', 'fortran_order', 'shape')",
+                              printable(key)));
+      }
+      skip_ws();
+      if (peek() == ',') {
+        ++pos_;
+        skip_ws();
+      } else if (peek() != '}') {
+        malformed("expected ',' or '}' after a value");
+      }
+    }
+    ++pos_;  // '}'
+    for (; pos_ < s_.size(); ++pos_) {
+      const char c = s_[pos_];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
+        malformed("unexpected bytes after the header dict (only space padding and '\\n' allowed)");
+    }
+    if (!descr && !descr_is_list) fail(path_, "malformed .npy header: missing key 'descr'");
+    if (!fortran) fail(path_, "malformed .npy header: missing key 'fortran_order'");
+    if (!shape) fail(path_, "malformed .npy header: missing key 'shape'");
+    if (descr_is_list)
+      fail(path_, "unsupported dtype: structured arrays (descr given as a list) are not supported");
+
+    header_info h;
+    h.dtype = parse_descr(*descr);
+    h.fortran = *fortran;
+    h.shape = std::move(*shape);
+    return h;
+  }
+
+ private:
+  [[noreturn]] void malformed(std::string_view what) const {
+    fail(path_, "malformed .npy header at byte {}: {}: {}", pos_, what, printable(s_));
+  }
+  char peek() const {
+    if (pos_ >= s_.size()) malformed("unexpected end of the header");
+    return s_[pos_];
+  }
+  void skip_ws() {
+    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
+      ++pos_;
+  }
+  void expect(char c, std::string_view what) {
+    if (peek() != c) malformed(what);
+    ++pos_;
+  }
+  std::string parse_string(std::string_view what) {
+    const char q = peek();
+    if (q != '\'' && q != '"') malformed(fmt::format("expected {}", what));
+    ++pos_;
+    std::string out;
+    for (;;) {
+      const char c = peek();
+      ++pos_;
+      if (c == q) return out;
+      if (c == '\\') {
+        out += peek();
+        ++pos_;
+      } else {
+        out += c;
+      }
+    }
+  }
+  bool parse_bool() {
+    if (s_.substr(pos_, 4) == "True") {
+      pos_ += 4;
+      return true;
+    }
+    if (s_.substr(pos_, 5) == "False") {
+      pos_ += 5;
+      return false;
+    }
+    malformed("'fortran_order' must be True or False");
+  }
+  void skip_list() {  // a structured descr: skip the balanced [...] (respecting quotes)
+    int depth = 0;
+    do {
+      const char c = peek();
+      if (c == '\'' || c == '"') {
+        parse_string("a string");
+        continue;
+      }
+      if (c == '[' || c == '(') ++depth;
+      if (c == ']' || c == ')') --depth;
+      ++pos_;
+    } while (depth > 0);
+  }
+  std::size_t parse_dim() {
+    if (peek() == '-') malformed("negative dimension in 'shape'");
+    if (peek() < '0' || peek() > '9') malformed("'shape' must be a tuple of non-negative integers");
+    std::size_t v = 0;
+    while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') {
+      const auto d = static_cast<std::size_t>(s_[pos_] - '0');
+      if (v > (std::numeric_limits<std::size_t>::max() - d) / 10) malformed("dimension in 'shape' overflows");
+      v = v * 10 + d;
+      ++pos_;
+    }
+    if (pos_ < s_.size() && (s_[pos_] == 'L' || s_[pos_] == 'l')) ++pos_;  // Python 2 long
+    return v;
+  }
+  std::vector<std::size_t> parse_shape() {
+    expect('(', "'shape' must be a tuple such as (2, 3) or (5,)");
+    std::vector<std::size_t> shape;
+    skip_ws();
+    if (peek() == ')') {
+      ++pos_;
+      return shape;
+    }
+    for (;;) {
+      skip_ws();
+      shape.push_back(parse_dim());
+      skip_ws();
+      if (peek() == ')') {
+        ++pos_;
+        return shape;
+      }
+      expect(',', "expected ',' or ')' in 'shape'");
+      skip_ws();
+      if (peek() == ')') {
+        ++pos_;
+        return shape;
+      }
+    }
+  }
+  npy_dtype parse_descr(const std::string& d) const {
+    const std::string shown = printable(d);
+    if (d.size() == 3) {
+      const char order = d[0];
+      const std::string_view code = std::string_view(d).substr(1);
+      const bool any_order = order == '|' || order == '<' || order == '>' || order == '=';
+      if (any_order && code == "u1") return npy_dtype::u1;
+      if (any_order && code == "b1") return npy_dtype::b1;
+      const bool known = code == "f4" || code == "f8" || code == "i4" || code == "i8";
+      if (known && order == '<') {
+        if (code == "f4") return npy_dtype::f4;
+        if (code == "f8") return npy_dtype::f8;
+        if (code == "i4") return npy_dtype::i4;
+        return npy_dtype::i8;
+      }
+      if (known && order == '>') fail(path_, "unsupported dtype '{}' (big-endian)", shown);
+      if (known && order == '=')
+        fail(path_, "unsupported dtype '{}' (native byte order is ambiguous in a file; expected '<')", shown);
+    }
+    if (!d.empty() && d[0] == '>') fail(path_, "unsupported dtype '{}' (big-endian)", shown);
+    fail(path_, "unsupported dtype '{}' (supported: <f4, <f8, |u1, |b1, <i4, <i8)", shown);
+  }
+
+  const fs::path& path_;
+  std::string_view s_;
+  std::size_t pos_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Reading.
+
+struct file_closer {
+  void operator()(std::FILE* f) const {
+    if (f) std::fclose(f);
+  }
+};
+using file_ptr = std::unique_ptr<std::FILE, file_closer>;
+
+struct opened_npy {
+  file_ptr file;
+  header_info header;
+  std::size_t count = 0;  // elements
+};
+
+void read_exact(std::FILE* f, const fs::path& path, void* dst, std::size_t bytes, std::string_view what) {
+  const std::size_t got = std::fread(dst, 1, bytes, f);
+  if (got != bytes) {
+    if (std::ferror(f)) fail(path, "read error in {}: {}", what, sys_reason(errno));
+    fail(path, "truncated {}: expected {} bytes but only {} could be read", what, bytes, got);
+  }
+}
+
+/// Opens the file, validates everything up to the start of the data (including that exactly
+/// the declared number of data bytes follow) and leaves the stream at the first data byte.
+opened_npy open_npy(const fs::path& path) {
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) fail(path, "cannot open: {}", ec ? ec.message() : "No such file or directory");
+  if (fs::is_directory(status)) fail(path, "cannot open: is a directory");
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (ec) fail(path, "cannot determine the file size: {}", ec.message());
+
+  opened_npy o;
+  o.file.reset(std::fopen(path.c_str(), "rb"));
+  if (!o.file) fail(path, "cannot open: {}", sys_reason(errno));
+  if (size == 0) fail(path, "empty file (0 bytes), not a .npy file");
+
+  unsigned char pre[12];
+  const std::size_t pre_len = static_cast<std::size_t>(std::min<std::uintmax_t>(size, 8));
+  read_exact(o.file.get(), path, pre, pre_len, "header");
+  if (pre_len < magic_len && std::memcmp(pre, magic, pre_len) == 0)
+    fail(path, "truncated header: file ends after {} bytes, inside the magic string", size);
+  if (pre_len < magic_len || std::memcmp(pre, magic, magic_len) != 0)
+    fail(path, "not a .npy file (the magic string \\x93NUMPY is missing; file starts with '{}')",
+         printable(std::string_view(reinterpret_cast<const char*>(pre), pre_len), 8));
+  if (pre_len < 8) fail(path, "truncated header: file ends after {} bytes, inside the version field", size);
+  const unsigned major = pre[6], minor = pre[7];
+  if (major < 1 || major > 3 || minor != 0)
+    fail(path, "unsupported .npy format version {}.{} (supported: 1.0, 2.0, 3.0)", major, minor);
+  const std::size_t len_bytes = major == 1 ? 2 : 4;
+  const std::size_t prefix = 8 + len_bytes;
+  if (size < prefix) fail(path, "truncated header: file ends after {} bytes, inside the header length field", size);
+  read_exact(o.file.get(), path, pre + 8, len_bytes, "header");
+  std::size_t header_len = 0;
+  for (std::size_t i = 0; i < len_bytes; ++i) header_len |= static_cast<std::size_t>(pre[8 + i]) << (8 * i);
+  if (size - prefix < header_len)
+    fail(path, "truncated header: declares {} header bytes but only {} follow", header_len, size - prefix);
+  std::string text(header_len, '\0');
+  read_exact(o.file.get(), path, text.data(), header_len, "header");
+
+  o.header = header_parser(path, text).parse();
+  const auto count = checked_count(o.header.shape);
+  const npy_dtype t = o.header.dtype;
+  if (!count || *count > std::numeric_limits<std::size_t>::max() / npy_itemsize(t))
+    fail(path, "shape {} overflows: too many elements", shape_repr(o.header.shape));
+  o.count = *count;
+  const std::uintmax_t expected = static_cast<std::uintmax_t>(o.count) * npy_itemsize(t);
+  const std::uintmax_t follow = size - prefix - header_len;
+  if (follow < expected)
+    fail(path, "truncated data: header declares {} {} ({} bytes) but only {} bytes follow", shape_text(o.header.shape),
+         npy_type_name(t), expected, follow);
+  if (follow > expected)
+    fail(path, "trailing data: header declares {} {} ({} bytes) but {} bytes follow", shape_text(o.header.shape),
+         npy_type_name(t), expected, follow);
+  return o;
+}
+
+template <class T>
+std::vector<T> read_raw(opened_npy& o, const fs::path& path) {
+  std::vector<T> buf(o.count);
+  if (o.count > 0) read_exact(o.file.get(), path, buf.data(), o.count * sizeof(T), "data");
+  if (o.header.dtype == npy_dtype::b1) {
+    if constexpr (std::is_same_v<T, std::uint8_t>) {
+      const auto it = std::find_if(buf.begin(), buf.end(), [](std::uint8_t v) { return v > 1; });
+      if (it != buf.end())
+        fail(path, "invalid bool value {} at element {} (bool data must be 0 or 1)", static_cast<unsigned>(*it),
+             it - buf.begin());
+    }
+  }
+  return buf;
+}
+
+/// Converts raw values into C order doubles, transposing a Fortran-order source.
+template <class T>
+std::vector<double> to_c_order(const std::vector<T>& in, const std::vector<std::size_t>& shape, bool fortran) {
+  std::vector<double> out(in.size());
+  if (!fortran || shape.size() < 2) {
+    std::transform(in.begin(), in.end(), out.begin(), [](T v) { return static_cast<double>(v); });
+    return out;
+  }
+  const std::size_t nd = shape.size();
+  std::vector<std::size_t> stride(nd), idx(nd, 0);  // Fortran strides in elements
+  stride[0] = 1;
+  for (std::size_t a = 1; a < nd; ++a) stride[a] = stride[a - 1] * shape[a - 1];
+  std::size_t off = 0;
+  for (std::size_t c = 0; c < out.size(); ++c) {
+    out[c] = static_cast<double>(in[off]);
+    for (std::size_t a = nd; a-- > 0;) {
+      if (++idx[a] < shape[a]) {
+        off += stride[a];
+        break;
+      }
+      off -= stride[a] * (shape[a] - 1);
+      idx[a] = 0;
+    }
+  }
+  return out;
+}
+
+template <class F>
+decltype(auto) dispatch(npy_dtype t, F&& f) {
+  switch (t) {
+    case npy_dtype::f4: return f(float{});
+    case npy_dtype::f8: return f(double{});
+    case npy_dtype::u1:
+    case npy_dtype::b1: return f(std::uint8_t{});
+    case npy_dtype::i4: return f(std::int32_t{});
+    case npy_dtype::i8: return f(std::int64_t{});
+  }
+  throw std::logic_error("npy: unknown dtype");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing.
+
+std::size_t checked_write_count(const fs::path& path, const std::vector<std::size_t>& shape, std::size_t itemsize,
+                                const void* data) {
+  const auto count = checked_count(shape);
+  if (!count || *count > std::numeric_limits<std::size_t>::max() / itemsize)
+    throw invalid_argument(fmt::format("{}: cannot write shape {}: too many elements", path.string(), shape_repr(shape)));
+  if (*count > 0 && data == nullptr)
+    throw invalid_argument(
+        fmt::format("{}: cannot write shape {}: data pointer is null", path.string(), shape_repr(shape)));
+  return *count;
+}
+
+void write_flat(const fs::path& path, npy_dtype t, const void* data, const std::vector<std::size_t>& shape) {
+  const std::size_t count = checked_write_count(path, shape, npy_itemsize(t), data);
+  atomic_writer w(path);
+  w.write(npy_header(t, shape));
+  if (count > 0) w.write(data, count * npy_itemsize(t));
+  w.commit();
+}
+
+template <class Matrix>
+void write_matrix(const fs::path& path, npy_dtype t, const Matrix& m) {
+  using scalar = typename Matrix::Scalar;
+  using row_major = Eigen::Matrix<scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const auto rows = static_cast<std::size_t>(m.rows()), cols = static_cast<std::size_t>(m.cols());
+  atomic_writer w(path);
+  w.write(npy_header(t, {rows, cols}));
+  if (rows > 0 && cols > 0) {
+    // Transpose to C order block by block (about 4 MiB at a time) rather than copying it whole.
+    const std::size_t block = std::max<std::size_t>(1, (std::size_t{4} << 20) / (cols * sizeof(scalar)));
+    row_major buf;
+    for (std::size_t r = 0; r < rows; r += block) {
+      const auto k = static_cast<Eigen::Index>(std::min(block, rows - r));
+      buf = m.middleRows(static_cast<Eigen::Index>(r), k);
+      w.write(buf.data(), static_cast<std::size_t>(buf.size()) * sizeof(scalar));
+    }
+  }
+  w.commit();
+}
+
+std::atomic<unsigned long> temp_counter{0};
+
+}  // namespace
+
+// -------------------------------------------------------------------------------------------------
+
+std::string_view npy_descr(npy_dtype t) {
+  switch (t) {
+    case npy_dtype::f4: return "<f4";
+    case npy_dtype::f8: return "<f8";
+    case npy_dtype::u1: return "|u1";
+    case npy_dtype::b1: return "|b1";
+    case npy_dtype::i4: return "<i4";
+    case npy_dtype::i8: return "<i8";
+  }
+  return "?";
+}
+
+std::string_view npy_type_name(npy_dtype t) {
+  switch (t) {
+    case npy_dtype::f4: return "float32";
+    case npy_dtype::f8: return "float64";
+    case npy_dtype::u1: return "uint8";
+    case npy_dtype::b1: return "bool";
+    case npy_dtype::i4: return "int32";
+    case npy_dtype::i8: return "int64";
+  }
+  return "?";
+}
+
+std::size_t npy_itemsize(npy_dtype t) {
+  switch (t) {
+    case npy_dtype::f4: return 4;
+    case npy_dtype::f8: return 8;
+    case npy_dtype::u1:
+    case npy_dtype::b1: return 1;
+    case npy_dtype::i4: return 4;
+    case npy_dtype::i8: return 8;
+  }
+  return 1;
+}
+
+std::string npy_header(npy_dtype t, const std::vector<std::size_t>& shape) {
+  std::string dict =
+      fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': {}, }}", npy_descr(t), shape_repr(shape));
+  if (!shape.empty()) {  // NumPy's spare room for growing axis 0 in place
+    const std::size_t digits = fmt::formatted_size("{}", shape[0]);
+    if (digits < growth_axis_max_digits) dict.append(growth_axis_max_digits - digits, ' ');
+  }
+  const std::size_t hlen = dict.size() + 1;  // + '\n'
+  std::size_t prefix = magic_len + 2 + 2;
+  std::size_t pad = array_align - (prefix + hlen) % array_align;
+  unsigned char major = 1;
+  if (hlen + pad >= (std::size_t{1} << 16)) {
+    major = 2;
+    prefix = magic_len + 2 + 4;
+    pad = array_align - (prefix + hlen) % array_align;
+  }
+  const std::size_t total_len = hlen + pad;
+  std::string out(magic, magic_len);
+  out += static_cast<char>(major);
+  out += '\0';
+  for (std::size_t i = 0; i < (major == 1 ? 2u : 4u); ++i) out += static_cast<char>((total_len >> (8 * i)) & 0xff);
+  out += dict;
+  out.append(pad, ' ');
+  out += '\n';
+  return out;
+}
+
+npy_array read_npy(const fs::path& path) {
+  opened_npy o = open_npy(path);
+  npy_array a;
+  a.dtype = o.header.dtype;
+  a.shape = o.header.shape;
+  a.values = dispatch(a.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    const std::vector<T> raw = read_raw<T>(o, path);
+    return to_c_order(raw, o.header.shape, o.header.fortran);
+  });
+  return a;
+}
+
+Eigen::MatrixXd read_npy_matrix(const fs::path& path, std::string_view what) {
+  opened_npy o = open_npy(path);
+  const auto& shape = o.header.shape;
+  if (shape.size() != 1 && shape.size() != 2)
+    fail(path, "{} must be a 1-D or 2-D array, got shape {}", what, shape_repr(shape));
+  const std::size_t rows = shape[0], cols = shape.size() == 2 ? shape[1] : 1;
+  constexpr auto index_max = static_cast<std::size_t>(std::numeric_limits<Eigen::Index>::max());
+  if (rows > index_max || cols > index_max) fail(path, "{}: shape {} is too large", what, shape_repr(shape));
+  const auto r = static_cast<Eigen::Index>(rows), c = static_cast<Eigen::Index>(cols);
+  return dispatch(o.header.dtype, [&](auto tag) -> Eigen::MatrixXd {
+    using T = decltype(tag);
+    const std::vector<T> raw = read_raw<T>(o, path);
+    if (o.header.fortran || cols == 1) {
+      return Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>>(raw.data(), r, c)
+          .template cast<double>();
+    }
+    return Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(raw.data(), r, c)
+        .template cast<double>();
+  });
+}
+
+void write_npy(const fs::path& path, const float* data, const std::vector<std::size_t>& shape) {
+  write_flat(path, npy_dtype::f4, data, shape);
+}
+void write_npy(const fs::path& path, const double* data, const std::vector<std::size_t>& shape) {
+  write_flat(path, npy_dtype::f8, data, shape);
+}
+void write_npy(const fs::path& path, const std::uint8_t* data, const std::vector<std::size_t>& shape) {
+  write_flat(path, npy_dtype::u1, data, shape);
+}
+void write_npy(const fs::path& path, const std::int64_t* data, const std::vector<std::size_t>& shape) {
+  write_flat(path, npy_dtype::i8, data, shape);
+}
+void write_npy(const fs::path& path, const Eigen::MatrixXd& m) { write_matrix(path, npy_dtype::f8, m); }
+void write_npy(const fs::path& path, const Eigen::MatrixXf& m) { write_matrix(path, npy_dtype::f4, m); }
+
+// -------------------------------------------------------------------------------------------------
+// atomic_writer
+
+atomic_writer::atomic_writer(fs::path target) : target_(std::move(target)) {
+  if (target_.empty()) throw invalid_argument("output path is empty");
+  temp_ = target_;
+  temp_ += fmt::format(".tmp.{}.{}", static_cast<long>(::getpid()), temp_counter.fetch_add(1));
+  file_ = std::fopen(temp_.c_str(), "wb");
+  if (!file_) {
+    const int err = errno;
+    fail(target_, "cannot write: {} (creating temporary file {})", sys_reason(err), temp_.filename().string());
+  }
+}
+
+atomic_writer::~atomic_writer() {
+  if (file_) std::fclose(file_);
+  if (!committed_) {
+    std::error_code ec;
+    fs::remove(temp_, ec);
+  }
+}
+
+void atomic_writer::write(const void* data, std::size_t bytes) {
+  if (!file_) fail(target_, "cannot write: file already committed");
+  if (bytes == 0) return;
+  if (std::fwrite(data, 1, bytes, file_) != bytes) fail(target_, "cannot write: {}", sys_reason(errno));
+}
+
+void atomic_writer::commit() {
+  if (!file_) fail(target_, "cannot write: file already committed");
+  const bool flush_ok = std::fflush(file_) == 0 && !std::ferror(file_);
+  const int err = errno;
+  const bool close_ok = std::fclose(file_) == 0;
+  const int close_err = errno;
+  file_ = nullptr;
+  if (!flush_ok) fail(target_, "cannot write: {}", sys_reason(err));
+  if (!close_ok) fail(target_, "cannot write: {}", sys_reason(close_err));
+  std::error_code ec;
+  fs::rename(temp_, target_, ec);
+  if (ec) fail(target_, "cannot write: renaming the temporary file into place failed: {}", ec.message());
+  committed_ = true;
+}
+
+}  // namespace neuroncert::io
