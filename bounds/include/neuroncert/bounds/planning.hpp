@@ -1,0 +1,55 @@
+#pragma once
+// Planning, the inverse problems of THEORY.md sec. 4.1: how many probing samples a target accuracy
+// epsilon (or margin Delta) needs, with the union bound over the concept set.
+#include <cstdint>
+
+#include "neuroncert/bounds/rates.hpp"
+
+namespace neuroncert::bounds {
+
+/// Smallest integer n >= 1 with r(n, delta/|C|) <= epsilon for the rate of `spec`, THEORY.md sec. 4.1.
+/// Hoeffding: n = ceil(ln(2|C|/delta) / (2 eps^2)); Agarwal AUROC: the same divided by rho(1-rho);
+/// effective_sample_size: the required count m (same formula as Hoeffding, in units of m).
+/// The closed form is only the starting point: the result is verified against rate() at n and n-1,
+/// because ceil() of a value that is mathematically an integer can be off by one in floating point.
+/// epsilon > 0, delta in (0,1), num_concepts >= 1. Throws invalid_argument (naming epsilon) when
+/// the answer would exceed 1e15.
+std::int64_t plan_n(const rate_spec& spec, double epsilon, double delta, std::int64_t num_concepts);
+
+/// Accuracy (Hoeffding): smallest n with sqrt(ln(2|C|/delta)/(2n)) <= epsilon.
+std::int64_t plan_n_accuracy(double epsilon, double delta, std::int64_t num_concepts);
+
+/// AUROC (Agarwal): smallest n with sqrt(ln(2|C|/delta)/(2 rho(1-rho) n)) <= epsilon; rho in (0,1).
+std::int64_t plan_n_auroc(double epsilon, double delta, std::int64_t num_concepts, double rho);
+
+/// Smallest n with P(Binomial(n, q) >= m) >= 1 - delta2 (THEORY.md sec. 4.1): the probing-set size
+/// that delivers m samples in the conditioning event with probability >= 1 - delta2.
+/// m >= 1, q in (0,1] the probability of the conditioning event, delta2 in (0,1).
+/// P(Bin(n,q) >= m) is non-decreasing in n, so an integer bisection on Boost's binomial cdf is exact.
+std::int64_t smallest_n_for_count(std::int64_t m, double q, double delta2);
+
+/// The plan for recall / precision / IoU (effective sample size), THEORY.md sec. 4.1.
+struct ess_plan {
+  std::int64_t m = 0;  ///< required effective count: smallest m with r(m, delta1/|C|) <= epsilon
+  std::int64_t n = 0;  ///< smallest n with P(Bin(n, q) >= m) >= 1 - delta2
+  double q = 0;        ///< probability of the conditioning event (rho, a, or P(f=1 or c=1))
+  double delta1 = 0;   ///< failure probability spent on the rate (before the split over |C|)
+  double delta2 = 0;   ///< failure probability spent on getting m samples; delta1 + delta2 = delta
+};
+
+/// Recall (q = rho), precision (q = a = P(f=1)), IoU (q = P(f=1 or c=1)): delta = delta1 + delta2 with
+/// delta1 = delta1_fraction * delta. epsilon > 0, delta in (0,1), num_concepts >= 1, q in (0,1],
+/// delta1_fraction in (0,1) (default half/half).
+/// Note: the m-event is counted once (all concepts share n, but each concept has its own conditioning
+/// event; for a per-concept q use the smallest q over the concepts, and split delta2 over |C| yourself).
+ess_plan plan_n_ess(double epsilon, double delta, std::int64_t num_concepts, double q,
+                    double delta1_fraction = 0.5);
+
+/// As plan_n_ess, with the required m given (e.g. from the exact-binomial planner at delta1/|C|).
+ess_plan plan_n_for_m(std::int64_t m, double delta, double q, double delta1_fraction = 0.5);
+
+/// Corollary 3.2 turned around: to resolve a margin Delta the uniform error must be below Delta/2.
+/// margin > 0; returns margin / 2.
+double epsilon_for_margin(double margin);
+
+}  // namespace neuroncert::bounds
