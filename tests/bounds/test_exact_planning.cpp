@@ -1,0 +1,102 @@
+// Exact-binomial planning (THEORY.md sec. 4.2): sup over p of P(|X/n - p| >= eps), checked against a
+// brute-force evaluation on a fine p grid plus every critical point j/n +- eps.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "neuroncert/bounds/exact_binomial.hpp"
+#include "neuroncert/bounds/planning.hpp"
+#include "neuroncert/core/error.hpp"
+
+using namespace neuroncert::bounds;
+using Catch::Matchers::Contains;
+
+namespace {
+// P_p(|X/n - p| >= eps) by direct summation; eps read as a decimal (ties within 1e-9 count as >=).
+double brute_tail(long n, double p, double eps, const std::vector<double>& logc) {
+  double s = 0;
+  for (long x = 0; x <= n; ++x) {
+    if (std::abs(static_cast<double>(x) - n * p) < n * eps - 1e-9) continue;
+    if (p == 0.0) { s += x == 0; continue; }
+    s += std::exp(logc[x] + x * std::log(p) + (n - x) * std::log1p(-p));
+  }
+  return s;
+}
+
+double brute_sup(long n, double eps, long grid) {
+  std::vector<double> logc(n + 1);
+  for (long x = 0; x <= n; ++x) logc[x] = std::lgamma(n + 1.0) - std::lgamma(x + 1.0) - std::lgamma(n - x + 1.0);
+  std::vector<double> ps;
+  for (long i = 0; i <= grid; ++i) ps.push_back(0.5 * i / grid);
+  for (long j = -n; j <= 2 * n; ++j)
+    for (double c : {j / static_cast<double>(n) + eps, j / static_cast<double>(n) - eps})
+      if (c >= 0 && c <= 0.5) ps.push_back(c);
+  double best = 0;
+  for (double p : ps) best = std::max(best, brute_tail(n, p, eps, logc));
+  return best;
+}
+}  // namespace
+
+TEST_CASE("worst-case tail brackets the brute-force sup", "[bounds][exact_binomial]") {
+  for (long n : {1L, 7L, 30L, 100L}) {
+    const worst_case_tail t = exact_binomial_worst_tail(n, 0.1, 1e-9);
+    const double brute = brute_sup(n, 0.1, 20000);
+    INFO("n " << n << " lower " << t.lower << " upper " << t.upper << " brute " << brute);
+    CHECK(t.lower <= t.upper);
+    CHECK(brute <= t.upper * (1 + 1e-9));
+    CHECK(brute >= t.lower * (1 - 1e-6));  // the grid includes the critical points, so it reaches the sup
+  }
+}
+
+TEST_CASE("exact planning, eps = 0.1: n holds, n-1 fails, every larger n holds (brute force)",
+          "[bounds][exact_binomial]") {
+  const double eps = 0.1, delta = 0.05;
+  const auto n = plan_n_exact_binomial(eps, delta, 1);
+  const auto n_hoeffding = plan_n_accuracy(eps, delta, 1);
+  INFO("exact n " << n << ", Hoeffding n " << n_hoeffding);
+  CHECK(n < n_hoeffding);
+  CHECK(brute_sup(n, eps, 100000) <= delta);
+  CHECK(brute_sup(n - 1, eps, 100000) > delta);
+  // "From n on": the condition holds for every n' up to the Hoeffding n (beyond it Hoeffding covers it).
+  for (long m = n + 1; m < n_hoeffding; ++m) {
+    INFO("n' = " << m);
+    CHECK(brute_sup(m, eps, 2000) <= delta);
+  }
+}
+
+TEST_CASE("exact planning with a concept set, eps = 0.1, |C| = 100", "[bounds][exact_binomial]") {
+  const auto n = plan_n_exact_binomial(0.1, 0.05, 100);
+  CHECK(n < plan_n_accuracy(0.1, 0.05, 100));
+  CHECK(brute_sup(n, 0.1, 50000) <= 0.05 / 100);
+  CHECK(brute_sup(n - 1, 0.1, 50000) > 0.05 / 100);
+}
+
+TEST_CASE("exact planning is much tighter than Hoeffding for |C| = 1000, eps = 0.01", "[bounds][exact_binomial]") {
+  const auto n = plan_n_exact_binomial(0.01, 0.05, 1000);
+  // Normal approximation at p = 1/2: (z_{1 - 2.5e-5} / 0.02)^2 = (4.0556 / 0.02)^2 = 41121.
+  CHECK(n >= 40000);
+  CHECK(n <= 42000);
+  CHECK(n < 52984);
+  CHECK(exact_binomial_holds(n, 0.01, 5e-5));
+  CHECK_FALSE(exact_binomial_holds(n - 1, 0.01, 5e-5));
+}
+
+TEST_CASE("worst-case tail at p = 1/2 by hand", "[bounds][exact_binomial]") {
+  // n = 1, eps = 0.1: at p = 1/2 both outcomes are 0.5 away, tail = 1.
+  CHECK(exact_binomial_worst_tail(1, 0.1).upper == Approx(1.0));
+  // n = 2, eps = 0.6: p in [0, 1/2]; X/n in {0, 0.5, 1}; only X = 2 can be >= 0.6 away (p <= 0.4):
+  // sup_p p^2 on [0, 0.4] = 0.16 (at p = 0.4, X = 2 is exactly 0.6 away).
+  const worst_case_tail t = exact_binomial_worst_tail(2, 0.6, 1e-10);
+  CHECK(t.upper == Approx(0.16).epsilon(1e-8));
+  CHECK(t.lower == Approx(0.16).epsilon(1e-8));
+}
+
+TEST_CASE("exact planning arguments are checked and named", "[bounds][exact_binomial]") {
+  CHECK_THROWS_WITH(plan_n_exact_binomial(-1, 0.05, 10), Contains("epsilon"));
+  CHECK_THROWS_WITH(plan_n_exact_binomial(0.1, 0.0, 10), Contains("delta"));
+  CHECK_THROWS_WITH(plan_n_exact_binomial(0.1, 0.05, 0), Contains("|C|"));
+  CHECK_THROWS_WITH(exact_binomial_worst_tail(0, 0.1), Contains("n "));
+  CHECK_THROWS_WITH(exact_binomial_holds(10, 0.1, 0), Contains("target"));
+}
