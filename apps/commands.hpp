@@ -6,6 +6,7 @@
 
 namespace neuroncert::cli {
 
+void register_identify(CLI::App& app);
 // @register-declarations (add new subcommands above this line)
 
 }  // namespace neuroncert::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   CLI::App app{"neuroncert: statistical theory and simulation toolkit for trustworthy neuron identification"};
   app.require_subcommand(1, 1);
   app.set_version_flag("--version", NEURONCERT_VERSION);
+  neuroncert::cli::register_identify(app);
   // @register-calls (add new subcommands above this line)
   try {
     app.parse(argc, argv);
