@@ -7,6 +7,7 @@
 namespace neuroncert::cli {
 
 void register_identify(CLI::App& app);
+void register_simulate(CLI::App& app);
 // @register-declarations (add new subcommands above this line)
 
 }  // namespace neuroncert::cli

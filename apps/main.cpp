@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1, 1);
   app.set_version_flag("--version", NEURONCERT_VERSION);
   neuroncert::cli::register_identify(app);
+  neuroncert::cli::register_simulate(app);
   // @register-calls (add new subcommands above this line)
   try {
     app.parse(argc, argv);

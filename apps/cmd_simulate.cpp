@@ -1,0 +1,259 @@
+// `neuroncert simulate --experiment NAME`: the paper's synthetic experiments (THEORY.md sec. 6).
+// Each experiment writes OUT/NAME.csv (tidy rows, simulations/include/neuroncert/sim/tidy.hpp)
+// and OUT/NAME.json (command line, seed, version, every parameter, the quantity names).
+//
+// Experiments live in one table (experiment_table() below): a name, a one-line description and
+// a function that runs it with the common options and returns its tidy rows, filling `params`
+// with every parameter it used. Add an experiment at the `// @experiments` marker.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <tbb/global_control.h>
+
+#include "commands.hpp"
+#include "neuroncert/core/checks.hpp"
+#include "neuroncert/core/error.hpp"
+#include "neuroncert/core/json_io.hpp"
+#include "neuroncert/sim/experiments.hpp"
+#include "neuroncert/sim/tidy.hpp"
+#include "run_context.hpp"
+
+namespace neuroncert::cli {
+namespace {
+
+/// The options every experiment shares. Optional ones fall back to the experiment's defaults.
+struct simulate_options {
+  std::string experiment;
+  std::filesystem::path out = "results";
+  std::uint64_t seed = 20251218;
+  std::optional<std::int64_t> replicates;  ///< N_exp
+  std::optional<std::int64_t> n_min, n_max, n_points;
+  double delta = 0.05;
+  int threads = 0;  ///< 0 = all cores
+  std::optional<std::string> matrix;  ///< m00,m01,m10,m11: a custom binary setting (exp1, validate)
+  bool quiet = false;
+};
+
+/// An experiment of the table: `run` returns the tidy rows and records its parameters in `params`.
+struct experiment_entry {
+  std::string name;
+  std::string description;
+  std::function<std::vector<sim::tidy_row>(const simulate_options&, nlohmann::json& params)> run;
+};
+
+// ---- shared helpers for experiment functions -------------------------------------------------
+
+/// The n grid: the experiment's defaults, overridden by --n-min/--n-max/--n-points.
+std::vector<std::int64_t> grid_of(const simulate_options& o, std::int64_t n_min, std::int64_t n_max,
+                                  std::int64_t points, nlohmann::json& params) {
+  const std::int64_t lo = o.n_min.value_or(n_min), hi = o.n_max.value_or(n_max), k = o.n_points.value_or(points);
+  check_at_least("--n-min", lo, 1);
+  check_at_least("--n-max", hi, lo);
+  check_at_least("--n-points", k, 1);
+  std::vector<std::int64_t> grid = sim::log_grid(lo, hi, k);
+  params["n_min"] = lo;
+  params["n_max"] = hi;
+  params["n_points"] = k;
+  params["n_grid"] = grid;
+  return grid;
+}
+
+std::int64_t replicates_of(const simulate_options& o, std::int64_t fallback, nlohmann::json& params) {
+  const std::int64_t r = o.replicates.value_or(fallback);
+  check_at_least("--replicates", r, 1);
+  params["replicates"] = r;
+  return r;
+}
+
+/// A progress bar on stderr when it is a terminal (and not --quiet); silent otherwise.
+sim::study_progress progress_bar(const simulate_options& o) {
+  if (o.quiet || !::isatty(::fileno(stderr))) return {};
+  return [](const std::string& study, std::size_t done, std::size_t total) {
+    const int width = 30;
+    const int filled = total ? static_cast<int>(width * done / total) : width;
+    fmt::print(stderr, "\r{:<36} [{}{}] {}/{}", study, std::string(static_cast<std::size_t>(filled), '#'),
+               std::string(static_cast<std::size_t>(width - filled), ' '), done, total);
+    if (done == total) fmt::print(stderr, "\n");
+    std::fflush(stderr);
+  };
+}
+
+/// Settings 1 and 2, or the single custom setting of --matrix.
+std::vector<sim::binary_setting> binary_settings_of(const simulate_options& o, nlohmann::json& params) {
+  std::vector<sim::binary_setting> settings;
+  if (o.matrix)
+    settings.push_back({"custom", sim::parse_cell_matrix(*o.matrix, "--matrix")});
+  else
+    settings = {sim::setting1(), sim::setting2()};
+  for (const auto& s : settings)
+    params["settings"][s.name] = {s.m.f00, s.m.f01, s.m.f10, s.m.f11};
+  params["settings_layout"] = "[W00, W01, W10, W11] (rows neuron f=0/1, columns concept c=0/1)";
+  return settings;
+}
+
+sim::study_options study_of(const simulate_options& o, std::int64_t replicates, std::vector<std::int64_t> grid,
+                            nlohmann::json& params) {
+  check_open_unit("--delta", o.delta);
+  sim::study_options s;
+  s.seed = o.seed;
+  s.replicates = replicates;
+  s.n_grid = std::move(grid);
+  s.delta = o.delta;
+  s.progress = progress_bar(o);
+  params["delta"] = o.delta;
+  params["quantile_level"] = sim::quantile_level;
+  params["quantile_type"] = "Hyndman-Fan type 7 over defined replicates (undefined ones counted separately)";
+  params["auroc_convention"] = "tie_corrected";
+  params["orientation"] = "paper (neuron predicts concept)";
+  return s;
+}
+
+std::vector<std::string> metric_names_of(const std::vector<metric>& ms) {
+  std::vector<std::string> out;
+  for (metric m : ms) out.emplace_back(to_string(m));
+  return out;
+}
+
+void reject_matrix(const simulate_options& o) {
+  if (o.matrix)
+    throw invalid_argument(fmt::format("--matrix applies to exp1 and validate only, not to '{}'", o.experiment));
+}
+
+// ---- the experiments -------------------------------------------------------------------------
+
+std::vector<sim::tidy_row> run_exp1(const simulate_options& o, nlohmann::json& params) {
+  auto settings = binary_settings_of(o, params);
+  const auto metrics = sim::paper_metrics();
+  params["metrics"] = metric_names_of(metrics);
+  const std::int64_t r = replicates_of(o, 1000, params);
+  auto grid = grid_of(o, 100, 100000, 13, params);
+  return sim::run_exp1(settings, metrics, study_of(o, r, std::move(grid), params));
+}
+
+std::vector<sim::tidy_row> run_auroc_rate(const simulate_options& o, nlohmann::json& params) {
+  reject_matrix(o);
+  check_open_unit("--delta", o.delta);
+  const std::vector<double> rhos = {0.5, 0.1, 0.01, 0.001};
+  params["rhos"] = rhos;
+  params["delta"] = o.delta;
+  auto grid = grid_of(o, 100, 100000, 31, params);
+  return sim::run_auroc_rate(rhos, grid, o.delta);
+}
+
+std::vector<sim::tidy_row> run_exp2(const simulate_options& o, nlohmann::json& params) {
+  reject_matrix(o);
+  const sim::concept_set_spec spec;  // a = 0.05, |C| = 1000, rho_c log-uniform on (1e-4, 1e-1)
+  params["a"] = spec.a;
+  params["num_concepts"] = spec.num_concepts;
+  params["rho_min"] = spec.rho_min;
+  params["rho_max"] = spec.rho_max;
+  params["concept_set"] = "redrawn for every dataset";
+  const auto metrics = sim::paper_metrics();
+  params["metrics"] = metric_names_of(metrics);
+  const std::int64_t r = replicates_of(o, 1000, params);
+  auto grid = grid_of(o, 100, 100000, 13, params);
+  return sim::run_exp2(spec, metrics, study_of(o, r, std::move(grid), params));
+}
+
+std::vector<sim::tidy_row> run_validate(const simulate_options& o, nlohmann::json& params) {
+  auto settings = binary_settings_of(o, params);
+  const auto metrics = sim::paper_metrics();
+  params["metrics"] = metric_names_of(metrics);
+  const std::int64_t r = replicates_of(o, 1000, params);
+  auto grid = grid_of(o, 100, 100000, 7, params);
+  return sim::run_validate(settings, metrics, study_of(o, r, std::move(grid), params));
+}
+
+const std::vector<experiment_entry>& experiment_table() {
+  static const std::vector<experiment_entry> table = {
+      {"exp1", "Experiment 1 (THEORY 6.1): 0.95-quantile of |sim_hat - sim| vs n, Settings 1 and 2", run_exp1},
+      {"auroc-rate", "Fig. 3a: the AUROC rate r(n, delta) vs n for rho = 0.5, 0.1, 0.01, 0.001", run_auroc_rate},
+      {"exp2", "Experiment 2 (THEORY 6.2): 0.95-quantile of the identification gap over |C| = 1000 concepts",
+       run_exp2},
+      {"validate", "Bound tightness (THEORY 6.4): empirical error quantile vs Hoeffding/ESS/Agarwal and Clopper-Pearson",
+       run_validate},
+      // @experiments (add new experiments above this line)
+  };
+  return table;
+}
+
+std::string experiment_names() {
+  std::string s;
+  for (const auto& e : experiment_table()) s += (s.empty() ? "" : ", ") + e.name;
+  return s;
+}
+
+void run_simulate(const simulate_options& o) {
+  const experiment_entry* entry = nullptr;
+  for (const auto& e : experiment_table())
+    if (e.name == o.experiment) entry = &e;
+  if (!entry)
+    throw invalid_argument(fmt::format("--experiment: unknown experiment '{}' (known: {})", o.experiment,
+                                       experiment_names()));
+  if (o.threads < 0) throw invalid_argument(fmt::format("--threads must be >= 0, got {}", o.threads));
+  std::unique_ptr<tbb::global_control> limit;
+  if (o.threads > 0)
+    limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                  static_cast<std::size_t>(o.threads));
+
+  nlohmann::json params = nlohmann::json::object();
+  params["seed"] = o.seed;
+  const std::vector<sim::tidy_row> rows = entry->run(o, params);  // validates before any file is written
+
+  std::error_code ec;
+  std::filesystem::create_directories(o.out, ec);
+  if (ec) throw data_error(fmt::format("--out: cannot create directory '{}': {}", o.out.string(), ec.message()));
+  const auto csv_path = o.out / (o.experiment + ".csv");
+  const auto json_path = o.out / (o.experiment + ".json");
+  sim::write_tidy_csv(csv_path, rows);
+
+  std::vector<std::string> quantities;
+  for (const auto& r : rows)
+    if (std::find(quantities.begin(), quantities.end(), r.quantity) == quantities.end()) quantities.push_back(r.quantity);
+  nlohmann::json meta = run_metadata({{"seed", o.seed}});
+  meta["experiment"] = o.experiment;
+  meta["description"] = entry->description;
+  meta["parameters"] = params;
+  meta["threads"] = o.threads;
+  meta["csv"] = csv_path.filename().string();
+  meta["csv_columns"] = sim::tidy_header();
+  meta["quantities"] = quantities;
+  meta["rows"] = rows.size();
+  io::write_json(json_path, meta);
+  if (!o.quiet) fmt::print("{}: {} rows -> {} (+ {})\n", o.experiment, rows.size(), csv_path.string(), json_path.string());
+}
+
+}  // namespace
+
+void register_simulate(CLI::App& app) {
+  auto opts = std::make_shared<simulate_options>();
+  CLI::App* sub = app.add_subcommand("simulate", "Run a synthetic experiment of the paper (THEORY.md sec. 6)");
+  std::string names;
+  for (const auto& e : experiment_table()) names += fmt::format("\n    {:<12} {}", e.name, e.description);
+  sub->add_option("--experiment", opts->experiment, "Experiment to run:" + names)->required();
+  sub->add_option("--out", opts->out, "Output directory for NAME.csv and NAME.json (default: results)");
+  sub->add_option("--seed", opts->seed, "Master seed; replicate j of a study uses stream (seed, j, study)");
+  sub->add_option("--replicates", opts->replicates, "Datasets per study N_exp (default: the experiment's, 1000)");
+  sub->add_option("--n-min", opts->n_min, "Smallest probing-set size of the log grid");
+  sub->add_option("--n-max", opts->n_max, "Largest probing-set size of the log grid");
+  sub->add_option("--n-points", opts->n_points, "Number of grid points (log-spaced, rounded)");
+  sub->add_option("--delta", opts->delta, "Failure probability of the bounds, in (0,1) (default 0.05)");
+  sub->add_option("--threads", opts->threads, "Worker threads (0 = all cores); output does not depend on it");
+  sub->add_option("--matrix", opts->matrix, "Custom setting m00,m01,m10,m11 (exp1, validate): cells >= 0 summing to 1");
+  sub->add_flag("--quiet", opts->quiet, "No progress bar and no summary line");
+  sub->callback([opts] { run_simulate(*opts); });
+}
+
+}  // namespace neuroncert::cli

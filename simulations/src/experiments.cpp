@@ -1,0 +1,407 @@
+#include "neuroncert/sim/experiments.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "neuroncert/bounds/exact_binomial.hpp"
+#include "neuroncert/bounds/rates.hpp"
+#include "neuroncert/core/binarize.hpp"
+#include "neuroncert/core/binary_metrics.hpp"
+#include "neuroncert/core/checks.hpp"
+#include "neuroncert/core/error.hpp"
+#include "neuroncert/core/identify.hpp"
+#include "neuroncert/sim/engine.hpp"
+
+namespace neuroncert::sim {
+namespace {
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+engine_options engine_for(const study_options& o, const std::string& study) {
+  engine_options e;
+  e.seed = o.seed;
+  e.salt = study_salt(study);
+  if (o.progress) e.progress = [p = o.progress, study](std::size_t done, std::size_t total) { p(study, done, total); };
+  return e;
+}
+
+/// Type-7 quantile of the defined values; nullopt when there are none.
+std::optional<double> quantile_defined(const std::vector<double>& v) {
+  if (v.empty()) return std::nullopt;
+  return quantile_type7(v, quantile_level);
+}
+
+std::optional<double> ratio_of(std::optional<double> bound, std::optional<double> empirical) {
+  if (!bound || !empirical || !(*empirical > 0.0)) return std::nullopt;
+  return *bound / *empirical;
+}
+
+counts2x2 draw_dataset(random_engine& rng, std::int64_t n, const counts2x2& m, sampler_kind k) {
+  return k == sampler_kind::per_sample ? draw_counts_per_sample(rng, n, m) : draw_counts(rng, n, m);
+}
+
+/// The population share of the conditioning event of a count metric's ESS rate (THEORY.md sec. 4):
+/// recall rho, precision a, IoU P(f=1 or c=1); accuracy 1 (all samples).
+double population_share(metric m, const counts2x2& w) {
+  switch (m) {
+    case metric::recall: return w.concept_positives();
+    case metric::precision: return w.neuron_positives();
+    case metric::iou: return w.union_count();
+    default: return 1.0;
+  }
+}
+
+/// (successes, trials) of a count metric's estimate, for Clopper-Pearson.
+std::pair<std::int64_t, std::int64_t> binomial_form(metric m, const counts2x2& k) {
+  const auto r = [](double x) { return static_cast<std::int64_t>(std::llround(x)); };
+  switch (m) {
+    case metric::accuracy: return {r(k.f00 + k.f11), r(k.total())};
+    case metric::recall: return {r(k.f11), r(k.concept_positives())};
+    case metric::precision: return {r(k.f11), r(k.neuron_positives())};
+    case metric::iou: return {r(k.f11), r(k.union_count())};
+    default: break;
+  }
+  throw invalid_argument(fmt::format("metric '{}' has no binomial (Clopper-Pearson) form", to_string(m)));
+}
+
+bool has_binomial_form(metric m) {
+  return m == metric::accuracy || m == metric::recall || m == metric::precision || m == metric::iou;
+}
+
+/// Radius of the CP interval around the estimate k/m: max(p_hat - lower, upper - p_hat).
+double cp_radius(std::int64_t k, std::int64_t m, double delta) {
+  const bounds::interval ci = bounds::clopper_pearson(k, m, delta);
+  const double p = static_cast<double>(k) / static_cast<double>(m);
+  return std::max(p - ci.lower, ci.upper - p);
+}
+
+/// The metric's closed-form rate at the population effective size (delta already split).
+/// Returns nullopt for metrics without one (F1).
+std::optional<double> population_rate(metric m, const counts2x2& w, double n, double delta) {
+  switch (m) {
+    case metric::accuracy: return bounds::hoeffding_rate(n, delta);
+    case metric::recall:
+    case metric::precision:
+    case metric::iou: return bounds::ess_rate(population_share(m, w) * n, delta);
+    case metric::auroc: return bounds::auroc_rate(n, w.concept_positives(), delta);
+    default: return std::nullopt;
+  }
+}
+
+std::string population_rate_name(metric m) {
+  switch (m) {
+    case metric::accuracy: return "hoeffding_rate";
+    case metric::recall:
+    case metric::precision:
+    case metric::iou: return "ess_rate_at_population_m";
+    case metric::auroc: return "agarwal_rate_at_population_rho";
+    default: return "";
+  }
+}
+
+std::string fmt_double(double x) { return fmt::format("{}", x); }
+
+}  // namespace
+
+void check_study_options(const study_options& o) {
+  check_at_least("replicates", o.replicates, 1);
+  if (o.n_grid.empty()) throw invalid_argument("n grid must not be empty");
+  for (std::int64_t n : o.n_grid) check_at_least("n", n, 1);
+  check_open_unit("delta", o.delta);
+  check_metric_options(o.metric_opts);
+}
+
+binary_setting setting1() { return {"setting1", {0.93, 0.02, 0.02, 0.03}}; }
+binary_setting setting2() { return {"setting2", {0.9499, 0.0001, 0.0491, 0.0009}}; }
+
+std::vector<metric> paper_metrics() {
+  return {metric::accuracy, metric::auroc, metric::iou, metric::recall, metric::precision};
+}
+
+std::vector<std::int64_t> log_grid(std::int64_t n_min, std::int64_t n_max, std::int64_t points) {
+  check_at_least("n_min", n_min, 1);
+  check_at_least("n_max", n_max, n_min);
+  check_at_least("grid points", points, 1);
+  std::vector<std::int64_t> g;
+  if (points == 1) return {n_min};
+  const double lo = std::log10(static_cast<double>(n_min)), hi = std::log10(static_cast<double>(n_max));
+  for (std::int64_t i = 0; i < points; ++i) {
+    const double t = lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(points - 1);
+    std::int64_t n = std::llround(std::pow(10.0, t));
+    n = std::clamp(n, n_min, n_max);
+    if (g.empty() || g.back() != n) g.push_back(n);
+  }
+  return g;
+}
+
+double quantile_undefined_as_inf(std::vector<double> v, std::size_t undefined, double q) {
+  check_closed_unit("quantile level", q);
+  const std::size_t total = v.size() + undefined;
+  if (total == 0) throw invalid_argument("quantile of an empty sample");
+  std::sort(v.begin(), v.end());
+  const double h = static_cast<double>(total - 1) * q;
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, total - 1);
+  const double frac = h - static_cast<double>(lo);
+  if (lo >= v.size()) return inf;
+  if (hi >= v.size()) return frac > 0.0 ? inf : v[lo];
+  return v[lo] + frac * (v[hi] - v[lo]);
+}
+
+// ---- Experiment 1 --------------------------------------------------------------------------------
+
+std::vector<tidy_row> run_exp1(const std::vector<binary_setting>& settings, const std::vector<metric>& metrics,
+                               const study_options& o) {
+  check_study_options(o);
+  for (const auto& s : settings) check_cell_matrix(s.m, s.name);
+  std::vector<tidy_row> rows;
+  const std::size_t nm = metrics.size();
+  const auto reps = static_cast<std::size_t>(o.replicates);
+  for (const auto& s : settings) {
+    std::vector<metric_value> pop(nm);
+    for (std::size_t k = 0; k < nm; ++k) {
+      pop[k] = binary_metric(metrics[k], s.m, o.metric_opts);
+      if (!pop[k].defined())
+        throw invalid_argument(fmt::format("setting {}: the population {} is undefined ({})", s.name,
+                                           to_string(metrics[k]), to_string(pop[k].reason)));
+    }
+    for (std::int64_t n : o.n_grid) {
+      const std::string study = fmt::format("exp1/{}/n={}", s.name, n);
+      std::vector<metric_value> err(reps * nm);  // slot (j, k) = |sim_hat - sim| of replicate j, metric k
+      run_replicates(reps, engine_for(o, study), [&](std::size_t j, random_engine& rng) {
+        const counts2x2 c = draw_dataset(rng, n, s.m, o.sampler);
+        for (std::size_t k = 0; k < nm; ++k) {
+          const metric_value e = binary_metric(metrics[k], c, o.metric_opts);
+          err[j * nm + k] = e.defined() ? metric_value::of(std::abs(e.value - pop[k].value)) : e;
+        }
+      });
+      for (std::size_t k = 0; k < nm; ++k) {
+        std::vector<double> d;
+        d.reserve(reps);
+        for (std::size_t j = 0; j < reps; ++j)
+          if (err[j * nm + k].defined()) d.push_back(err[j * nm + k].value);
+        const std::size_t undef = reps - d.size();
+        const std::string mn(to_string(metrics[k]));
+        auto row = [&](std::string q, std::optional<double> v) {
+          rows.push_back({"exp1", s.name, mn, n, std::move(q), v});
+        };
+        row("population_value", pop[k].value);
+        row("replicates", static_cast<double>(reps));
+        row("undefined_count", static_cast<double>(undef));
+        row("abs_error_q95", quantile_defined(d));
+        row("abs_error_q95_undef_inf", quantile_undefined_as_inf(d, undef, quantile_level));
+      }
+    }
+  }
+  return rows;
+}
+
+// ---- AUROC rate (Fig. 3a) -----------------------------------------------------------------------
+
+std::vector<tidy_row> run_auroc_rate(const std::vector<double>& rhos, const std::vector<std::int64_t>& n_grid,
+                                     double delta) {
+  check_open_unit("delta", delta);
+  if (n_grid.empty()) throw invalid_argument("n grid must not be empty");
+  std::vector<tidy_row> rows;
+  for (double rho : rhos) {
+    check_open_unit("rho", rho);
+    for (std::int64_t n : n_grid) {
+      check_at_least("n", n, 1);
+      rows.push_back({"auroc-rate", "rho=" + fmt_double(rho), "auroc", n, "agarwal_rate",
+                      bounds::auroc_rate(static_cast<double>(n), rho, delta)});
+    }
+  }
+  return rows;
+}
+
+// ---- Experiment 2 --------------------------------------------------------------------------------
+
+exp2_replicate exp2_draw(random_engine& rng, std::int64_t n, const concept_set_spec& spec,
+                         const std::vector<metric>& metrics, const study_options& o) {
+  exp2_replicate r;
+  r.matrices = draw_concept_matrices(rng, spec);
+  r.counts = o.sampler == sampler_kind::per_sample ? draw_concept_counts_per_sample(rng, n, spec.a, r.matrices)
+                                                   : draw_concept_counts(rng, n, spec.a, r.matrices);
+  const auto nc = static_cast<Eigen::Index>(r.matrices.size());
+  const double dc = bounds::union_delta(o.delta, spec.num_concepts);
+  const double nd = static_cast<double>(n);
+  similarity_matrix est;
+  est.value.resize(1, nc);
+  est.reason.resize(1, nc);
+  std::vector<double> pop(r.matrices.size());
+  for (metric m : metrics) {
+    est.which = m;
+    std::int64_t best = 0;
+    for (Eigen::Index c = 0; c < nc; ++c) {
+      const auto cu = static_cast<std::size_t>(c);
+      const metric_value p = binary_metric(m, r.matrices[cu], o.metric_opts);
+      pop[cu] = p.defined() ? p.value : -inf;  // population values are defined for every spec-valid matrix
+      if (pop[cu] > pop[static_cast<std::size_t>(best)]) best = c;
+      const metric_value e = binary_metric(m, r.counts[cu], o.metric_opts);
+      est.value(0, c) = e.value;
+      est.reason(0, c) = static_cast<std::uint8_t>(e.reason);
+    }
+    const identification id = identify_neuron(est, 0);
+    r.best.push_back(best);
+    r.chosen.push_back(id.found() ? id.concept_index : -1);
+    if (id.found()) {
+      const auto ch = static_cast<std::size_t>(id.concept_index);
+      r.gap.push_back(pop[static_cast<std::size_t>(best)] - pop[ch]);
+      const auto rc = population_rate(m, r.matrices[ch], nd, dc);
+      const auto rs = population_rate(m, r.matrices[static_cast<std::size_t>(best)], nd, dc);
+      r.per_concept_bound.push_back(rc && rs ? *rc + *rs : inf);
+    } else {
+      r.gap.push_back(0.0);
+      r.per_concept_bound.push_back(inf);
+    }
+  }
+  return r;
+}
+
+std::vector<tidy_row> run_exp2(const concept_set_spec& spec, const std::vector<metric>& metrics,
+                               const study_options& o) {
+  check_study_options(o);
+  check_concept_set_spec(spec);
+  const std::string setting = fmt::format("a={};C={}", spec.a, spec.num_concepts);
+  const std::size_t nm = metrics.size();
+  const auto reps = static_cast<std::size_t>(o.replicates);
+  const double dc = bounds::union_delta(o.delta, spec.num_concepts);
+  std::vector<tidy_row> rows;
+  for (std::int64_t n : o.n_grid) {
+    const std::string study = fmt::format("exp2/{}/n={}", setting, n);
+    std::vector<double> gap(reps * nm), bound(reps * nm);
+    std::vector<std::uint8_t> found(reps * nm);
+    run_replicates(reps, engine_for(o, study), [&](std::size_t j, random_engine& rng) {
+      const exp2_replicate r = exp2_draw(rng, n, spec, metrics, o);
+      for (std::size_t k = 0; k < nm; ++k) {
+        found[j * nm + k] = r.chosen[k] >= 0;
+        gap[j * nm + k] = r.gap[k];
+        bound[j * nm + k] = r.per_concept_bound[k];
+      }
+    });
+    const double nd = static_cast<double>(n);
+    rows.push_back({"exp2", setting, "reference", n, "inv_sqrt_n", 1.0 / std::sqrt(nd)});
+    rows.push_back({"exp2", setting, "reference", n, "bound_2r_hoeffding", 2.0 * bounds::hoeffding_rate(nd, dc)});
+    for (std::size_t k = 0; k < nm; ++k) {
+      std::vector<double> g, b;
+      for (std::size_t j = 0; j < reps; ++j)
+        if (found[j * nm + k]) {
+          g.push_back(gap[j * nm + k]);
+          b.push_back(bound[j * nm + k]);
+        }
+      const std::string mn(to_string(metrics[k]));
+      auto row = [&](std::string q, std::optional<double> v) { rows.push_back({"exp2", setting, mn, n, std::move(q), v}); };
+      row("replicates", static_cast<double>(reps));
+      row("undefined_count", static_cast<double>(reps - g.size()));
+      row("gap_q95", quantile_defined(g));
+      std::optional<double> mean;
+      if (!g.empty()) {
+        double s = 0.0;
+        for (double x : g) s += x;  // fixed slot order: deterministic
+        mean = s / static_cast<double>(g.size());
+      }
+      row("gap_mean", mean);
+      if (bounds::rate_kind_for(metrics[k])) {
+        std::optional<double> med;
+        if (!b.empty()) {
+          std::vector<double> finite;
+          for (double x : b)
+            if (std::isfinite(x)) finite.push_back(x);
+          med = quantile_undefined_as_inf(finite, b.size() - finite.size(), 0.5);
+        }
+        row("bound_rchat_plus_rcstar_median", med);
+      }
+    }
+  }
+  return rows;
+}
+
+// ---- Validation of bound tightness ---------------------------------------------------------------
+
+std::vector<tidy_row> run_validate(const std::vector<binary_setting>& settings, const std::vector<metric>& metrics,
+                                   const study_options& o) {
+  check_study_options(o);
+  for (const auto& s : settings) check_cell_matrix(s.m, s.name);
+  const std::size_t nm = metrics.size();
+  const auto reps = static_cast<std::size_t>(o.replicates);
+  std::vector<tidy_row> rows;
+  for (const auto& s : settings) {
+    std::vector<metric_value> pop(nm);
+    for (std::size_t k = 0; k < nm; ++k) {
+      pop[k] = binary_metric(metrics[k], s.m, o.metric_opts);
+      if (!pop[k].defined())
+        throw invalid_argument(fmt::format("setting {}: the population {} is undefined ({})", s.name,
+                                           to_string(metrics[k]), to_string(pop[k].reason)));
+    }
+    for (std::int64_t n : o.n_grid) {
+      const std::string study = fmt::format("validate/{}/n={}", s.name, n);
+      const double nd = static_cast<double>(n);
+      std::vector<metric_value> err(reps * nm);
+      std::vector<double> cp(reps * nm, inf);  // CP radius from the sample counts (count metrics)
+      run_replicates(reps, engine_for(o, study), [&](std::size_t j, random_engine& rng) {
+        const counts2x2 c = draw_dataset(rng, n, s.m, o.sampler);
+        for (std::size_t k = 0; k < nm; ++k) {
+          const metric_value e = binary_metric(metrics[k], c, o.metric_opts);
+          err[j * nm + k] = e.defined() ? metric_value::of(std::abs(e.value - pop[k].value)) : e;
+          if (e.defined() && has_binomial_form(metrics[k])) {
+            const auto [succ, trials] = binomial_form(metrics[k], c);
+            if (trials >= 1) cp[j * nm + k] = cp_radius(succ, trials, o.delta);
+          }
+        }
+      });
+      for (std::size_t k = 0; k < nm; ++k) {
+        const metric m = metrics[k];
+        std::vector<double> d, cpd;
+        for (std::size_t j = 0; j < reps; ++j)
+          if (err[j * nm + k].defined()) {
+            d.push_back(err[j * nm + k].value);
+            cpd.push_back(cp[j * nm + k]);
+          }
+        const std::optional<double> emp = quantile_defined(d);
+        const std::string mn(to_string(m));
+        auto row = [&](std::string q, std::optional<double> v) {
+          rows.push_back({"validate", s.name, mn, n, std::move(q), v});
+        };
+        auto coverage = [&](auto bound_of) -> std::optional<double> {
+          if (d.empty()) return std::nullopt;
+          std::size_t in = 0;
+          for (std::size_t i = 0; i < d.size(); ++i) in += d[i] <= bound_of(i) ? 1 : 0;
+          return static_cast<double>(in) / static_cast<double>(d.size());
+        };
+        row("population_value", pop[k].value);
+        row("replicates", static_cast<double>(reps));
+        row("undefined_count", static_cast<double>(reps - d.size()));
+        row("empirical_q95", emp);
+        if (const auto r = population_rate(m, s.m, nd, o.delta)) {
+          const std::string name = population_rate_name(m);
+          row(name, *r);
+          row("ratio_" + name + "_to_empirical", ratio_of(*r, emp));
+          row("coverage_" + name, coverage([&](std::size_t) { return *r; }));
+        }
+        if (has_binomial_form(m)) {
+          const std::optional<double> cpq = cpd.empty() ? std::nullopt : std::optional<double>(quantile_type7(cpd, quantile_level));
+          row("cp_radius_q95", cpq);
+          row("ratio_cp_radius_q95_to_empirical", ratio_of(cpq, emp));
+          row("coverage_cp_radius", coverage([&](std::size_t i) { return cpd[i]; }));
+          const auto trials = static_cast<std::int64_t>(std::llround(population_share(m, s.m) * nd));
+          std::optional<double> cpp;
+          if (trials >= 1) {
+            const auto succ = static_cast<std::int64_t>(std::llround(pop[k].value * static_cast<double>(trials)));
+            cpp = cp_radius(std::clamp<std::int64_t>(succ, 0, trials), trials, o.delta);
+          } else {
+            cpp = inf;
+          }
+          row("cp_rate_at_population_m", cpp);
+          row("ratio_cp_rate_at_population_m_to_empirical", ratio_of(cpp, emp));
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+}  // namespace neuroncert::sim
