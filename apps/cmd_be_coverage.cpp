@@ -1,0 +1,119 @@
+// `neuroncert be-coverage`: coverage of the bootstrap-ensemble prediction set, Theorem 4.1 as corrected
+// (THEORY.md sec. 5), next to the tightened bound and the paper's printed eq. 9.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "bound_cli_common.hpp"
+#include "commands.hpp"
+#include "neuroncert/bounds/be_coverage.hpp"
+#include "neuroncert/core/checks.hpp"
+#include "neuroncert/core/error.hpp"
+#include "neuroncert/core/metric.hpp"
+#include "run_context.hpp"
+#include "table_output.hpp"
+
+namespace neuroncert::cli {
+namespace {
+
+struct be_options {
+  std::int64_t K = 100;
+  std::optional<std::int64_t> threshold;
+  std::optional<double> threshold_fraction;
+  std::optional<double> p;
+  std::optional<double> n, margin, rho;
+  std::optional<std::int64_t> concepts;
+  std::optional<std::string> metric_name;
+  bool json = false;
+};
+
+void run_be(const be_options& o) {
+  check_at_least("--K", o.K, 1);
+  if (o.threshold.has_value() == o.threshold_fraction.has_value())
+    throw invalid_argument("give exactly one of --threshold or --threshold-fraction");
+  std::int64_t t = 0;
+  if (o.threshold) {
+    t = *o.threshold;
+    if (t < 1 || t > o.K) throw invalid_argument(fmt::format("--threshold must lie in [1, K] = [1, {}], got {}", o.K, t));
+  } else {
+    if (!(*o.threshold_fraction > 0.0 && *o.threshold_fraction <= 1.0))
+      throw invalid_argument(fmt::format("--threshold-fraction must lie in (0, 1], got {}", *o.threshold_fraction));
+    t = bounds::threshold_from_fraction(*o.threshold_fraction, o.K);
+  }
+  double p = 0;
+  std::string p_source;
+  const bool from_margin = o.n || o.margin || o.concepts || o.metric_name;
+  if (o.p) {
+    if (from_margin) throw invalid_argument("--p excludes --n, --margin, --concepts and --metric");
+    check_closed_unit("--p", *o.p);
+    p = *o.p;
+    p_source = "given";
+  } else {
+    if (!(o.n && o.margin && o.concepts && o.metric_name))
+      throw invalid_argument("give --p, or all of --n, --margin, --concepts and --metric");
+    const metric m = parse_metric(*o.metric_name);
+    const bounds::rate_kind kind = require_rate_kind(m);
+    check_positive("--margin", *o.margin);
+    check_at_least("--concepts", *o.concepts, 1);
+    if (kind == bounds::rate_kind::agarwal_auroc && !o.rho)
+      throw invalid_argument("--rho (the concept frequency) is required for auroc");
+    if (o.rho) check_open_unit("--rho", *o.rho);
+    if (kind == bounds::rate_kind::effective_sample_size) check_nonnegative("--n", *o.n);
+    else if (!(*o.n >= 1)) throw invalid_argument(fmt::format("--n must be at least 1, got {}", *o.n));
+    p = bounds::p_from_margin({kind, o.rho.value_or(0.5)}, *o.n, *o.margin, *o.concepts);
+    p_source = fmt::format("solves r(n, p/|C|) = Delta/2 ({}, n = {}, Delta = {}, |C| = {})", to_string(m), *o.n,
+                           *o.margin, *o.concepts);
+  }
+  const double corrected = bounds::be_coverage_corrected(o.K, t, p);
+  const double tightened = bounds::be_coverage_tightened(o.K, t, p);
+  const double eq9 = bounds::paper_eq9(o.K, t, p);
+  if (o.json) {
+    nlohmann::json j;
+    j["metadata"] = run_metadata();
+    j["K"] = o.K;
+    j["threshold"] = t;
+    j["p"] = p;
+    j["p_source"] = p_source;
+    j["corrected"] = corrected;
+    j["tightened"] = tightened;
+    j["paper_eq9_at_kS_eq_t"] = eq9;
+    j["caveat"] = bounds::be_coverage_caveat;
+    fmt::print("{}\n", j.dump(2));
+    return;
+  }
+  fmt::print("be-coverage: K = {}, t = {}, p = {} ({})\n", o.K, t, format_number(p, 10), p_source);
+  text_table tab;
+  tab.header = {"bound", "P(c* in S) >=", "formula"};
+  tab.rows.push_back({"corrected", format_number(corrected, 10), "P(Bin(K,p) <= t-1)"});
+  tab.rows.push_back({"tightened", format_number(tightened, 10), "P(Bin(K,p) <= max(t, ceil(K/2)) - 1)"});
+  tab.rows.push_back({"paper_eq9", format_number(eq9, 10), "P(Bin(K,p) <= K-k_S-1) at k_S = t (printed; not valid)"});
+  print_table(tab);
+  fmt::print("caveat: {}\n", bounds::be_coverage_caveat);
+}
+
+}  // namespace
+
+void register_be_coverage(CLI::App& app) {
+  auto opts = std::make_shared<be_options>();
+  CLI::App* cmd = app.add_subcommand(
+      "be-coverage", "Lower bound on the probability that the BE prediction set contains c* (Theorem 4.1, corrected, "
+                     "THEORY.md sec. 5)");
+  cmd->add_option("--K", opts->K, "Number of bootstrap resamples K")->required();
+  auto* th = cmd->add_option("--threshold", opts->threshold, "BE threshold t in [1, K]");
+  auto* tf = cmd->add_option("--threshold-fraction", opts->threshold_fraction, "t = ceil(tau K), tau in (0, 1]");
+  th->excludes(tf);
+  cmd->add_option("--p", opts->p, "Per-identification failure probability p in [0, 1]");
+  cmd->add_option("--n", opts->n, "Probing-set size (for recall/precision/iou: the effective count m)");
+  cmd->add_option("--margin", opts->margin, "Margin Delta between c* and every other concept");
+  cmd->add_option("--concepts", opts->concepts, "Size of the concept set |C|");
+  cmd->add_option("--metric", opts->metric_name, "Similarity metric (" + metric_names() + ")");
+  cmd->add_option("--rho", opts->rho, "Concept frequency P(c=1), in (0,1) (auroc)");
+  cmd->add_flag("--json", opts->json, "Print a JSON report instead of a table");
+  cmd->callback([opts] { run_be(*opts); });
+}
+
+}  // namespace neuroncert::cli

@@ -1,0 +1,57 @@
+// `neuroncert be-coverage`: THEORY.md sec. 5 table values, p from the margin, caveat, bad inputs.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "apps/bounds_cli_run.hpp"
+
+using neuroncert::test::line_count;
+using neuroncert::test::run_cli;
+using Catch::Matchers::Contains;
+
+TEST_CASE("be-coverage: K = 100, t = 95, p = 0.9 matches the reference row", "[apps][be_coverage]") {
+  const auto r = run_cli("be-coverage --K 100 --threshold 95 --p 0.9");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("0.9424231135") && Contains("2.584543838e-90") && Contains("caveat") &&
+                        Contains("fresh probing sets"));
+}
+
+TEST_CASE("be-coverage: p from n, margin, |C| (accuracy) and threshold fraction", "[apps][be_coverage]") {
+  const auto r = run_cli(
+      "be-coverage --K 10 --threshold-fraction 0.5 --n 10000 --margin 0.04 --concepts 100 --metric accuracy --json");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(std::abs(j["p"].get<double>() - 0.0670925) < 5e-8);
+  CHECK(j["threshold"] == 5);
+  CHECK(j["corrected"].get<double>() <= j["tightened"].get<double>());
+  CHECK(j.contains("caveat"));
+}
+
+TEST_CASE("be-coverage: K = 10, t = 5, p = 0.3 reference row in JSON", "[apps][be_coverage]") {
+  const auto j = nlohmann::json::parse(run_cli("be-coverage --K 10 --threshold 5 --p 0.3 --json").out);
+  CHECK(std::abs(j["corrected"].get<double>() - 0.8497316674) < 5e-11);
+  CHECK(std::abs(j["paper_eq9_at_kS_eq_t"].get<double>() - 0.8497316674) < 5e-11);
+}
+
+TEST_CASE("be-coverage: bad inputs give one line on stderr and exit 2", "[apps][be_coverage]") {
+  const char* bad[] = {
+      "be-coverage --K 100 --p 0.5",
+      "be-coverage --K 100 --threshold 101 --p 0.5",
+      "be-coverage --K 100 --threshold 95 --p 1.5",
+      "be-coverage --K 100 --threshold 95 --n 100 --margin 0.1",
+      "be-coverage --threshold 95 --p 0.1",
+      "be-coverage --K 100 --threshold 95 --n 100 --margin 0.1 --concepts 5 --metric mad",
+      "be-coverage --K 100 --threshold 95 --n 100 --margin -0.1 --concepts 5 --metric accuracy",
+      "be-coverage --K 100 --threshold 95 --p 0.1 --n 100",
+  };
+  for (const char* args : bad) {
+    const auto r = run_cli(args);
+    INFO(args << "\n" << r.out);
+    CHECK(r.exit_code == 2);
+    CHECK(line_count(r.out) == 1);
+  }
+}
