@@ -28,6 +28,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", NEURONCERT_VERSION);
   neuroncert::cli::register_identify(app);
   neuroncert::cli::register_simulate(app);
+  neuroncert::cli::register_plan(app);
+  neuroncert::cli::register_bound(app);
+  neuroncert::cli::register_be_coverage(app);
   // @register-calls (add new subcommands above this line)
   try {
     app.parse(argc, argv);
