@@ -236,6 +236,7 @@ exp2_replicate exp2_draw(random_engine& rng, std::int64_t n, const concept_set_s
   for (metric m : metrics) {
     est.which = m;
     std::int64_t best = 0;
+    double sup = 0.0;
     for (Eigen::Index c = 0; c < nc; ++c) {
       const auto cu = static_cast<std::size_t>(c);
       const metric_value p = binary_metric(m, r.matrices[cu], o.metric_opts);
@@ -244,7 +245,9 @@ exp2_replicate exp2_draw(random_engine& rng, std::int64_t n, const concept_set_s
       const metric_value e = binary_metric(m, r.counts[cu], o.metric_opts);
       est.value(0, c) = e.value;
       est.reason(0, c) = static_cast<std::uint8_t>(e.reason);
+      if (e.defined()) sup = std::max(sup, std::abs(e.value - pop[cu]));
     }
+    r.sup_error.push_back(sup);
     const identification id = identify_neuron(est, 0);
     r.best.push_back(best);
     r.chosen.push_back(id.found() ? id.concept_index : -1);
@@ -273,7 +276,7 @@ std::vector<tidy_row> run_exp2(const concept_set_spec& spec, const std::vector<m
   std::vector<tidy_row> rows;
   for (std::int64_t n : o.n_grid) {
     const std::string study = fmt::format("exp2/{}/n={}", setting, n);
-    std::vector<double> gap(reps * nm), bound(reps * nm);
+    std::vector<double> gap(reps * nm), bound(reps * nm), sup(reps * nm);
     std::vector<std::uint8_t> found(reps * nm);
     run_replicates(reps, engine_for(o, study), [&](std::size_t j, random_engine& rng) {
       const exp2_replicate r = exp2_draw(rng, n, spec, metrics, o);
@@ -281,17 +284,20 @@ std::vector<tidy_row> run_exp2(const concept_set_spec& spec, const std::vector<m
         found[j * nm + k] = r.chosen[k] >= 0;
         gap[j * nm + k] = r.gap[k];
         bound[j * nm + k] = r.per_concept_bound[k];
+        sup[j * nm + k] = r.sup_error[k];
       }
     });
     const double nd = static_cast<double>(n);
     rows.push_back({"exp2", setting, "reference", n, "inv_sqrt_n", 1.0 / std::sqrt(nd)});
     rows.push_back({"exp2", setting, "reference", n, "bound_2r_hoeffding", 2.0 * bounds::hoeffding_rate(nd, dc)});
+    rows.push_back({"exp2", setting, "reference", n, "rate_hoeffding_union", bounds::hoeffding_rate(nd, dc)});
     for (std::size_t k = 0; k < nm; ++k) {
-      std::vector<double> g, b;
+      std::vector<double> g, b, u;
       for (std::size_t j = 0; j < reps; ++j)
         if (found[j * nm + k]) {
           g.push_back(gap[j * nm + k]);
           b.push_back(bound[j * nm + k]);
+          u.push_back(sup[j * nm + k]);
         }
       const std::string mn(to_string(metrics[k]));
       auto row = [&](std::string q, std::optional<double> v) { rows.push_back({"exp2", setting, mn, n, std::move(q), v}); };
@@ -305,6 +311,7 @@ std::vector<tidy_row> run_exp2(const concept_set_spec& spec, const std::vector<m
         mean = s / static_cast<double>(g.size());
       }
       row("gap_mean", mean);
+      row("sup_abs_error_q95", quantile_defined(u));
       if (bounds::rate_kind_for(metrics[k])) {
         std::optional<double> med;
         if (!b.empty()) {

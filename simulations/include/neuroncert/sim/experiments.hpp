@@ -17,7 +17,10 @@
 //   exp2        replicates, undefined_count (no concept defined), gap_q95 (0.95-quantile of
 //               max_c sim(c) - sim(c_hat)), gap_mean, inv_sqrt_n (metric "reference"),
 //               bound_2r_hoeffding (2 r_Hoeffding(n, delta/|C|), the paper's line, metric
-//               "reference"), and per metric bound_rchat_plus_rcstar_median: the median over
+//               "reference"), rate_hoeffding_union (r_Hoeffding(n, delta/|C|), Thm. 3.1, metric
+//               "reference"), per metric sup_abs_error_q95 (0.95-quantile of the uniform deviation
+//               max_c |sim_hat(c) - sim(c)| over concepts with a defined estimate: what Thm. 3.1
+//               bounds), and bound_rchat_plus_rcstar_median: the median over
 //               replicates of r_{c_hat}(delta/|C|) + r_{c*}(delta/|C|) with the metric's own rate at
 //               the *population* effective size of each concept (accuracy n: equal to 2r; recall
 //               rho_c n; precision a n; IoU (W01+W10+W11) n; AUROC Agarwal with rho_c).
@@ -109,6 +112,7 @@ struct exp2_replicate {
   std::vector<std::int64_t> best;       ///< c* per metric (population argmax, lowest index on ties)
   std::vector<double> gap;              ///< per metric (meaningless when chosen == -1)
   std::vector<double> per_concept_bound;///< r_{c_hat} + r_{c*} at delta/|C| (inf if none chosen)
+  std::vector<double> sup_error;        ///< max over concepts with a defined estimate of |sim_hat - sim|
 };
 exp2_replicate exp2_draw(random_engine& rng, std::int64_t n, const concept_set_spec& spec,
                          const std::vector<metric>& metrics, const study_options& options);
