@@ -1,0 +1,281 @@
+#include "neuroncert/sim/gaussian.hpp"
+
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <span>
+
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/quadrature/gauss_kronrod.hpp>
+#include <boost/math/tools/roots.hpp>
+#include <boost/random/bernoulli_distribution.hpp>
+#include <boost/random/normal_distribution.hpp>
+#include <fmt/format.h>
+
+#include "neuroncert/core/binarize.hpp"
+#include "neuroncert/core/checks.hpp"
+#include "neuroncert/core/continuous_metrics.hpp"
+#include "neuroncert/core/error.hpp"
+#include "neuroncert/sim/engine.hpp"
+#include "neuroncert/sim/experiments.hpp"
+
+namespace neuroncert::sim {
+namespace {
+
+constexpr const char* experiment_name = "gaussian";
+
+void check_finite(std::string_view name, double x) {
+  if (!std::isfinite(x)) throw invalid_argument(fmt::format("{} must be finite, got {}", name, x));
+}
+
+/// Upper tail P(X >= t) of N(mu, s^2), accurate far into the tail (complement form).
+double upper_tail(double mu, double s, double t) {
+  const boost::math::normal_distribution<double> d(mu, s);
+  return boost::math::cdf(boost::math::complement(d, t));
+}
+
+double q_pos(const gaussian_setting& s, double t) { return upper_tail(s.mu_pos, s.s_pos, t); }
+double q_neg(const gaussian_setting& s, double t) { return upper_tail(s.mu_neg, s.s_neg, t); }
+
+bool is_gaussian_metric(metric m) {
+  return m == metric::auroc || m == metric::auprc || m == metric::correlation || m == metric::mad ||
+         m == metric::wpmi;
+}
+
+}  // namespace
+
+void check_gaussian_setting(const gaussian_setting& s) {
+  check_open_unit("p (concept frequency)", s.p);
+  check_finite("mu_pos", s.mu_pos);
+  check_finite("mu_neg", s.mu_neg);
+  check_positive("s_pos", s.s_pos);
+  check_positive("s_neg", s.s_neg);
+}
+
+std::string gaussian_setting_name(const gaussian_setting& s) {
+  return fmt::format("p={};mu_pos={};mu_neg={};s_pos={};s_neg={}", s.p, s.mu_pos, s.mu_neg, s.s_pos, s.s_neg);
+}
+
+std::vector<metric> gaussian_metrics() {
+  return {metric::auroc, metric::auprc, metric::correlation, metric::wpmi, metric::mad};
+}
+
+double gaussian_population_auroc(const gaussian_setting& s) {
+  check_gaussian_setting(s);
+  // z_pos - z_neg ~ N(mu_pos - mu_neg, s_pos^2 + s_neg^2); AUROC = P(z_pos - z_neg > 0).
+  const boost::math::normal_distribution<double> std_normal(0.0, 1.0);
+  return boost::math::cdf(std_normal, (s.mu_pos - s.mu_neg) / std::hypot(s.s_pos, s.s_neg));
+}
+
+double gaussian_population_correlation(const gaussian_setting& s) {
+  check_gaussian_setting(s);
+  const double d = s.mu_pos - s.mu_neg;
+  const double pq = s.p * (1.0 - s.p);
+  const double var_z = s.p * s.s_pos * s.s_pos + (1.0 - s.p) * s.s_neg * s.s_neg + pq * d * d;
+  // Cov(z, c) = p(1-p)(mu_pos - mu_neg), Var(c) = p(1-p).
+  return pq * d / std::sqrt(var_z * pq);
+}
+
+double gaussian_population_mad(const gaussian_setting& s, bool standardised) {
+  check_gaussian_setting(s);
+  const double d = s.mu_pos - s.mu_neg;
+  return standardised ? d / s.s_neg : d;
+}
+
+double gaussian_population_auprc(const gaussian_setting& s) {
+  check_gaussian_setting(s);
+  // AP = int precision(t) dTPR(t); TPR(t) = Q_pos(t) decreases in t, so dTPR = -phi_pos(t) dt and
+  // AP = int_{-inf}^{inf} prec(t) phi_pos(t) dt. Outside mu_pos +- 12 s_pos the positive mass is
+  // 2 Q(12) < 4e-33, and prec <= 1, so truncating there changes nothing at double precision.
+  const boost::math::normal_distribution<double> pos(s.mu_pos, s.s_pos);
+  const auto integrand = [&](double t) {
+    const double num = s.p * q_pos(s, t);
+    const double den = num + (1.0 - s.p) * q_neg(s, t);
+    if (!(den > 0.0)) return 0.0;  // both tails underflow: phi_pos(t) is 0 there too
+    return (num / den) * boost::math::pdf(pos, t);
+  };
+  double error = 0.0;
+  const double a = s.mu_pos - 12.0 * s.s_pos, b = s.mu_pos + 12.0 * s.s_pos;
+  const double ap = boost::math::quadrature::gauss_kronrod<double, 61>::integrate(integrand, a, b, 20, 1e-13, &error);
+  if (!(error < 1e-9))
+    throw data_error(fmt::format("AUPRC quadrature did not converge (error estimate {})", error));
+  return ap;
+}
+
+double gaussian_top_alpha_threshold(const gaussian_setting& s, double alpha) {
+  check_gaussian_setting(s);
+  check_open_unit("alpha", alpha);
+  // g(t) = p Q_pos(t) + (1-p) Q_neg(t) - alpha is strictly decreasing from 1 - alpha to -alpha.
+  const auto g = [&](double t) { return s.p * q_pos(s, t) + (1.0 - s.p) * q_neg(s, t) - alpha; };
+  double lo = std::min(s.mu_pos - 10.0 * s.s_pos, s.mu_neg - 10.0 * s.s_neg);
+  double hi = std::max(s.mu_pos + 10.0 * s.s_pos, s.mu_neg + 10.0 * s.s_neg);
+  // Widen until the root is bracketed (alpha may sit far in a tail).
+  for (int i = 0; i < 64 && g(lo) <= 0.0; ++i) lo -= (hi - lo);
+  for (int i = 0; i < 64 && g(hi) >= 0.0; ++i) hi += (hi - lo);
+  if (!(g(lo) > 0.0 && g(hi) < 0.0))
+    throw data_error(fmt::format("cannot bracket the top-alpha threshold for alpha = {}", alpha));
+  std::uintmax_t iterations = 200;
+  const auto r = boost::math::tools::toms748_solve(g, lo, hi, boost::math::tools::eps_tolerance<double>(50),
+                                                   iterations);
+  return 0.5 * (r.first + r.second);
+}
+
+double gaussian_population_wpmi(const gaussian_setting& s, double alpha, double lambda, double eps) {
+  check_gaussian_setting(s);
+  check_open_unit("alpha", alpha);
+  check_open_unit("WPMI eps", eps);
+  check_finite("WPMI lambda", lambda);
+  const double t = gaussian_top_alpha_threshold(s, alpha);
+  const double pos = s.p * q_pos(s, t), neg = (1.0 - s.p) * q_neg(s, t);
+  const double frac_pos = pos / (pos + neg);  // P(c = 1 | z >= t_alpha)
+  // mean over the active set of log max(c, eps): c = 1 contributes log 1 = 0, c = 0 contributes log eps.
+  return (1.0 - frac_pos) * std::log(eps) + frac_pos * std::log(std::max(1.0, eps)) - lambda * std::log(s.p);
+}
+
+double gaussian_population_value(metric m, const gaussian_setting& s, const metric_options& options) {
+  check_metric_options(options);
+  switch (m) {
+    case metric::auroc:
+      if (options.binary_activations || options.auroc == auroc_convention::strict)
+        throw invalid_argument("the Gaussian AUROC population value is the continuous (mid-rank) AUROC");
+      return gaussian_population_auroc(s);
+    case metric::auprc: return gaussian_population_auprc(s);
+    case metric::correlation: return gaussian_population_correlation(s);
+    case metric::mad: return gaussian_population_mad(s, options.mad_standardised);
+    case metric::wpmi: return gaussian_population_wpmi(s, options.alpha, options.wpmi_lambda, options.wpmi_eps);
+    default: break;
+  }
+  throw invalid_argument(fmt::format("metric '{}' is not a continuous metric of the Gaussian experiment "
+                                     "(use auroc, auprc, correlation, mad, wpmi)",
+                                     to_string(m)));
+}
+
+gaussian_sample draw_gaussian_sample(random_engine& rng, std::int64_t n, const gaussian_setting& s) {
+  check_at_least("n", n, 1);
+  gaussian_sample out;
+  out.z.resize(static_cast<std::size_t>(n));
+  out.c.resize(static_cast<std::size_t>(n));
+  boost::random::bernoulli_distribution<double> concept_draw(s.p);
+  boost::random::normal_distribution<double> pos(s.mu_pos, s.s_pos), neg(s.mu_neg, s.s_neg);
+  for (std::size_t i = 0; i < out.z.size(); ++i) {
+    const bool c = concept_draw(rng);
+    out.c[i] = c ? 1.0 : 0.0;
+    out.z[i] = c ? pos(rng) : neg(rng);
+  }
+  return out;
+}
+
+void check_gaussian_options(const gaussian_options& o) {
+  check_gaussian_setting(o.setting);
+  check_metric_options(o.metric_opts);
+  check_at_least("replicates", o.replicates, 1);
+  if (o.n_grid.empty()) throw invalid_argument("n grid must not be empty");
+  for (std::int64_t n : o.n_grid) check_at_least("n", n, 1);
+  if (o.metrics.empty()) throw invalid_argument("metrics must not be empty");
+  for (metric m : o.metrics)
+    if (!is_gaussian_metric(m))
+      throw invalid_argument(fmt::format("metric '{}' is not a continuous metric of the Gaussian experiment "
+                                         "(use auroc, auprc, correlation, mad, wpmi)",
+                                         to_string(m)));
+  if (o.metric_opts.binary_activations)
+    throw invalid_argument("the Gaussian experiment has continuous activations (binary activations is not allowed)");
+  for (metric m : o.metrics)
+    if (gaussian_relative_error(m) && gaussian_population_value(m, o.setting, o.metric_opts) == 0.0)
+      throw invalid_argument("the relative MAD error is undefined when mu_pos == mu_neg");
+}
+
+std::vector<tidy_row> run_gaussian(const gaussian_options& o) {
+  check_gaussian_options(o);
+  const std::string setting = gaussian_setting_name(o.setting);
+  const std::size_t nm = o.metrics.size();
+  std::vector<double> population(nm);
+  for (std::size_t k = 0; k < nm; ++k) population[k] = gaussian_population_value(o.metrics[k], o.setting, o.metric_opts);
+
+  struct replicate_errors {
+    std::vector<double> error;      // per metric; meaningful only when defined
+    std::vector<std::uint8_t> defined;
+  };
+
+  std::vector<tidy_row> rows;
+  for (std::int64_t n : o.n_grid) {
+    const std::string study = fmt::format("{}/{}/n={}", experiment_name, setting, n);
+    engine_options e;
+    e.seed = o.seed;
+    e.salt = study_salt(study);
+    if (o.progress) e.progress = [p = o.progress, study](std::size_t done, std::size_t total) { p(study, done, total); };
+    const auto reps = map_replicates<replicate_errors>(
+        static_cast<std::size_t>(o.replicates), e, [&](std::size_t, random_engine& rng) {
+          const gaussian_sample d = draw_gaussian_sample(rng, n, o.setting);
+          replicate_errors r;
+          r.error.assign(nm, 0.0);
+          r.defined.assign(nm, 0);
+          for (std::size_t k = 0; k < nm; ++k) {
+            const metric_value v = pair_metric(o.metrics[k], d.z, d.c, {}, o.metric_opts);
+            if (!v.defined()) continue;
+            double err = std::abs(v.value - population[k]);
+            if (gaussian_relative_error(o.metrics[k])) err /= std::abs(population[k]);
+            r.error[k] = err;
+            r.defined[k] = 1;
+          }
+          return r;
+        });
+    for (std::size_t k = 0; k < nm; ++k) {
+      std::vector<double> defined;
+      defined.reserve(reps.size());
+      for (const auto& r : reps)
+        if (r.defined[k]) defined.push_back(r.error[k]);
+      const std::size_t undefined = reps.size() - defined.size();
+      const std::string m(to_string(o.metrics[k]));
+      const std::string kind = gaussian_relative_error(o.metrics[k]) ? "rel" : "abs";
+      const auto row = [&](std::string quantity, std::optional<double> value) {
+        rows.push_back({experiment_name, setting, m, n, std::move(quantity), value});
+      };
+      row("population_value", population[k]);
+      row("replicates", static_cast<double>(o.replicates));
+      row("undefined_count", static_cast<double>(undefined));
+      std::optional<double> q95, median;
+      if (!defined.empty()) {
+        q95 = quantile_type7(defined, 0.95);
+        median = quantile_type7(defined, 0.5);
+      }
+      row(kind + "_error_q95", q95);
+      row(kind + "_error_q95_undef_inf", quantile_undefined_as_inf(defined, undefined, 0.95));
+      row("error_median", median);
+    }
+  }
+  return rows;
+}
+
+nlohmann::json gaussian_metadata(const gaussian_options& o) {
+  check_gaussian_options(o);
+  nlohmann::json j;
+  j["experiment"] = experiment_name;
+  j["model"] = "c ~ Bernoulli(p); z | c=1 ~ N(mu_pos, s_pos^2); z | c=0 ~ N(mu_neg, s_neg^2)";
+  j["setting"] = {{"p", o.setting.p},         {"mu_pos", o.setting.mu_pos}, {"mu_neg", o.setting.mu_neg},
+                  {"s_pos", o.setting.s_pos}, {"s_neg", o.setting.s_neg}};
+  j["replicates"] = o.replicates;
+  j["n_grid"] = o.n_grid;
+  j["seed"] = o.seed;
+  j["quantile"] = 0.95;
+  j["quantile_method"] = "Hyndman-Fan type 7 over the defined replicates";
+  j["options"] = {{"alpha", o.metric_opts.alpha},
+                  {"wpmi_lambda", o.metric_opts.wpmi_lambda},
+                  {"wpmi_eps", o.metric_opts.wpmi_eps},
+                  {"mad_standardised", o.metric_opts.mad_standardised}};
+  nlohmann::json metrics = nlohmann::json::object();
+  for (metric m : o.metrics) {
+    const std::string name(to_string(m));
+    metrics[name] = {
+        {"population_value", gaussian_population_value(m, o.setting, o.metric_opts)},
+        {"error", gaussian_relative_error(m) ? "relative |est - pop| / |pop|" : "absolute |est - pop|"},
+        {"population_method",
+         m == metric::auprc  ? "Gauss-Kronrod quadrature of int prec(t) phi_pos(t) dt"
+         : m == metric::wpmi ? "TOMS 748 root of p Q_pos(t) + (1-p) Q_neg(t) = alpha, then closed form"
+                             : "closed form"}};
+  }
+  j["metrics"] = metrics;
+  j["estimators"] = "core pair_metric (THEORY.md sec. 2.2)";
+  return j;
+}
+
+}  // namespace neuroncert::sim

@@ -1,0 +1,188 @@
+// Tests of the continuous Gaussian experiment (THEORY.md sec. 6.3): population values against the
+// reference digits, against very large seeded samples and degenerate closed forms; the experiment's
+// rows, reproducibility and thread-count invariance; bad input.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+
+#include <tbb/global_control.h>
+
+#include "neuroncert/core/continuous_metrics.hpp"
+#include "neuroncert/core/error.hpp"
+#include "neuroncert/sim/engine.hpp"
+#include "neuroncert/sim/gaussian.hpp"
+
+using namespace neuroncert;
+using namespace neuroncert::sim;
+
+namespace {
+
+const tidy_row* find_row(const std::vector<tidy_row>& rows, const std::string& m, std::int64_t n,
+                         const std::string& quantity) {
+  for (const auto& r : rows)
+    if (r.metric == m && r.n == n && r.quantity == quantity) return &r;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("gaussian: population AUROC, correlation and MAD match the reference digits", "[gaussian]") {
+  const gaussian_setting s;  // the paper's App. H.1 setting
+  // THEORY.md sec. 6.3 (ref), exact to the digits shown: tolerance half a unit of the last digit.
+  CHECK(std::abs(gaussian_population_auroc(s) - 0.9683411066) < 5e-11);
+  CHECK(std::abs(gaussian_population_correlation(s) - 0.08907291487) < 5e-12);
+  CHECK(gaussian_population_mad(s) == 1.0);
+  CHECK(gaussian_population_mad(s, true) == Approx(2.0).epsilon(1e-15));  // (1 - 0) / s_neg
+  metric_options o;
+  CHECK(gaussian_population_value(metric::auroc, s, o) == gaussian_population_auroc(s));
+  CHECK(gaussian_population_value(metric::mad, s, o) == 1.0);
+}
+
+TEST_CASE("gaussian: top-alpha threshold solves p Q_pos + (1-p) Q_neg = alpha", "[gaussian]") {
+  const gaussian_setting s;
+  for (double alpha : {0.001, 0.002, 0.05, 0.5}) {
+    const double t = gaussian_top_alpha_threshold(s, alpha);
+    const double qp = 0.5 * std::erfc((t - s.mu_pos) / (s.s_pos * std::sqrt(2.0)));
+    const double qn = 0.5 * std::erfc((t - s.mu_neg) / (s.s_neg * std::sqrt(2.0)));
+    CHECK(s.p * qp + (1.0 - s.p) * qn == Approx(alpha).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("gaussian: AUPRC and WPMI population values agree with a 4-million-draw sample", "[gaussian]") {
+  const gaussian_setting s;
+  const double ap = gaussian_population_auprc(s);
+  const double wp = gaussian_population_wpmi(s);
+  // Sanity ranges: AP lies between p (a useless score) and 1; WPMI between log(eps) - log(p) and -log(p).
+  CHECK(ap > s.p);
+  CHECK(ap < 1.0);
+  CHECK(wp < -std::log(s.p));
+  CHECK(wp > std::log(1e-8) - std::log(s.p));
+
+  auto rng = make_stream(20250601, 0, 0x6A55);
+  const std::int64_t n = 4'000'000;
+  const gaussian_sample d = draw_gaussian_sample(rng, n, s);
+  const metric_value ap_hat = auprc(d.z, d.c);
+  const metric_value wp_hat = wpmi(d.z, d.c);
+  REQUIRE(ap_hat.defined());
+  REQUIRE(wp_hat.defined());
+  // Tolerances: the sample has ~8000 positives. Over 60 independent 4e6-draw samples (streams
+  // make_stream(i, 0, 0x6A55), i = 0..59, measured while writing this test) the AP estimate had
+  // standard deviation 0.00045 and mean error +0.0001 (+-0.00006), the WPMI estimate sd 0.0048 and mean
+  // error -0.0004 (+-0.0006): no detectable bias. We allow about 5.5 sd, so the check fails only if
+  // the quadrature or the root is wrong by more than ~1% of the AP value or ~0.2% of the WPMI value.
+  CHECK(std::abs(ap_hat.value - ap) < 0.0025);
+  CHECK(std::abs(wp_hat.value - wp) < 0.027);
+  // The closed forms checked the same way. AUROC: sd <= sqrt(A(1-A)/n1) = 0.002 (n1 ~ 8000), allow 4 sd;
+  // correlation: sd ~ 1/sqrt(n) = 0.0005, allow 6 sd; MAD: sd of mean(z|c=1) = 0.2/sqrt(8000) = 0.0022,
+  // allow 5 sd.
+  CHECK(std::abs(auroc_ranks(d.z, d.c).value - gaussian_population_auroc(s)) < 0.008);
+  CHECK(std::abs(correlation(d.z, d.c).value - gaussian_population_correlation(s)) < 0.003);
+  CHECK(std::abs(mad(d.z, d.c).value - 1.0) < 0.012);
+}
+
+TEST_CASE("gaussian: degenerate settings have closed forms", "[gaussian]") {
+  SECTION("identical classes: AP = p, AUROC = 1/2, correlation = 0") {
+    const gaussian_setting s{0.1, 0.3, 0.3, 0.7, 0.7};
+    CHECK(gaussian_population_auprc(s) == Approx(0.1).epsilon(1e-10));
+    CHECK(gaussian_population_auroc(s) == Approx(0.5).epsilon(1e-15));
+    CHECK(gaussian_population_correlation(s) == 0.0);
+    // The active set is a random 5% of the samples: P(c=0 | B) = 1 - p.
+    CHECK(gaussian_population_wpmi(s, 0.05) == Approx(0.9 * std::log(1e-8) - std::log(0.1)).epsilon(1e-10));
+  }
+  SECTION("well-separated classes: AP -> 1, AUROC -> 1") {
+    const gaussian_setting s{0.002, 40.0, 0.0, 1.0, 1.0};
+    CHECK(gaussian_population_auprc(s) == Approx(1.0).epsilon(1e-12));
+    CHECK(gaussian_population_auroc(s) == Approx(1.0).epsilon(1e-15));
+    // alpha > p: the active set holds every positive plus negatives: P(c=0 | B) = (alpha - p) / alpha.
+    const double alpha = 0.05;
+    CHECK(gaussian_population_wpmi(s, alpha) ==
+          Approx((alpha - 0.002) / alpha * std::log(1e-8) - std::log(0.002)).epsilon(1e-10));
+    // alpha < p: the active set is all positive: WPMI = -lambda log p.
+    CHECK(gaussian_population_wpmi(s, 0.001, 2.0) == Approx(-2.0 * std::log(0.002)).epsilon(1e-10));
+  }
+  SECTION("equal-variance classes: AP decreases with the overlap") {
+    const double a1 = gaussian_population_auprc({0.01, 2.0, 0.0, 1.0, 1.0});
+    const double a2 = gaussian_population_auprc({0.01, 4.0, 0.0, 1.0, 1.0});
+    CHECK(a1 < a2);
+    CHECK(a1 > 0.01);
+  }
+}
+
+TEST_CASE("gaussian: experiment rows, error kinds and undefined counts", "[gaussian]") {
+  gaussian_options o;
+  o.n_grid = {500, 5000};
+  o.replicates = 60;
+  o.seed = 7;
+  const auto rows = run_gaussian(o);
+  // 5 metrics x 2 n x 6 quantities.
+  CHECK(rows.size() == 5u * 2u * 6u);
+  for (const std::string m : {"auroc", "auprc", "correlation", "wpmi"}) {
+    REQUIRE(find_row(rows, m, 500, "abs_error_q95") != nullptr);
+    CHECK(find_row(rows, m, 500, "rel_error_q95") == nullptr);
+  }
+  REQUIRE(find_row(rows, "mad", 500, "rel_error_q95") != nullptr);
+  CHECK(find_row(rows, "mad", 500, "abs_error_q95") == nullptr);
+  // n = 500, p = 0.002: P(no positive) = 0.998^500 = 0.37, so some replicates are undefined; AUROC,
+  // AUPRC, MAD and WPMI need a positive, so they share the count.
+  const double undef = *find_row(rows, "auroc", 500, "undefined_count")->value;
+  CHECK(undef > 5);
+  CHECK(undef < 40);
+  CHECK(*find_row(rows, "auprc", 500, "undefined_count")->value == undef);
+  CHECK(*find_row(rows, "correlation", 500, "undefined_count")->value == undef);
+  CHECK(*find_row(rows, "auroc", 500, "abs_error_q95_undef_inf")->value == std::numeric_limits<double>::infinity());
+  // The error shrinks with n.
+  for (const std::string m : {"auroc", "auprc", "correlation", "wpmi"})
+    CHECK(*find_row(rows, m, 5000, "abs_error_q95")->value < *find_row(rows, m, 500, "abs_error_q95")->value);
+  CHECK(*find_row(rows, "mad", 5000, "population_value")->value == 1.0);
+  // Reproducible: the same seed gives the same rows; another seed different ones.
+  const auto again = run_gaussian(o);
+  for (std::size_t i = 0; i < rows.size(); ++i) CHECK(to_csv_line(rows[i]) == to_csv_line(again[i]));
+}
+
+TEST_CASE("gaussian: bit-identical for 1 and 2 threads", "[gaussian]") {
+  gaussian_options o;
+  o.n_grid = {2000};
+  o.replicates = 40;
+  o.seed = 99;
+  std::vector<tidy_row> one, two;
+  {
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, 1);
+    one = run_gaussian(o);
+  }
+  {
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, 2);
+    two = run_gaussian(o);
+  }
+  REQUIRE(one.size() == two.size());
+  for (std::size_t i = 0; i < one.size(); ++i) CHECK(to_csv_line(one[i]) == to_csv_line(two[i]));
+}
+
+TEST_CASE("gaussian: bad input is an invalid_argument naming the argument", "[gaussian]") {
+  const auto message_of = [](auto&& f) -> std::string {
+    try {
+      f();
+    } catch (const neuroncert::invalid_argument& e) {
+      return e.what();
+    }
+    return "no exception";
+  };
+  CHECK_THAT(message_of([] { gaussian_population_auprc({0.0, 1, 0, 0.2, 0.5}); }), Catch::Contains("p (concept"));
+  CHECK_THAT(message_of([] { gaussian_population_auprc({1.0, 1, 0, 0.2, 0.5}); }), Catch::Contains("p (concept"));
+  CHECK_THAT(message_of([] { gaussian_population_auroc({0.1, 1, 0, 0.0, 0.5}); }), Catch::Contains("s_pos"));
+  CHECK_THAT(message_of([] { gaussian_population_auroc({0.1, 1, 0, 0.2, -1}); }), Catch::Contains("s_neg"));
+  CHECK_THAT(message_of([] { gaussian_population_wpmi({}, 0.0); }), Catch::Contains("alpha"));
+  CHECK_THAT(message_of([] { gaussian_population_value(metric::accuracy, {}); }), Catch::Contains("accuracy"));
+  gaussian_options o;
+  o.n_grid = {100};
+  o.replicates = 0;
+  CHECK_THAT(message_of([&] { run_gaussian(o); }), Catch::Contains("replicates"));
+  o.replicates = 10;
+  o.n_grid = {0};
+  CHECK_THAT(message_of([&] { run_gaussian(o); }), Catch::Contains("n must"));
+  o.n_grid = {};
+  CHECK_THAT(message_of([&] { run_gaussian(o); }), Catch::Contains("grid"));
+  o.n_grid = {100};
+  o.metrics = {metric::iou};
+  CHECK_THAT(message_of([&] { run_gaussian(o); }), Catch::Contains("iou"));
+}
