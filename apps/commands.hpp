@@ -11,6 +11,7 @@ void register_simulate(CLI::App& app);
 void register_plan(CLI::App& app);
 void register_bound(CLI::App& app);
 void register_be_coverage(CLI::App& app);
+void register_extract(CLI::App& app);
 // @register-declarations (add new subcommands above this line)
 
 }  // namespace neuroncert::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   neuroncert::cli::register_plan(app);
   neuroncert::cli::register_bound(app);
   neuroncert::cli::register_be_coverage(app);
+  neuroncert::cli::register_extract(app);
   // @register-calls (add new subcommands above this line)
   try {
     app.parse(argc, argv);

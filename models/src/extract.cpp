@@ -64,6 +64,8 @@ at::Tensor pool_output(const at::Tensor& output, Pool pool, const std::string& l
 }
 
 namespace {
+bool threads_chosen = false;  // set_intra_op_threads() called?
+
 void draw_progress(std::int64_t done, std::int64_t total) {
   constexpr int width = 30;
   const int filled = total > 0 ? static_cast<int>(width * done / total) : width;
@@ -81,6 +83,7 @@ at::Tensor extract_activations(Model& model, const at::Tensor& images, const std
     throw invalid_argument("extract_activations: images must be a uint8 tensor [n, 3, H, W]");
   if (batch_size < 1) throw invalid_argument(fmt::format("batch size must be at least 1, got {}", batch_size));
   model.check_layer(layer);
+  if (!threads_chosen) set_intra_op_threads(0);
   torch::NoGradGuard no_grad;
   const std::int64_t n = images.size(0);
   const auto norm = model.normalization();
@@ -113,6 +116,7 @@ std::int64_t count_correct(Model& model, const at::Tensor& images, const std::ve
 void set_intra_op_threads(int n) {
   if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   at::set_num_threads(n);
+  threads_chosen = true;
 }
 
 int intra_op_threads() { return at::get_num_threads(); }

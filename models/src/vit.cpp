@@ -1,6 +1,9 @@
 #include "neuroncert/models/vit.hpp"
 
+#include <ATen/Context.h>
 #include <ATen/Functions.h>
+#include <ATen/Parallel.h>
+#include <Eigen/Core>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -10,6 +13,51 @@
 namespace neuroncert::models {
 namespace nn = torch::nn;
 
+// Debian's LibTorch routes at::linear / at::matmul to the reference (netlib) BLAS, which is
+// ~10x slower than oneDNN here. Dense layers therefore go through oneDNN (mkldnn_linear) and the
+// small per-head attention products through Eigen; results agree with at::linear/at::matmul to
+// float round-off.
+at::Tensor dense(const at::Tensor& x, const nn::Linear& layer) { return dense(x, layer->weight, layer->bias); }
+
+at::Tensor dense(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
+  if (!at::hasMKLDNN() || x.numel() == 0) return at::linear(x, w, b);
+  auto sizes = x.sizes().vec();
+  auto x2 = x.reshape({-1, sizes.back()}).contiguous();
+  auto y = at::mkldnn_linear(x2.to_mkldnn(), w, b).to_dense();
+  sizes.back() = w.size(0);
+  return y.view(sizes);
+}
+
+namespace {
+using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+/// Batched a [N, M, K] x b [N, K, P] (b_transposed: b given as [N, P, K]) -> [N, M, P], float32.
+at::Tensor batched_matmul(const at::Tensor& a_in, const at::Tensor& b_in, bool b_transposed) {
+  const auto a = a_in.contiguous();
+  const auto b = b_in.contiguous();
+  const auto n = a.size(0), m = a.size(1), k = a.size(2);
+  const auto p = b_transposed ? b.size(1) : b.size(2);
+  auto out = at::empty({n, m, p}, a.options());
+  const float* pa = a.data_ptr<float>();
+  const float* pb = b.data_ptr<float>();
+  float* po = out.data_ptr<float>();
+  at::parallel_for(0, n, 1, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i) {
+      Eigen::Map<const RowMajor> A(pa + i * m * k, m, k);
+      Eigen::Map<RowMajor> O(po + i * m * p, m, p);
+      if (b_transposed) {
+        Eigen::Map<const RowMajor> B(pb + i * p * k, p, k);
+        O.noalias() = A * B.transpose();
+      } else {
+        Eigen::Map<const RowMajor> B(pb + i * k * p, k, p);
+        O.noalias() = A * B;
+      }
+    }
+  });
+  return out;
+}
+}  // namespace
+
 SelfAttentionImpl::SelfAttentionImpl(std::int64_t dim, std::int64_t heads) : heads_(heads) {
   in_proj_weight = register_parameter("in_proj_weight", at::zeros({3 * dim, dim}));
   in_proj_bias = register_parameter("in_proj_bias", at::zeros({3 * dim}));
@@ -18,13 +66,15 @@ SelfAttentionImpl::SelfAttentionImpl(std::int64_t dim, std::int64_t heads) : hea
 
 at::Tensor SelfAttentionImpl::forward(const at::Tensor& t) {
   const auto b = t.size(0), n = t.size(1), d = t.size(2), hd = d / heads_;
-  auto qkv = at::linear(t, in_proj_weight, in_proj_bias);             // [B, T, 3D]
+  auto qkv = dense(t, in_proj_weight, in_proj_bias);                                    // [B, T, 3D]
   auto split = qkv.view({b, n, 3, heads_, hd}).permute({2, 0, 3, 1, 4});  // [3, B, H, T, hd]
-  auto q = split[0], k = split[1], v = split[2];
+  // Per (image, head): rows of q, k, v are tokens. Scaling by 1/sqrt(hd) = 1/4 is exact.
+  auto q = split[0].reshape({b * heads_, n, hd}), k = split[1].reshape({b * heads_, n, hd});
+  auto v = split[2].reshape({b * heads_, n, hd});
   const double scale = 1.0 / std::sqrt(static_cast<double>(hd));
-  auto attn = at::softmax(at::matmul(q * scale, k.transpose(-2, -1)), -1);  // [B, H, T, T]
-  auto o = at::matmul(attn, v).transpose(1, 2).reshape({b, n, d});          // heads concatenated
-  return out_proj->forward(o);
+  auto attn = at::softmax(batched_matmul(q * scale, k, /*b_transposed=*/true), -1);  // [B*H, T, T]
+  auto o = batched_matmul(attn, v, false).view({b, heads_, n, hd}).transpose(1, 2).reshape({b, n, d});
+  return dense(o, out_proj);
 }
 
 EncoderLayerImpl::EncoderLayerImpl(std::int64_t dim, std::int64_t heads, std::int64_t hidden) {
@@ -37,7 +87,7 @@ EncoderLayerImpl::EncoderLayerImpl(std::int64_t dim, std::int64_t heads, std::in
 
 at::Tensor EncoderLayerImpl::forward(const at::Tensor& t) {
   auto x = norm1->forward(t + self_attn->forward(t));
-  return norm2->forward(x + linear2->forward(at::relu(linear1->forward(x))));
+  return norm2->forward(x + dense(at::relu(dense(x, linear1)), linear2));
 }
 
 VitImpl::VitImpl(const VitConfig& config) : config_(config) {
@@ -79,7 +129,7 @@ at::Tensor VitImpl::forward_until(const at::Tensor& x, const std::string& layer)
   }
   auto cls = t.select(1, 0);
   if (stop == config_.depth) return cls.contiguous();
-  return mlp_head->forward(cls);
+  return mlp_head->forward(cls.contiguous());
 }
 
 at::Tensor VitImpl::forward(const at::Tensor& x) { return forward_until(x, "logits"); }

@@ -40,6 +40,7 @@ std::int64_t count_correct(Model& model, const at::Tensor& images, const std::ve
                            std::int64_t batch_size = 500, bool progress = false);
 
 /// LibTorch intra-op threads for forward passes; n <= 0 means std::thread::hardware_concurrency().
+/// If it was never called, the first extract_activations() call sets hardware concurrency.
 /// Keep oneTBB work narrow while a forward pass runs (DESIGN.md: never both at full width).
 void set_intra_op_threads(int n);
 int intra_op_threads();

@@ -24,6 +24,10 @@
 
 namespace neuroncert::models {
 
+/// y = x W^T + b for x [..., in] through oneDNN (Debian's LibTorch BLAS is the slow reference one).
+at::Tensor dense(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias);
+at::Tensor dense(const at::Tensor& x, const torch::nn::Linear& layer);
+
 /// Multi-head self-attention with PyTorch's parameter layout (in_proj_weight rows: q, k, v).
 class SelfAttentionImpl : public torch::nn::Module {
  public:
@@ -32,7 +36,7 @@ class SelfAttentionImpl : public torch::nn::Module {
 
  private:
   std::int64_t heads_;
-  at::Tensor in_proj_weight, in_proj_bias;
+  at::Tensor in_proj_weight, in_proj_bias;  // [3D, D], [3D]: rows q, k, v
   torch::nn::Linear out_proj{nullptr};
 };
 TORCH_MODULE(SelfAttention);
