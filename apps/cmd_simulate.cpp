@@ -26,7 +26,9 @@
 #include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/json_io.hpp"
+#include "neuroncert/sim/be_coverage_sim.hpp"
 #include "neuroncert/sim/experiments.hpp"
+#include "neuroncert/sim/gaussian.hpp"
 #include "neuroncert/sim/tidy.hpp"
 #include "run_context.hpp"
 
@@ -184,6 +186,34 @@ const std::vector<experiment_entry>& experiment_table() {
        run_exp2},
       {"validate", "Bound tightness (THEORY 6.4): empirical error quantile vs Hoeffding/ESS/Agarwal and Clopper-Pearson",
        run_validate},
+      {"gaussian",
+       "Continuous Gaussian (THEORY 6.3, Fig. 8a): 0.95-quantile of the error of AUROC, AUPRC, correlation, WPMI "
+       "(absolute) and MAD (relative) vs n; exact population values",
+       [](const simulate_options& o, nlohmann::json& params) {
+         reject_matrix(o);
+         sim::gaussian_options g;
+         g.seed = o.seed;
+         g.replicates = replicates_of(o, 1000, params);
+         g.n_grid = grid_of(o, 1000, 100000, 11, params);
+         g.progress = progress_bar(o);
+         const nlohmann::json meta = sim::gaussian_metadata(g);
+         for (const auto& [key, value] : meta.items()) params[key] = value;
+         return sim::run_gaussian(g);
+       }},
+      {"be-coverage",
+       "BE coverage (THEORY 5, 6.4): how often Algorithm 1's set contains the best concept, bootstrap vs fresh "
+       "probing sets, beside the corrected Theorem 4.1 bound; n from --n-min/--n-max/--n-points",
+       [](const simulate_options& o, nlohmann::json& params) {
+         reject_matrix(o);
+         sim::be_coverage_options b;  // |C| in {10, 100}, Delta in {0.005, ..., 0.1}, K in {10, 20, 50, 100}
+         b.seed = o.seed;
+         b.replicates = replicates_of(o, 200, params);
+         b.n_grid = grid_of(o, 1000, 5000, 2, params);
+         b.progress = progress_bar(o);
+         const nlohmann::json meta = sim::be_coverage_metadata(b);
+         for (const auto& [key, value] : meta.items()) params[key] = value;
+         return sim::run_be_coverage(b);
+       }},
       // @experiments (add new experiments above this line)
   };
   return table;

@@ -196,6 +196,7 @@ TEST_CASE("be-coverage: rows, bounds and metadata", "[be-coverage]") {
   o.margins = {0.05};
   o.designs = {{10, 10}};
   o.replicates = 10;
+  o.bound_curve_points = 0;
   const auto rows = run_be_coverage(o);
   // 4 bound rows + 2 methods x 6 quantities.
   CHECK(rows.size() == 16u);
@@ -207,6 +208,17 @@ TEST_CASE("be-coverage: rows, bounds and metadata", "[be-coverage]") {
   }
   const double p = bounds::p_from_margin_accuracy(300, 0.05, 3);
   CHECK(*value_of(rows, "C=3;Delta=0.05;K=10;t=10", 300, "bound_paper_eq9_at_t") == bounds::paper_eq9(10, 10, p));
+  // The bound curves: 2 quantities x points, from Delta = min/2 to 2 max, monotone in Delta.
+  o.bound_curve_points = 5;
+  const auto with_curve = run_be_coverage(o);
+  REQUIRE(with_curve.size() == 16u + 10u);
+  CHECK(with_curve[16].setting == "C=3;Delta=0.025;K=10;t=10");
+  CHECK(with_curve[24].setting == "C=3;Delta=0.1;K=10;t=10");
+  for (std::size_t i = 16; i + 2 < with_curve.size(); i += 2) {
+    CHECK(with_curve[i].quantity == "bound_corrected_curve");
+    CHECK(with_curve[i + 1].quantity == "bound_tightened_curve");
+    CHECK(*with_curve[i].value <= *with_curve[i + 2].value);
+  }
   const auto meta = be_coverage_metadata(o);
   CHECK(meta.at("caveat").get<std::string>() == be_coverage_sim_caveat);
   CHECK(meta.at("replicates").get<std::int64_t>() == 10);

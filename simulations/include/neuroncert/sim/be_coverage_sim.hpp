@@ -43,6 +43,8 @@
 // Tidy rows: experiment "be-coverage", setting "C=M;Delta=D;K=K;t=T" (no commas), metric "accuracy",
 // n = the probing-set size, quantities:
 //   p_from_margin, bound_corrected, bound_tightened, bound_paper_eq9_at_t,
+//   bound_corrected_curve and bound_tightened_curve: the two bounds on a fine log grid of Delta (cells
+//   whose Delta is not a simulated margin; no coverage rows), for drawing the bound as a curve,
 //   and per method (suffix _bootstrap or _fresh): coverage_<m> (fraction of replicates with c* in S),
 //   coverage_<m>_cp_lower / coverage_<m>_cp_upper (two-sided 95% Clopper-Pearson interval),
 //   mean_set_size_<m> (mean |S|), cstar_frequency_<m> (mean k*/K), replicates_<m>.
@@ -116,7 +118,10 @@ std::int64_t be_fresh_identification(random_engine& rng, const be_coverage_setti
 struct be_coverage_options {
   std::vector<std::int64_t> n_grid = {1000, 5000};
   std::vector<std::int64_t> concept_counts = {10, 100};
-  std::vector<double> margins = {0.01, 0.02, 0.05, 0.1};
+  std::vector<double> margins = {0.005, 0.01, 0.02, 0.03, 0.05, 0.1};
+  /// Points of the fine Delta grid of the *_curve rows (log-spaced from min(margins)/2 to
+  /// min(2 max(margins), 0.99)); 0 = no curve rows.
+  std::int64_t bound_curve_points = 60;
   std::vector<be_design> designs = be_designs_from_fraction({10, 20, 50, 100}, 0.95);
   double best_accuracy = 0.8;
   double firing_rate = 0.1;
