@@ -1,5 +1,5 @@
 // ResNet-20: architecture shapes and the exact accuracy counts of data/README.md.
-#include <catch2/catch.hpp>
+#include "models/catch_torch.hpp"
 
 #include <ATen/Functions.h>
 #include <torch/utils.h>
