@@ -31,22 +31,11 @@
 #include "neuroncert/sim/gaussian.hpp"
 #include "neuroncert/sim/tidy.hpp"
 #include "run_context.hpp"
+#include "simulate_runner.hpp"
 
 namespace neuroncert::cli {
 namespace {
 
-/// The options every experiment shares. Optional ones fall back to the experiment's defaults.
-struct simulate_options {
-  std::string experiment;
-  std::filesystem::path out = "results";
-  std::uint64_t seed = 20251218;
-  std::optional<std::int64_t> replicates;  ///< N_exp
-  std::optional<std::int64_t> n_min, n_max, n_points;
-  double delta = 0.05;
-  int threads = 0;  ///< 0 = all cores
-  std::optional<std::string> matrix;  ///< m00,m01,m10,m11: a custom binary setting (exp1, validate)
-  bool quiet = false;
-};
 
 /// An experiment of the table: `run` returns the tidy rows and records its parameters in `params`.
 struct experiment_entry {
@@ -225,7 +214,9 @@ std::string experiment_names() {
   return s;
 }
 
-void run_simulate(const simulate_options& o) {
+}  // namespace
+
+std::filesystem::path run_simulate(const simulate_options& o) {
   const experiment_entry* entry = nullptr;
   for (const auto& e : experiment_table())
     if (e.name == o.experiment) entry = &e;
@@ -263,9 +254,9 @@ void run_simulate(const simulate_options& o) {
   meta["rows"] = rows.size();
   io::write_json(json_path, meta);
   if (!o.quiet) fmt::print("{}: {} rows -> {} (+ {})\n", o.experiment, rows.size(), csv_path.string(), json_path.string());
+  return csv_path;
 }
 
-}  // namespace
 
 void register_simulate(CLI::App& app) {
   auto opts = std::make_shared<simulate_options>();

@@ -6,12 +6,13 @@
 
 namespace neuroncert::cli {
 
-void register_identify(CLI::App& app);
 void register_simulate(CLI::App& app);
+void register_identify(CLI::App& app);
 void register_plan(CLI::App& app);
 void register_bound(CLI::App& app);
 void register_be_coverage(CLI::App& app);
 void register_extract(CLI::App& app);
+void register_figures(CLI::App& app);
 // @register-declarations (add new subcommands above this line)
 
 }  // namespace neuroncert::cli

@@ -26,12 +26,13 @@ int main(int argc, char** argv) {
   CLI::App app{"neuroncert: statistical theory and simulation toolkit for trustworthy neuron identification"};
   app.require_subcommand(1, 1);
   app.set_version_flag("--version", NEURONCERT_VERSION);
-  neuroncert::cli::register_identify(app);
   neuroncert::cli::register_simulate(app);
+  neuroncert::cli::register_identify(app);
   neuroncert::cli::register_plan(app);
   neuroncert::cli::register_bound(app);
   neuroncert::cli::register_be_coverage(app);
   neuroncert::cli::register_extract(app);
+  neuroncert::cli::register_figures(app);
   // @register-calls (add new subcommands above this line)
   try {
     app.parse(argc, argv);
