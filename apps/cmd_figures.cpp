@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <functional>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -32,33 +33,54 @@ struct figure_spec {
   std::string setting; ///< passed as gnuplot variable `setting` (empty: none)
 };
 
-struct figure_job {
-  std::string experiment;
-  std::vector<figure_spec> figures;
-};
-
-const std::vector<figure_job>& figure_jobs() {
-  static const std::vector<figure_job> jobs = {
-      {"exp1",
-       {{"fig2_exp1.gp", "fig2a_exp1_setting1", "setting1"}, {"fig2_exp1.gp", "fig2b_exp1_setting2", "setting2"}}},
-      {"auroc-rate", {{"fig3a_auroc_rate.gp", "fig3a_auroc_rate", ""}}},
-      {"exp2", {{"fig3b_exp2.gp", "fig3b_exp2", ""}}},
-      {"validate",
-       {{"validate.gp", "validate_setting1", "setting1"}, {"validate.gp", "validate_setting2", "setting2"}}},
-      {"gaussian", {{"fig8a_gaussian.gp", "fig8a_gaussian", ""}}},
-      {"be-coverage", {{"be_coverage.gp", "be_coverage", ""}}},
-      // @figure-jobs (add new figure jobs above this line)
-  };
-  return jobs;
-}
-
 struct figures_args {
   fs::path out = "figures";
   fs::path plots_dir = fs::path(NEURONCERT_SOURCE_DIR) / "plots";
+  fs::path data_dir = NEURONCERT_DATA_DIR;  ///< CIFAR data and weights (real-data figures)
   std::uint64_t seed = 20251218;
   bool quick = false;
   int threads = 0;
 };
+
+/// One job: `produce` writes its tidy CSV (and JSON) into `data_dir` and returns the CSV path;
+/// then every figure script of the job draws from that CSV.
+struct figure_job {
+  std::string name;
+  std::function<fs::path(const figures_args& args, const fs::path& data_dir)> produce;
+  std::vector<figure_spec> figures;
+};
+
+/// A job that runs `neuroncert simulate --experiment NAME` with the figures' seed and threads.
+std::function<fs::path(const figures_args&, const fs::path&)> simulation(const std::string& experiment) {
+  return [experiment](const figures_args& a, const fs::path& data_dir) {
+    simulate_options o;
+    o.experiment = experiment;
+    o.out = data_dir;
+    o.seed = a.seed;
+    o.threads = a.threads;
+    o.quiet = true;
+    if (a.quick) {
+      o.replicates = 60;
+      o.n_points = 3;
+    }
+    return run_simulate(o);
+  };
+}
+
+const std::vector<figure_job>& figure_jobs() {
+  static const std::vector<figure_job> jobs = {
+      {"exp1", simulation("exp1"),
+       {{"fig2_exp1.gp", "fig2a_exp1_setting1", "setting1"}, {"fig2_exp1.gp", "fig2b_exp1_setting2", "setting2"}}},
+      {"auroc-rate", simulation("auroc-rate"), {{"fig3a_auroc_rate.gp", "fig3a_auroc_rate", ""}}},
+      {"exp2", simulation("exp2"), {{"fig3b_exp2.gp", "fig3b_exp2", ""}}},
+      {"validate", simulation("validate"),
+       {{"validate.gp", "validate_setting1", "setting1"}, {"validate.gp", "validate_setting2", "setting2"}}},
+      {"gaussian", simulation("gaussian"), {{"fig8a_gaussian.gp", "fig8a_gaussian", ""}}},
+      {"be-coverage", simulation("be-coverage"), {{"be_coverage.gp", "be_coverage", ""}}},
+      // @figure-jobs (add new figure jobs above this line)
+  };
+  return jobs;
+}
 
 /// A gnuplot string literal: single quotes, with ' doubled (gnuplot's escape inside '...').
 std::string gnuplot_string(const std::string& s) {
@@ -99,18 +121,8 @@ void run_figures(const figures_args& a) {
     const auto& job = jobs[k];
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    fmt::print(stderr, "[{}/{}] {:<12} running ({:.0f} s elapsed)\n", k + 1, jobs.size(), job.experiment, elapsed);
-    simulate_options o;
-    o.experiment = job.experiment;
-    o.out = data_dir;
-    o.seed = a.seed;
-    o.threads = a.threads;
-    o.quiet = true;
-    if (a.quick) {
-      o.replicates = 60;
-      o.n_points = 3;
-    }
-    const fs::path csv = run_simulate(o);
+    fmt::print(stderr, "[{}/{}] {:<16} running ({:.0f} s elapsed)\n", k + 1, jobs.size(), job.name, elapsed);
+    const fs::path csv = job.produce(a, data_dir);
     for (const auto& f : job.figures) {
       std::string vars = fmt::format("dir={}; csv={}; out={}", gnuplot_string((a.plots_dir / "").string()),
                                      gnuplot_string(csv.string()), gnuplot_string((a.out / f.name).string()));
@@ -121,7 +133,7 @@ void run_figures(const figures_args& a) {
                                   {"svg", f.name + ".svg"},
                                   {"script", "plots/" + f.script},
                                   {"data", "data/" + csv.filename().string()},
-                                  {"experiment", job.experiment}});
+                                  {"job", job.name}});
       ++made;
     }
   }
@@ -140,6 +152,8 @@ void register_figures(CLI::App& app) {
   auto* cmd = app.add_subcommand("figures", "Run every experiment at the paper's settings and draw every figure");
   cmd->add_option("--out", args->out, "Output directory (figures; data/ holds the CSV and JSON)")->capture_default_str();
   cmd->add_option("--plots-dir", args->plots_dir, "Directory of the gnuplot scripts")->capture_default_str();
+  cmd->add_option("--data-dir", args->data_dir, "CIFAR data and model weights (real-data figures)")
+      ->capture_default_str();
   cmd->add_option("--seed", args->seed, "Master seed of every experiment")->capture_default_str();
   cmd->add_flag("--quick", args->quick, "Few replicates and grid points: a smoke test, not the paper's figures");
   cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores); results do not depend on it")
