@@ -4,7 +4,25 @@
 // A resample is a multiplicity vector w ~ Multinomial(n, 1/n) over the probing set: metrics use
 // weighted counts and weighted ranks, so no data is copied. Resample i draws from
 // make_stream(seed, i, bootstrap_salt) only; the ensemble is bit-identical for any thread count.
+//
+// Fast path. Resampling changes only the weights, so everything else is prepared once: each
+// neuron's descending order (in the probing set), the concept matrix as sparse 0/1 rows (CSR),
+// the activations centred once (correlation, MAD). Per resample and neuron:
+//   count metrics, binary AUROC, WPMI: the top-alpha active set is a prefix of the neuron's order
+//       (cut at the end of the tied block), so F11 sums only ~alpha n sparse rows;
+//   AUROC: weighted mid-ranks by one walk of the order, then sum_i w_i r_i y_i over the nonzeros
+//       of Y, for 32 neurons at a time (one vector update per nonzero);
+//   correlation, MAD: the same sparse product with the pre-centred activations;
+//   AUPRC: one walk of the order touching only the nonzeros of each row.
+// Work is split into fixed tasks (32 neurons x 8 resamples); each (neuron, resample) winner is
+// computed by the same operations in the same order whatever the thread count. Count metrics,
+// AUROC and AUPRC sum exactly representable numbers and agree bit for bit with
+// all_pairs_similarity(); correlation, MAD and WPMI agree to rounding (tested).
+// Concepts that are not all 0/1 (probabilities) and the standardised MAD use the general path:
+// all_pairs_similarity() per resample.
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -24,6 +42,23 @@ void draw_multiplicities(random_engine& engine, std::span<double> weights);
 /// The multiplicities of resample `index` under `seed`.
 std::vector<double> resample_weights(std::uint64_t seed, std::uint64_t index, std::size_t n);
 
+/// K x n multiplicities, row r = resample_weights(seed, r, n) (as 16-bit integers; a multiplicity
+/// above 65535 throws, which Multinomial(n, 1/n) never produces in practice).
+using multiplicity_matrix = Eigen::Matrix<std::uint16_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+multiplicity_matrix resample_multiplicities(std::uint64_t seed, std::int64_t resamples, std::size_t n);
+
+/// A 0/1 concept matrix as sparse rows: the concepts present in sample i are
+/// index[row_start[i] .. row_start[i+1]), ascending.
+struct sparse_concepts {
+  Eigen::Index samples = 0, concepts = 0;
+  std::vector<std::uint64_t> row_start;  ///< samples + 1 entries
+  std::vector<std::uint32_t> index;      ///< concept indices of the nonzeros, row by row
+  [[nodiscard]] std::size_t nonzeros() const { return index.size(); }
+};
+
+/// The sparse rows of a concept matrix, or nullopt when some entry is neither 0 nor 1.
+std::optional<sparse_concepts> to_sparse_concepts(const Eigen::MatrixXd& concepts);
+
 /// Selection counts k_c of every concept for every neuron over K resamples.
 struct ensemble_counts {
   Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic> counts;  ///< F x |C|
@@ -31,8 +66,36 @@ struct ensemble_counts {
   std::int64_t resamples = 0;                                          ///< K
 };
 
+/// Options and hooks of a bootstrap run.
+struct bootstrap_request {
+  metric which = metric::accuracy;
+  metric_options options{};
+  std::int64_t resamples = 100;  ///< K >= 1
+  std::uint64_t seed = 0;
+  /// Called with (done, total) work units (neuron-resamples) as tasks finish; serialized.
+  std::function<void(std::int64_t done, std::int64_t total)> progress{};
+  /// Called with [begin, end) once the counts of those neurons are final, in ascending neuron
+  /// order and serialized, so callers can stream finished neurons. `counts` rows outside
+  /// [0, end) are not final yet.
+  std::function<void(Eigen::Index begin, Eigen::Index end, const ensemble_counts& counts)> neurons_done{};
+  /// Force the general path (all_pairs_similarity per resample); for tests and benchmarks.
+  bool general_path = false;
+};
+
 /// The bootstrap ensemble: identify every neuron on each of K resamples (THEORY.md sec. 5).
-/// K >= 1. `progress(done, K)` is called after each resample when given.
+ensemble_counts bootstrap_ensemble(const probing_set& set, const bootstrap_request& request);
+
+/// Same with the concepts given as sparse rows (set.concepts is ignored and may be empty): for
+/// large concept sets that would not fit densely. Requires the fast path's metric options.
+ensemble_counts bootstrap_ensemble(const probing_set& set, const sparse_concepts& concepts,
+                                   const bootstrap_request& request);
+
+/// The ensemble over given multiplicities (row r = resample r) instead of drawn ones; request.seed
+/// and request.resamples are ignored. For tests (e.g. K copies of the full probing set).
+ensemble_counts bootstrap_ensemble(const probing_set& set, const multiplicity_matrix& multiplicities,
+                                   const bootstrap_request& request);
+
+/// Backwards-compatible form. K >= 1. `progress(done, K)` is called after each resample when given.
 ensemble_counts bootstrap_ensemble(const probing_set& set, metric m, const metric_options& options,
                                    std::int64_t resamples, std::uint64_t seed,
                                    void (*progress)(std::int64_t done, std::int64_t total) = nullptr);
@@ -48,5 +111,13 @@ struct be_set {
 
 /// t in [1, K] is checked by the caller against K; here t >= 1 is required.
 be_set be_prediction_set(std::span<const std::int64_t> counts, std::int64_t threshold);
+
+/// Per-neuron stability summary of an ensemble (the paper's Tables 3 and 4).
+struct stability_summary {
+  Eigen::Index top_concept = -1;     ///< most frequent concept (ties: lowest index); -1 if none
+  double top1_frequency = 0.0;       ///< k_top / K
+  std::int64_t coverage90_size = 0;  ///< |S| of Algorithm 1 with t = ceil(0.9 K)
+};
+stability_summary summarize_stability(std::span<const std::int64_t> counts, std::int64_t resamples);
 
 }  // namespace neuroncert
