@@ -1,5 +1,14 @@
-// neuroncert identify: explain every neuron by its best concept, with certified intervals and gaps.
+// neuroncert identify: explain every neuron by its best concept, with certified intervals and gaps;
+// with --bootstrap K also the stability of the explanation (THEORY.md sec. 5): selection
+// frequencies over K resamples, the BE prediction set (Algorithm 1), the top-1 frequency, the
+// 90%-coverage set size and the corrected Theorem 4.1 bound with a labelled plug-in margin.
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -9,7 +18,10 @@
 #include <tbb/global_control.h>
 
 #include "commands.hpp"
+#include "neuroncert/bounds/be_coverage.hpp"
 #include "neuroncert/bounds/certify.hpp"
+#include "neuroncert/core/bootstrap.hpp"
+#include "neuroncert/core/identify.hpp"
 #include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/csv.hpp"
 #include "neuroncert/core/error.hpp"
@@ -25,7 +37,58 @@ struct identify_args {
   double alpha = 0.05, delta = 0.05, wpmi_lambda = 1.0, wpmi_eps = 1e-8;
   bool binary = false, auroc_strict = false, mad_standardised = false;
   int threads = 0;
+  // Bootstrap (THEORY.md sec. 5); `bootstrap` = 0 means off, the CLI11 counts tell what was given.
+  std::int64_t bootstrap = 0, threshold = 0;
+  double threshold_fraction = 0.95;
+  std::string seed_text = "20251218";
+  std::uint64_t seed = 20251218;  ///< parsed from seed_text by parse_seed()
+  bool progress = false, no_progress = false;
+  CLI::Option *bootstrap_opt = nullptr, *threshold_opt = nullptr, *fraction_opt = nullptr, *seed_opt = nullptr;
 };
+
+void draw_bar(std::int64_t done, std::int64_t total, double seconds) {
+  constexpr int width = 30;
+  const int filled = total > 0 ? static_cast<int>(width * done / total) : width;
+  std::string bar(static_cast<std::size_t>(filled), '=');
+  bar.resize(width, ' ');
+  const double eta = done > 0 ? seconds * static_cast<double>(total - done) / static_cast<double>(done) : 0.0;
+  std::fprintf(stderr, "\r[%s] %5.1f%% bootstrap, %.0f s elapsed, ~%.0f s left ", bar.c_str(),
+               total > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0, seconds, eta);
+  if (done >= total) std::fputc('\n', stderr);
+  std::fflush(stderr);
+}
+
+/// Strict seed parsing: decimal digits only, within 64 bits (CLI11 would wrap "-1").
+std::uint64_t parse_seed(const std::string& text) {
+  std::uint64_t v = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (text.empty() || text[0] == '+' || text[0] == '-' || ec != std::errc() || ptr != end)
+    throw invalid_argument(fmt::format("--seed must be an unsigned 64-bit integer, got '{}'", text));
+  return v;
+}
+
+/// The BE threshold t from the options (validated against K): one line, exit 2 when bad.
+std::int64_t be_threshold(const identify_args& a) {
+  if (a.threshold_opt->count() > 0) {
+    if (a.threshold < 1 || a.threshold > a.bootstrap)
+      throw invalid_argument(
+          fmt::format("--threshold must be in (0, K] = (0, {}], got {}", a.bootstrap, a.threshold));
+    return a.threshold;
+  }
+  if (!(a.threshold_fraction > 0.0 && a.threshold_fraction <= 1.0))
+    throw invalid_argument(fmt::format("--threshold-fraction must be in (0, 1], got {}", a.threshold_fraction));
+  return bounds::threshold_from_fraction(a.threshold_fraction, a.bootstrap);
+}
+
+std::string join_concepts(const std::vector<std::int64_t>& s, const std::vector<std::string>* names) {
+  std::string out;
+  for (std::size_t k = 0; k < s.size(); ++k) {
+    if (k) out += ';';
+    out += names ? (*names)[static_cast<std::size_t>(s[k])] : std::to_string(s[k]);
+  }
+  return out;
+}
 
 std::vector<std::string> read_names(const std::string& path, Eigen::Index expected) {
   std::vector<std::string> names;
@@ -47,7 +110,184 @@ std::vector<std::string> read_names(const std::string& path, Eigen::Index expect
 
 nlohmann::json interval_json(const bounds::interval& i) { return {{"lower", i.lower}, {"upper", i.upper}}; }
 
-void run_identify(const identify_args& a) {
+/// The plug-in Theorem 4.1 bound of one neuron: Delta = the observed margin between the two best
+/// full-set estimates, p from the metric's closed-form rate; null with a reason otherwise.
+nlohmann::json plugin_bound(const similarity_matrix& full, Eigen::Index f, metric m, double n, double effective_n,
+                            double rho, std::int64_t K, std::int64_t t, std::int64_t concepts) {
+  nlohmann::json j;
+  const auto kind = bounds::rate_kind_for(m);
+  if (!kind) {
+    j["bound"] = nullptr;
+    j["reason"] = fmt::format("{} has no closed-form rate, so p cannot be derived from a margin", to_string(m));
+    return j;
+  }
+  double best = -INFINITY, second = -INFINITY;
+  for (Eigen::Index c = 0; c < full.value.cols(); ++c) {
+    if (full.reason(f, c) != 0) continue;
+    const double v = full.value(f, c);
+    if (v > best) {
+      second = best;
+      best = v;
+    } else if (v > second) {
+      second = v;
+    }
+  }
+  if (!std::isfinite(second)) {
+    j["bound"] = nullptr;
+    j["reason"] = "fewer than two defined concepts: no margin";
+    return j;
+  }
+  const double margin = best - second;
+  j["plugin_margin"] = margin;
+  if (!(margin > 0.0)) {
+    j["bound"] = nullptr;
+    j["reason"] = "the two best full-set estimates tie: observed margin 0";
+    return j;
+  }
+  bounds::rate_spec spec{*kind, 0.5};
+  double n_used = n;
+  if (*kind == bounds::rate_kind::effective_sample_size) n_used = effective_n;
+  if (*kind == bounds::rate_kind::agarwal_auroc) {
+    if (!(rho > 0.0 && rho < 1.0)) {
+      j["bound"] = nullptr;
+      j["reason"] = "the chosen concept has no positives or no negatives";
+      return j;
+    }
+    spec.rho = rho;
+  }
+  if (!(n_used > 0.0)) {
+    j["bound"] = nullptr;
+    j["reason"] = "effective sample size 0";
+    return j;
+  }
+  const double p = bounds::p_from_margin(spec, n_used, margin, concepts);
+  j["p"] = p;
+  j["bound"] = bounds::be_coverage_corrected(K, t, p);
+  j["bound_tightened"] = bounds::be_coverage_tightened(K, t, p);
+  j["paper_eq9_at_t"] = bounds::paper_eq9(K, t, p);
+  return j;
+}
+
+nlohmann::json run_bootstrap(const identify_args& a, const probing_set& set, metric m, const metric_options& options,
+                             std::int64_t threshold, const std::vector<bounds::certified_identification>& results,
+                             const std::vector<std::string>& names, nlohmann::json& neurons,
+                             const std::string& boot_csv_path, const std::string& sets_csv_path) {
+  const std::int64_t K = a.bootstrap;
+  const auto C = set.concept_count();
+  const double n = static_cast<double>(set.samples());
+  const Eigen::RowVectorXd positives = set.concepts.colwise().sum();
+  const auto full = all_pairs_similarity(set, m, options);
+  io::csv_writer boot_csv(boot_csv_path, {"neuron", "concept", "concept_name", "count", "frequency"});
+  io::csv_writer sets_csv(sets_csv_path,
+                          {"neuron", "full_set_concept", "top_concept", "top1_frequency", "coverage90_size",
+                           "unidentified", "threshold", "be_set_size", "be_cumulative", "be_reached", "be_set",
+                           "be_set_names", "plugin_margin", "p_plugin", "bound_corrected", "bound_tightened"});
+  double top1_sum = 0.0, cov_sum = 0.0, be_sum = 0.0;
+  std::int64_t full_in_set = 0;
+  const bool bar = !a.no_progress && (a.progress || isatty(fileno(stderr)));
+  const auto start = std::chrono::steady_clock::now();
+  const auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+
+  bootstrap_request q;
+  q.which = m;
+  q.options = options;
+  q.resamples = K;
+  q.seed = a.seed;
+  if (bar) {
+    q.progress = [&, last = -1](std::int64_t done, std::int64_t total) mutable {
+      const int permille = total > 0 ? static_cast<int>(1000 * done / total) : 1000;
+      if (permille == last) return;
+      last = permille;
+      draw_bar(done, total, seconds());
+    };
+  }
+  // Finished neurons are written (and flushed) as soon as their counts are final, so an
+  // interrupted run keeps every neuron it finished.
+  q.neurons_done = [&](Eigen::Index begin, Eigen::Index end, const ensemble_counts& e) {
+    for (Eigen::Index f = begin; f < end; ++f) {
+      std::vector<std::int64_t> counts(static_cast<std::size_t>(C));
+      for (Eigen::Index c = 0; c < C; ++c) counts[static_cast<std::size_t>(c)] = e.counts(f, c);
+      std::vector<Eigen::Index> present;
+      for (Eigen::Index c = 0; c < C; ++c)
+        if (counts[static_cast<std::size_t>(c)] > 0) present.push_back(c);
+      std::stable_sort(present.begin(), present.end(), [&](Eigen::Index x, Eigen::Index y) {
+        return counts[static_cast<std::size_t>(x)] > counts[static_cast<std::size_t>(y)];
+      });
+      nlohmann::json freq = nlohmann::json::array();
+      for (Eigen::Index c : present) {
+        const auto k = counts[static_cast<std::size_t>(c)];
+        const double fr = static_cast<double>(k) / static_cast<double>(K);
+        boot_csv.write_row({f, c, names[static_cast<std::size_t>(c)], k, fr});
+        freq.push_back({{"concept", c}, {"concept_name", names[static_cast<std::size_t>(c)]}, {"count", k},
+                        {"frequency", fr}});
+      }
+      const auto s = summarize_stability(counts, K);
+      const auto be = be_prediction_set(counts, threshold);
+      const auto& r = results[static_cast<std::size_t>(f)];
+      const double rho = r.concept_index >= 0 ? positives(r.concept_index) / n : 0.0;
+      auto pb = plugin_bound(full, f, m, n, r.effective_n, rho, K, threshold, C);
+      top1_sum += s.top1_frequency;
+      cov_sum += static_cast<double>(s.coverage90_size);
+      be_sum += static_cast<double>(be.concepts.size());
+      if (r.concept_index >= 0 &&
+          std::find(be.concepts.begin(), be.concepts.end(), r.concept_index) != be.concepts.end())
+        ++full_in_set;
+      const auto cell = [](const nlohmann::json& j, const char* key) {
+        return j.contains(key) && j[key].is_number() ? io::csv_cell{j[key].get<double>()} : io::csv_cell{};
+      };
+      sets_csv.write_row({f, r.concept_index >= 0 ? io::csv_cell{r.concept_index} : io::csv_cell{},
+                          s.top_concept >= 0 ? io::csv_cell{s.top_concept} : io::csv_cell{}, s.top1_frequency,
+                          s.coverage90_size, e.unidentified(f), threshold,
+                          static_cast<std::int64_t>(be.concepts.size()), be.cumulative, be.reached ? "true" : "false",
+                          join_concepts(be.concepts, nullptr), join_concepts(be.concepts, &names),
+                          cell(pb, "plugin_margin"), cell(pb, "p"), cell(pb, "bound"), cell(pb, "bound_tightened")});
+      nlohmann::json j = {{"frequencies", freq},
+                          {"unidentified_resamples", e.unidentified(f)},
+                          {"top_concept", s.top_concept >= 0 ? nlohmann::json(s.top_concept) : nlohmann::json()},
+                          {"top1_frequency", s.top1_frequency},
+                          {"coverage90_size", s.coverage90_size},
+                          {"be_set", be.concepts},
+                          {"be_set_names", join_concepts(be.concepts, &names)},
+                          {"be_cumulative", be.cumulative},
+                          {"be_reached", be.reached},
+                          {"theorem_4_1", pb}};
+      neurons[static_cast<std::size_t>(f)]["bootstrap"] = j;
+    }
+  };
+  bootstrap_ensemble(set, q);
+  boot_csv.close();
+  sets_csv.close();
+  const double F = static_cast<double>(set.neurons());
+  return {
+      {"resamples", K},
+      {"seed", a.seed},
+      {"threshold", threshold},
+      {"threshold_fraction", a.threshold_opt->count() > 0 ? nlohmann::json() : nlohmann::json(a.threshold_fraction)},
+      {"seconds", seconds()},
+      {"resampling", "multiplicities w ~ Multinomial(n, 1/n) per resample, stream (seed, resample index)"},
+      {"files", {{"frequencies", boot_csv_path}, {"be_sets", sets_csv_path}}},
+      {"summary",
+       {{"mean_top1_frequency", top1_sum / F},
+        {"mean_coverage90_size", cov_sum / F},
+        {"mean_be_set_size", be_sum / F},
+        {"full_set_concept_in_be_set", full_in_set}}},
+      {"theorem_4_1",
+       {{"statement", "P(c* in S) >= P(Binomial(K, p) <= t - 1) (corrected Theorem 4.1, THEORY.md sec. 5); "
+                      "tightened: P(Binomial(K, p) <= max(t, ceil(K/2)) - 1)"},
+        {"assumptions",
+         {"(1) the population-best concept c* is in the concept set C",
+          "(2) margin: sim(c*) >= sim(c) + Delta for every other concept c",
+          "(3) the K identifications are independent and each returns c* with probability >= 1 - p, "
+          "p solving r(n, p/|C|) = Delta/2 (Lemma B.2)"}},
+        {"plugin",
+         "Delta is unknown on real data: it is replaced by the observed margin between the two best full-set "
+         "estimates (a plug-in, not a certified value); p uses the metric's closed-form rate (n for accuracy, "
+         "the chosen concept's effective n for recall/precision/IoU, its frequency rho for AUROC); metrics "
+         "without a closed-form rate report null"},
+        {"caveat", bounds::be_coverage_caveat}}}};
+}
+
+void run_identify(identify_args a) {
   const metric m = parse_metric(a.metric_name);
   check_open_unit("--delta", a.delta);
   check_open_unit("--alpha", a.alpha);
@@ -62,6 +302,15 @@ void run_identify(const identify_args& a) {
   check_metric_options(options);
   if (a.auroc_strict && !a.binary)
     throw invalid_argument("--auroc-strict is defined for binary activations only: add --binary");
+  const bool bootstrap = a.bootstrap_opt->count() > 0;
+  std::int64_t threshold = 0;
+  if (bootstrap) {
+    if (a.bootstrap < 1) throw invalid_argument(fmt::format("--bootstrap K must be at least 1, got {}", a.bootstrap));
+    threshold = be_threshold(a);
+    a.seed = parse_seed(a.seed_text);
+  } else if (a.threshold_opt->count() + a.fraction_opt->count() + a.seed_opt->count() > 0) {
+    throw invalid_argument("--threshold, --threshold-fraction and --seed need --bootstrap K");
+  }
 
   std::unique_ptr<tbb::global_control> limit;
   if (a.threads > 0)
@@ -122,6 +371,14 @@ void run_identify(const identify_args& a) {
   }
   csv.close();
 
+  nlohmann::json boot_json;
+  std::string boot_csv_path, sets_csv_path;
+  if (bootstrap) {
+    boot_csv_path = a.out + "_bootstrap.csv";
+    sets_csv_path = a.out + "_be_sets.csv";
+    boot_json = run_bootstrap(a, set, m, options, threshold, results, names, neurons, boot_csv_path, sets_csv_path);
+  }
+
   nlohmann::json report = {
       {"metadata", run_metadata()},
       {"inputs", {{"activations", a.activations}, {"concepts", a.concepts}, {"samples", set.samples()},
@@ -142,6 +399,7 @@ void run_identify(const identify_args& a) {
         "no correction across neurons: use delta/F for a guarantee over all neurons at once",
         "recall, precision and IoU rates are conditional on the effective sample size m"}},
       {"neurons", neurons}};
+  if (bootstrap) report["bootstrap"] = boot_json;
   io::write_json(json_path, report);
 
   fmt::print("identify: {} samples, {} neurons, {} concepts, metric {}\n", set.samples(), set.neurons(),
@@ -153,7 +411,17 @@ void run_identify(const identify_args& a) {
                gap_sum / static_cast<double>(bounded), a.delta, set.concept_count());
   else
     fmt::print("  {} has no closed-form bound: use the bootstrap for stability\n", to_string(m));
-  fmt::print("  wrote {} and {}\n", csv_path, json_path);
+  if (bootstrap) {
+    const auto& sm = boot_json["summary"];
+    fmt::print("  bootstrap K = {}, t = {}: mean top-1 frequency {:.3f}, mean 90%-coverage set size {:.2f}, "
+               "mean BE set size {:.2f} ({:.1f} s)\n",
+               a.bootstrap, threshold, sm["mean_top1_frequency"].get<double>(),
+               sm["mean_coverage90_size"].get<double>(), sm["mean_be_set_size"].get<double>(),
+               boot_json["seconds"].get<double>());
+    fmt::print("  wrote {}, {}, {} and {}\n", csv_path, boot_csv_path, sets_csv_path, json_path);
+  } else {
+    fmt::print("  wrote {} and {}\n", csv_path, json_path);
+  }
 }
 
 }  // namespace
@@ -180,9 +448,21 @@ void register_identify(CLI::App& app) {
   cmd->add_option("--wpmi-eps", args->wpmi_eps, "WPMI clamp eps in log(max(c, eps)), in (0,1)")->capture_default_str();
   cmd->add_option("--concept-names", args->concept_names, "Text file with one concept name per line")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--out", args->out, "Output prefix: writes PREFIX.csv and PREFIX.json")->capture_default_str();
+  cmd->add_option("--out", args->out, "Output prefix: writes PREFIX.csv and PREFIX.json (and the bootstrap files)")->capture_default_str();
   cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores); results do not depend on it")->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  args->bootstrap_opt = cmd->add_option("--bootstrap", args->bootstrap,
+                                        "Bootstrap ensemble with K resamples: selection frequencies, BE sets "
+                                        "(writes PREFIX_bootstrap.csv and PREFIX_be_sets.csv)");
+  args->fraction_opt = cmd->add_option("--threshold-fraction", args->threshold_fraction,
+                                       "BE threshold as a fraction tau in (0,1]: t = ceil(tau K)")
+                           ->capture_default_str();
+  args->threshold_opt = cmd->add_option("--threshold", args->threshold, "BE threshold t in (0, K] (instead of tau)");
+  args->threshold_opt->excludes(args->fraction_opt);
+  args->seed_opt = cmd->add_option("--seed", args->seed_text, "Seed of the bootstrap resamples (unsigned 64-bit integer)")
+                       ->capture_default_str();
+  cmd->add_flag("--progress", args->progress, "Always draw the bootstrap progress bar (default: when stderr is a terminal)");
+  cmd->add_flag("--no-progress", args->no_progress, "Never draw the progress bar");
   cmd->callback([args] { run_identify(*args); });
 }
 

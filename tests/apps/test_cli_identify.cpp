@@ -4,6 +4,7 @@
 
 #include "cli_runner.hpp"
 #include "neuroncert/bounds/certify.hpp"
+#include "neuroncert/core/bootstrap.hpp"
 #include "neuroncert/core/csv.hpp"
 #include "neuroncert/core/json_io.hpp"
 #include "neuroncert/core/npy.hpp"
@@ -101,5 +102,118 @@ TEST_CASE("identify: each bad input gives one line on stderr and the right exit 
     CHECK(test::is_one_line(r.err));
     CHECK(r.err.find(c.message) != std::string::npos);
     CHECK(r.err.find("terminate") == std::string::npos);
+  }
+}
+
+TEST_CASE("identify --bootstrap: frequencies, BE sets and the Theorem 4.1 plug-in bound", "[cli][identify][bootstrap]") {
+  const auto f = make_fixture("identify_boot");
+  const auto r = test::run_cli(
+      "identify --activations A.npy --concepts Y.npy --metric auroc --bootstrap 20 --seed 5 --out b", f.dir);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("bootstrap K = 20, t = 19") != std::string::npos);
+  CHECK(r.err.empty());  // no progress bar when stderr is not a terminal
+  const auto set = make_probing_set(f.probe.activations.cast<float>().cast<double>(), f.probe.concepts);
+  bootstrap_request q;
+  q.which = metric::auroc;
+  q.resamples = 20;
+  q.seed = 5;
+  const auto e = bootstrap_ensemble(set, q);
+  // Long format: every (neuron, concept) with a positive count, frequencies count / K.
+  const auto freq = io::read_csv(f.dir / "b_bootstrap.csv");
+  const auto nc = freq.column("neuron"), cc = freq.column("concept"), kc = freq.column("count"),
+             fc = freq.column("frequency");
+  Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic> read =
+      Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic>::Zero(6, 9);
+  for (const auto& row : freq.rows) {
+    read(std::stol(row[nc]), std::stol(row[cc])) = std::stol(row[kc]);
+    CHECK(std::stod(row[fc]) == Approx(std::stod(row[kc]) / 20.0));
+  }
+  CHECK(read == e.counts);
+  for (Eigen::Index n = 0; n < 6; ++n) CHECK(read.row(n).sum() + e.unidentified(n) == 20);
+  const auto sets = io::read_csv(f.dir / "b_be_sets.csv");
+  REQUIRE(sets.rows.size() == 6);
+  const auto sc = sets.column("be_set"), tc = sets.column("top1_frequency"), bc = sets.column("bound_corrected");
+  for (std::size_t n = 0; n < 6; ++n) {
+    std::vector<std::int64_t> counts(9);
+    for (Eigen::Index c = 0; c < 9; ++c) counts[static_cast<std::size_t>(c)] = e.counts(static_cast<Eigen::Index>(n), c);
+    std::string expected;
+    for (auto c : be_prediction_set(counts, 19).concepts) {
+      if (!expected.empty()) expected += ';';
+      expected += std::to_string(c);
+    }
+    CHECK(sets.rows[n][sc] == expected);
+    CHECK(std::stod(sets.rows[n][tc]) == Approx(summarize_stability(counts, 20).top1_frequency));
+  }
+  const auto json = io::read_json(f.dir / "b.json");
+  const auto& b = json["bootstrap"];
+  CHECK(b["resamples"] == 20);
+  CHECK(b["seed"] == 5);
+  CHECK(b["threshold"] == 19);
+  CHECK(b["theorem_4_1"]["caveat"].get<std::string>().find("heuristic") != std::string::npos);
+  CHECK(b["theorem_4_1"]["assumptions"].size() == 3);
+  // AUROC has a closed-form rate: a bound (a probability) or null with a reason, and the CSV agrees.
+  for (std::size_t n = 0; n < 6; ++n) {
+    const auto& t = json["neurons"][n]["bootstrap"]["theorem_4_1"];
+    if (t["bound"].is_null()) {
+      CHECK(t.contains("reason"));
+      CHECK(sets.rows[n][bc].empty());
+    } else {
+      CHECK(t["bound"].get<double>() >= 0.0);
+      CHECK(t["bound"].get<double>() <= 1.0);
+      CHECK(std::stod(sets.rows[n][bc]) == Approx(t["bound"].get<double>()));
+    }
+  }
+}
+
+TEST_CASE("identify --bootstrap: continuous metrics report no bound, with the reason", "[cli][identify][bootstrap]") {
+  const auto f = make_fixture("identify_boot_corr");
+  const auto r = test::run_cli(
+      "identify --activations A.npy --concepts Y.npy --metric correlation --bootstrap 5 --threshold 4 --out c", f.dir);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto json = io::read_json(f.dir / "c.json");
+  CHECK(json["bootstrap"]["threshold"] == 4);
+  CHECK(json["bootstrap"]["threshold_fraction"].is_null());
+  const auto& t = json["neurons"][0]["bootstrap"]["theorem_4_1"];
+  CHECK(t["bound"].is_null());
+  CHECK(t["reason"].get<std::string>().find("no closed-form rate") != std::string::npos);
+}
+
+TEST_CASE("identify --bootstrap: outputs do not depend on the thread count", "[cli][identify][bootstrap][threads]") {
+  const auto f = make_fixture("identify_boot_threads");
+  const std::string base = "identify --activations A.npy --concepts Y.npy --metric iou --bootstrap 30 --seed 9 ";
+  REQUIRE(test::run_cli(base + "--threads 1 --out t1", f.dir).exit_code == 0);
+  REQUIRE(test::run_cli(base + "--threads 2 --out t2", f.dir).exit_code == 0);
+  CHECK(test::slurp(f.dir / "t1_bootstrap.csv") == test::slurp(f.dir / "t2_bootstrap.csv"));
+  CHECK(test::slurp(f.dir / "t1_be_sets.csv") == test::slurp(f.dir / "t2_be_sets.csv"));
+  CHECK(test::slurp(f.dir / "t1_be_sets.csv").size() > 100);
+}
+
+TEST_CASE("identify --bootstrap: each bad option gives one line and exit 2", "[cli][identify][bootstrap][errors]") {
+  const auto f = make_fixture("identify_boot_bad");
+  const std::string base = "identify --activations A.npy --concepts Y.npy --metric iou ";
+  const std::pair<std::string, std::string> cases[] = {
+      {"--bootstrap 0", "--bootstrap K must be at least 1, got 0"},
+      {"--bootstrap -4", "--bootstrap K must be at least 1, got -4"},
+      {"--bootstrap 20 --threshold 0", "--threshold must be in (0, K] = (0, 20], got 0"},
+      {"--bootstrap 20 --threshold 21", "--threshold must be in (0, K] = (0, 20], got 21"},
+      {"--bootstrap 20 --threshold-fraction 0", "--threshold-fraction must be in (0, 1], got 0"},
+      {"--bootstrap 20 --threshold-fraction 1.5", "--threshold-fraction must be in (0, 1], got 1.5"},
+      {"--bootstrap 20 --seed abc", "--seed must be an unsigned 64-bit integer, got 'abc'"},
+      {"--bootstrap 20 --seed 1.5", "--seed must be an unsigned 64-bit integer, got '1.5'"},
+      {"--bootstrap 20 --seed=-1", "--seed must be an unsigned 64-bit integer, got '-1'"},
+      {"--bootstrap 20 --seed 18446744073709551616", "--seed must be an unsigned 64-bit integer"},
+      {"--bootstrap ten", "--bootstrap"},
+      {"--bootstrap 20 --threshold 5 --threshold-fraction 0.5", "excludes"},
+      {"--threshold 5", "need --bootstrap K"},
+  };
+  for (const auto& [args, message] : cases) {
+    INFO(args);
+    const auto r = test::run_cli(base + args + " --out bad", f.dir);
+    CHECK(r.exit_code == 2);
+    CHECK(test::is_one_line(r.err));
+    CHECK(r.err.find(message) != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(f.dir / "bad_bootstrap.csv"));
   }
 }
