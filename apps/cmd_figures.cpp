@@ -18,6 +18,7 @@
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/json_io.hpp"
 #include "run_context.hpp"
+#include "sieve_runner.hpp"
 #include "simulate_runner.hpp"
 
 extern char** environ;
@@ -77,6 +78,8 @@ const std::vector<figure_job>& figure_jobs() {
        {{"validate.gp", "validate_setting1", "setting1"}, {"validate.gp", "validate_setting2", "setting2"}}},
       {"gaussian", simulation("gaussian"), {{"fig8a_gaussian.gp", "fig8a_gaussian", ""}}},
       {"be-coverage", simulation("be-coverage"), {{"be_coverage.gp", "be_coverage", ""}}},
+      {"sieve", [](const figures_args& a, const fs::path& d) { return sieve_figure_data(a.data_dir, d, a.out, a.quick, a.threads); },
+       {{"sieve_ar.gp", "sieve_ar", ""}}},
       // @figure-jobs (add new figure jobs above this line)
   };
   return jobs;

@@ -13,6 +13,7 @@ void register_bound(CLI::App& app);
 void register_be_coverage(CLI::App& app);
 void register_extract(CLI::App& app);
 void register_figures(CLI::App& app);
+void register_sieve(CLI::App& app);
 // @register-declarations (add new subcommands above this line)
 
 }  // namespace neuroncert::cli

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   neuroncert::cli::register_be_coverage(app);
   neuroncert::cli::register_extract(app);
   neuroncert::cli::register_figures(app);
+  neuroncert::cli::register_sieve(app);
   // @register-calls (add new subcommands above this line)
   try {
     app.parse(argc, argv);
