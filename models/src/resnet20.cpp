@@ -1,5 +1,6 @@
 #include "neuroncert/models/resnet20.hpp"
 
+#include <ATen/Context.h>
 #include <ATen/Functions.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -12,17 +13,27 @@
 namespace neuroncert::models {
 namespace nn = torch::nn;
 
+namespace {
+/// 3x3 convolution, pad 1, no bias. Calls oneDNN directly: at::conv2d would use it too for
+/// batches > 1, but falls back to im2col + Debian's slow reference BLAS for single images.
+at::Tensor conv3x3(const at::Tensor& x, nn::Conv2d& conv, std::int64_t stride) {
+  if (!at::hasMKLDNN()) return conv->forward(x);
+  return at::mkldnn_convolution(x.contiguous(), conv->weight, c10::nullopt, {1, 1}, {stride, stride}, {1, 1}, 1);
+}
+}  // namespace
+
 BasicBlockImpl::BasicBlockImpl(std::int64_t in_planes, std::int64_t planes, std::int64_t stride) {
   conv1 = register_module("conv1", nn::Conv2d(nn::Conv2dOptions(in_planes, planes, 3).stride(stride).padding(1).bias(false)));
   bn1 = register_module("bn1", nn::BatchNorm2d(nn::BatchNorm2dOptions(planes).eps(1e-5)));
   conv2 = register_module("conv2", nn::Conv2d(nn::Conv2dOptions(planes, planes, 3).stride(1).padding(1).bias(false)));
   bn2 = register_module("bn2", nn::BatchNorm2d(nn::BatchNorm2dOptions(planes).eps(1e-5)));
+  stride_ = stride;
   if (stride != 1 || in_planes != planes) pad_channels_ = planes / 4;
 }
 
 at::Tensor BasicBlockImpl::forward(const at::Tensor& x) {
-  auto out = at::relu(bn1->forward(conv1->forward(x)));
-  out = bn2->forward(conv2->forward(out));
+  auto out = at::relu(bn1->forward(conv3x3(x, conv1, stride_)));
+  out = bn2->forward(conv3x3(out, conv2, 1));
   at::Tensor shortcut = x;
   if (pad_channels_ > 0) {
     using at::indexing::None;
@@ -63,7 +74,7 @@ at::Tensor ResNet20Impl::forward_until(const at::Tensor& x, const std::string& l
   if (it == names.end())
     throw invalid_argument(fmt::format("unknown layer '{}' for resnet20 (known: {})", layer, fmt::join(names, ", ")));
   const auto stop = it - names.begin();
-  auto t = at::relu(bn1->forward(conv1->forward(x)));
+  auto t = at::relu(bn1->forward(conv3x3(x, conv1, 1)));
   if (stop == 0) return t;
   t = layer1->forward(t);
   if (stop == 1) return t;

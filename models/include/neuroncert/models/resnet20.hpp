@@ -33,6 +33,7 @@ class BasicBlockImpl : public torch::nn::Module {
  private:
   torch::nn::Conv2d conv1{nullptr}, conv2{nullptr};
   torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr};
+  std::int64_t stride_ = 1;
   std::int64_t pad_channels_ = 0;  // > 0: option-A shortcut
 };
 TORCH_MODULE(BasicBlock);
