@@ -130,7 +130,7 @@ synthetic make_synthetic(unsigned seed) {
 }
 }  // namespace
 
-TEST_CASE("synthetic SIEVE: a concept neuron is selected, hypothesised and verified; noise is filtered",
+TEST_CASE("synthetic SIEVE: a concept neuron is selected, hypothesised and verified and noise is filtered",
           "[sieve][pipeline]") {
   const auto probe = make_synthetic(1), held = make_synthetic(2);
   const auto r = run_sieve(probe.acts, probe.concepts, held.acts, held.concepts);
