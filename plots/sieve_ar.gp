@@ -13,14 +13,15 @@ sieve_mean(m) = sprintf("< awk -F, '$1==\"%s\" {print $2\",\"$9}' '%s'", m, csv)
 set key inside top right box opaque
 set xlabel 'hypothesis (sorted by AR)'
 set ylabel 'activation rate on held-out concept images'
-set yrange [-0.02:1.05]
+set yrange [-0.02:*]
+set bars 0.3
 set offsets 0.5, 0.5, 0, 0
-panel(m, t) = sprintf("set title '%s: SIEVE hypotheses, AR with 95%% Clopper-Pearson intervals'; " . \
-  "plot %s u 1:2:3:4 w yerrorbars ls 1 pt 7 t 'kept by the mean filter', " . \
-  "%s u 1:2:3:4 w yerrorbars lc rgb '#999999' pt 6 t 'dropped', " . \
-  "%s u 1:2 w l ls 7 t 'filtered mean AR', 0.01 w l ls 6 t 'random rate 0.01'", t, \
-  "\"".sieve_sel(m, 'true')."\"", "\"".sieve_sel(m, 'false')."\"", "\"".sieve_mean(m)."\"")
-plot_cmd = "set multiplot layout 2,1; eval(panel('ResNet-20', 'ResNet-20 penultimate')); " . \
-           "eval(panel('ViT', 'ViT cls')); unset multiplot"
+panel = "set title T.': SIEVE hypotheses, AR with 95% Clopper-Pearson intervals'; " . \
+  "fk = sieve_sel(M, 'true'); fd = sieve_sel(M, 'false'); fm = sieve_mean(M); " . \
+  "plot fk u 1:2:3:4 w yerrorbars ls 1 pt 7 t 'kept by the mean filter', " . \
+  "fd u 1:2:3:4 w yerrorbars lc rgb '#999999' pt 6 t 'dropped', " . \
+  "fm u 1:2 w l ls 7 t 'filtered mean AR', 0.01 w l ls 6 t 'random rate 0.01'"
+plot_cmd = "set multiplot layout 2,1; M = 'ResNet-20'; T = 'ResNet-20 penultimate'; eval(panel); " . \
+           "M = 'ViT'; T = 'ViT cls'; eval(panel); unset multiplot"
 render = "set terminal pngcairo size 1000,900 enhanced font 'DejaVu Sans,11'; set output out.'.png'; eval(plot_cmd); set output; set terminal svg size 1000,900 enhanced font 'DejaVu Sans,11' background rgb 'white'; set output out.'.svg'; eval(plot_cmd); set output"
 @render
