@@ -1,0 +1,150 @@
+// The figures job "be-stability" (THEORY.md sec. 5 and 6.5; the paper's Fig. 5 and Tables 3-4):
+// bootstrap stability of ResNet-20 penultimate and ViT CLS neurons on the CIFAR-100 test set
+// against its 120 concepts (100 fine + 20 coarse classes), one row per metric.
+// Activations are extracted in-process (models library) once and cached in the figures' data
+// folder as .npy, so a second figures run reuses them.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <tbb/global_control.h>
+
+#include "commands.hpp"
+#include "neuroncert/core/binarize.hpp"
+#include "neuroncert/core/bootstrap.hpp"
+#include "neuroncert/core/csv.hpp"
+#include "neuroncert/core/error.hpp"
+#include "neuroncert/core/json_io.hpp"
+#include "neuroncert/core/npy.hpp"
+#include "neuroncert/models/cifar.hpp"
+#include "neuroncert/models/extract.hpp"
+#include "neuroncert/models/model.hpp"
+#include "run_context.hpp"
+
+namespace neuroncert::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct model_spec {
+  std::string model, layer;
+};
+
+struct real_set {
+  Eigen::MatrixXd activations, concepts;
+  std::vector<std::string> names;
+};
+
+/// Activations of `spec` on CIFAR-100 (first `limit` images, 0 = all), cached as .npy in `cache`.
+real_set load_or_extract(const model_spec& spec, const fs::path& cache, const fs::path& cifar_dir, std::int64_t limit,
+                         int threads) {
+  const std::string stem = fmt::format("acts_cifar100_{}_{}{}", spec.model, spec.layer,
+                                       limit > 0 ? fmt::format("_first{}", limit) : std::string());
+  const fs::path acts = cache / (stem + ".npy"), concepts = cache / (stem + "_concepts.npy"),
+                 names = cache / (stem + "_concepts.txt");
+  real_set r;
+  if (!fs::exists(acts) || !fs::exists(concepts) || !fs::exists(names)) {
+    auto model = models::load_model(spec.model, cifar_dir);
+    const auto set = models::load_cifar(cifar_dir, "cifar100", models::CifarSubset::full, limit);
+    models::set_intra_op_threads(threads);
+    const auto a = models::extract_activations(*model, set.images, spec.layer, models::Pool::automatic, 256, false);
+    const auto c = models::concept_matrix(set);
+    const auto n = static_cast<std::size_t>(a.size(0));
+    io::write_npy(acts, a.data_ptr<float>(), {n, static_cast<std::size_t>(a.size(1))});
+    io::write_npy(concepts, c.matrix.data_ptr<std::uint8_t>(), {n, static_cast<std::size_t>(c.matrix.size(1))});
+    std::ofstream out(names);
+    for (const auto& name : c.names) out << name << '\n';
+    if (!out) throw data_error(fmt::format("{}: cannot write concept names", names.string()));
+  }
+  r.activations = io::read_npy_matrix(acts, "activations");
+  r.concepts = io::read_npy_matrix(concepts, "concepts");
+  std::ifstream in(names);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) r.names.push_back(line);
+  if (static_cast<Eigen::Index>(r.names.size()) != r.concepts.cols())
+    throw data_error(fmt::format("{}: {} names for {} concepts", names.string(), r.names.size(), r.concepts.cols()));
+  return r;
+}
+
+}  // namespace
+
+std::string run_be_stability_tables(const std::string& data_dir, const std::string& cifar_dir, std::uint64_t seed,
+                                    bool quick, int threads) {
+  const fs::path out(data_dir);
+  const std::int64_t K = quick ? 20 : 100;
+  const std::int64_t limit = quick ? 2000 : 0;
+  constexpr int kChosen = 4;  // neurons shown in the Fig. 5-style bar charts
+  constexpr int kTop = 8;     // concepts per bar chart
+  const metric shown = metric::auroc;
+  const std::vector<model_spec> specs = {{"resnet20", "penultimate"}, {"vit", "cls"}};
+  std::unique_ptr<tbb::global_control> limit_threads;
+  if (threads > 0)
+    limit_threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
+
+  const fs::path csv_path = out / "be_stability.csv", freq_path = out / "be_stability_freq.csv",
+                 table_path = out / "be_stability_tables.md";
+  io::csv_writer csv(csv_path, {"experiment", "setting", "metric", "n", "quantity", "value"});
+  io::csv_writer freq(freq_path, {"setting", "metric", "neuron", "rank", "concept", "concept_name", "frequency"});
+  std::string table = fmt::format(
+      "# Bootstrap stability on CIFAR-100 (120 concepts), K = {}{}\n\n"
+      "Average over neurons of the top-1 frequency and of the size of the set covering 90% of the resamples "
+      "(the paper's Tables 3 and 4), and of the BE set (tau = 0.95).\n",
+      K, quick ? " (--quick: first 2000 images)" : "");
+  nlohmann::json meta = run_metadata({{"experiment", "be-stability"}, {"seed", seed}, {"resamples", K},
+                                      {"images", limit > 0 ? limit : 10000}, {"figure_metric", to_string(shown)}});
+  const auto start = std::chrono::steady_clock::now();
+  for (const auto& spec : specs) {
+    const auto data = load_or_extract(spec, out, cifar_dir, limit, threads);
+    const auto set = make_probing_set(data.activations, data.concepts);
+    const auto t95 = static_cast<std::int64_t>(top_alpha_count(0.95, static_cast<double>(K)));
+    table += fmt::format("\n## {} {} ({} neurons, {} images)\n\n| metric | top-1 frequency | 90%-coverage set size | "
+                         "BE set size (tau 0.95) |\n|---|---|---|---|\n",
+                         spec.model, spec.layer, set.neurons(), set.samples());
+    for (metric m : all_metrics) {
+      bootstrap_request q;
+      q.which = m;
+      q.resamples = K;
+      q.seed = seed;
+      const auto e = bootstrap_ensemble(set, q);
+      double top1 = 0.0, cov = 0.0, be = 0.0;
+      std::vector<std::int64_t> counts(static_cast<std::size_t>(set.concept_count()));
+      for (Eigen::Index f = 0; f < set.neurons(); ++f) {
+        for (Eigen::Index c = 0; c < set.concept_count(); ++c) counts[static_cast<std::size_t>(c)] = e.counts(f, c);
+        const auto s = summarize_stability(counts, K);
+        top1 += s.top1_frequency;
+        cov += static_cast<double>(s.coverage90_size);
+        be += static_cast<double>(be_prediction_set(counts, t95).concepts.size());
+        if (m == shown && f < kChosen) {
+          std::vector<Eigen::Index> order(counts.size());
+          for (std::size_t c = 0; c < order.size(); ++c) order[c] = static_cast<Eigen::Index>(c);
+          std::stable_sort(order.begin(), order.end(), [&](Eigen::Index x, Eigen::Index y) {
+            return counts[static_cast<std::size_t>(x)] > counts[static_cast<std::size_t>(y)];
+          });
+          for (int rank = 0; rank < kTop && counts[static_cast<std::size_t>(order[rank])] > 0; ++rank)
+            freq.write_row({spec.model, to_string(m), f, rank + 1, order[rank],
+                            data.names[static_cast<std::size_t>(order[rank])],
+                            static_cast<double>(counts[static_cast<std::size_t>(order[rank])]) / static_cast<double>(K)});
+        }
+      }
+      const double F = static_cast<double>(set.neurons());
+      csv.write_row({"be-stability", spec.model, to_string(m), K, "top1_frequency_mean", top1 / F});
+      csv.write_row({"be-stability", spec.model, to_string(m), K, "coverage90_size_mean", cov / F});
+      csv.write_row({"be-stability", spec.model, to_string(m), K, "be95_size_mean", be / F});
+      table += fmt::format("| {} | {:.3f} | {:.2f} | {:.2f} |\n", to_string(m), top1 / F, cov / F, be / F);
+    }
+  }
+  csv.close();
+  freq.close();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  meta["seconds"] = seconds;
+  meta["files"] = {{"summary", csv_path.filename().string()}, {"frequencies", freq_path.filename().string()},
+                   {"tables", table_path.filename().string()}};
+  std::ofstream(table_path) << table;
+  io::write_json(out / "be_stability.json", meta);
+  return csv_path.string();
+}
+
+}  // namespace neuroncert::cli
