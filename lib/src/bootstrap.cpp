@@ -215,6 +215,7 @@ class fast_engine {
     std::vector<double> acc, tp, ap, block_pos;
     std::vector<std::uint32_t> touched;
     row_matrix values, sums;
+    Eigen::MatrixXd columns;
     if (family_ == family::counts) acc.assign(static_cast<std::size_t>(C), 0.0);
     if (family_ == family::auprc) {
       tp.resize(static_cast<std::size_t>(C));
@@ -235,7 +236,7 @@ class fast_engine {
           for (Eigen::Index f = begin; f < begin + width; ++f)
             out.winner(f, r) = auprc_neuron(f, w, pos, tp, ap, block_pos, touched);
           break;
-        case family::auroc: auroc_block(begin, width, r, w, total, pos, values, sums, out); break;
+        case family::auroc: auroc_block(begin, width, r, w, total, pos, columns, values, sums, out); break;
         case family::centred: centred_block(begin, width, r, w, total, pos, sums, out); break;
       }
     }
@@ -354,12 +355,17 @@ class fast_engine {
   }
 
   void auroc_block(Eigen::Index begin, Eigen::Index width, std::int64_t r, const std::uint16_t* w, double total,
-                   const double* pos, row_matrix& ranks, row_matrix& sums, collector& out) const {
+                   const double* pos, Eigen::MatrixXd& columns, row_matrix& ranks, row_matrix& sums,
+                   collector& out) const {
     // Weighted mid-ranks (ordering.hpp's weighted_mid_ranks with integer weights): half-integers,
     // so every sum below is exact and independent of the summation order.
+    // Each neuron scatters into its own column (cache-resident), then one transposing copy makes
+    // the rows contiguous for the sparse product.
+    columns.resize(set_.samples(), width);
     for (Eigen::Index j = 0; j < width; ++j) {
       const auto ord = order(begin + j);
       const double* z = set_.activations.col(begin + j).data();
+      double* col = columns.col(j).data();
       double above = 0.0;
       std::size_t b = 0;
       while (b < ord.size()) {
@@ -368,11 +374,12 @@ class fast_engine {
         const double value = z[ord[b]];
         while (e < ord.size() && z[ord[e]] == value) block += w[ord[e++]];
         const double rank = (total - above - block) + 0.5 * block;
-        for (std::size_t k = b; k < e; ++k) ranks(ord[k], j) = rank;
+        for (std::size_t k = b; k < e; ++k) col[ord[k]] = rank;
         above += block;
         b = e;
       }
     }
+    ranks = columns;
     sparse_product(w, width, ranks.data(), width, sums);
     const Eigen::Index C = y_.concepts;
     for (Eigen::Index j = 0; j < width; ++j) {
