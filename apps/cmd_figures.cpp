@@ -78,8 +78,6 @@ const std::vector<figure_job>& figure_jobs() {
        {{"validate.gp", "validate_setting1", "setting1"}, {"validate.gp", "validate_setting2", "setting2"}}},
       {"gaussian", simulation("gaussian"), {{"fig8a_gaussian.gp", "fig8a_gaussian", ""}}},
       {"be-coverage", simulation("be-coverage"), {{"be_coverage.gp", "be_coverage", ""}}},
-      {"sieve", [](const figures_args& a, const fs::path& d) { return sieve_figure_data(a.data_dir, d, a.out, a.quick, a.threads); },
-       {{"sieve_ar.gp", "sieve_ar", ""}}},
       {"be-stability",
        [](const figures_args& a, const fs::path& data_dir) {
          return fs::path(run_be_stability_tables(data_dir.string(), a.data_dir.string(), a.seed, a.quick, a.threads));
@@ -88,6 +86,8 @@ const std::vector<figure_job>& figure_jobs() {
         {"be_stability_bars.gp", "fig5_be_frequencies_vit", "vit"},
         {"be_stability_table.gp", "table3_top1_frequency", "top1_frequency_mean"},
         {"be_stability_table.gp", "table4_coverage90_size", "coverage90_size_mean"}}},
+      {"sieve", [](const figures_args& a, const fs::path& d) { return sieve_figure_data(a.data_dir, d, a.out, a.quick, a.threads); },
+       {{"sieve_ar.gp", "sieve_ar", ""}}},
       // @figure-jobs (add new figure jobs above this line)
   };
   return jobs;
