@@ -105,6 +105,20 @@ std::string population_rate_name(metric m) {
 
 std::string fmt_double(double x) { return fmt::format("{}", x); }
 
+// The population value of every metric in a binary setting; a setting where one is undefined
+// cannot be studied, so it is rejected by name.
+std::vector<metric_value> population_values(const binary_setting& s, const std::vector<metric>& metrics,
+                                            const metric_options& options) {
+  std::vector<metric_value> pop(metrics.size());
+  for (std::size_t k = 0; k < metrics.size(); ++k) {
+    pop[k] = binary_metric(metrics[k], s.m, options);
+    if (!pop[k].defined())
+      throw invalid_argument(fmt::format("setting {}: the population {} is undefined ({})", s.name,
+                                         to_string(metrics[k]), to_string(pop[k].reason)));
+  }
+  return pop;
+}
+
 }  // namespace
 
 void check_study_options(const study_options& o) {
@@ -162,13 +176,7 @@ std::vector<tidy_row> run_exp1(const std::vector<binary_setting>& settings, cons
   const std::size_t nm = metrics.size();
   const auto reps = static_cast<std::size_t>(o.replicates);
   for (const auto& s : settings) {
-    std::vector<metric_value> pop(nm);
-    for (std::size_t k = 0; k < nm; ++k) {
-      pop[k] = binary_metric(metrics[k], s.m, o.metric_opts);
-      if (!pop[k].defined())
-        throw invalid_argument(fmt::format("setting {}: the population {} is undefined ({})", s.name,
-                                           to_string(metrics[k]), to_string(pop[k].reason)));
-    }
+    const std::vector<metric_value> pop = population_values(s, metrics, o.metric_opts);
     for (std::int64_t n : o.n_grid) {
       const std::string study = fmt::format("exp1/{}/n={}", s.name, n);
       std::vector<metric_value> err(reps * nm);  // slot (j, k) = |sim_hat - sim| of replicate j, metric k
@@ -337,13 +345,7 @@ std::vector<tidy_row> run_validate(const std::vector<binary_setting>& settings, 
   const auto reps = static_cast<std::size_t>(o.replicates);
   std::vector<tidy_row> rows;
   for (const auto& s : settings) {
-    std::vector<metric_value> pop(nm);
-    for (std::size_t k = 0; k < nm; ++k) {
-      pop[k] = binary_metric(metrics[k], s.m, o.metric_opts);
-      if (!pop[k].defined())
-        throw invalid_argument(fmt::format("setting {}: the population {} is undefined ({})", s.name,
-                                           to_string(metrics[k]), to_string(pop[k].reason)));
-    }
+    const std::vector<metric_value> pop = population_values(s, metrics, o.metric_opts);
     for (std::int64_t n : o.n_grid) {
       const std::string study = fmt::format("validate/{}/n={}", s.name, n);
       const double nd = static_cast<double>(n);
