@@ -11,6 +11,8 @@
 #include <sstream>
 #include <string>
 
+#include "temp_dir.hpp"
+
 namespace neuroncert::test {
 
 struct cli_result {
@@ -18,12 +20,6 @@ struct cli_result {
   std::string out, err;
 };
 
-inline std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 /// Runs `neuroncert <args>` in `workdir` (created if missing). args is passed to /bin/sh as is.
 inline cli_result run_cli(const std::string& args, const std::filesystem::path& workdir) {

@@ -1,6 +1,8 @@
 // Tidy CSV writer and reader: quoting, number formatting, streaming, errors.
 #include <catch2/catch.hpp>
 
+#include "temp_dir.hpp"
+
 #include <cctype>
 #include <cmath>
 #include <cstdint>
@@ -22,28 +24,9 @@ using namespace neuroncert::io;
 
 namespace {
 
-struct csv_temp_dir {
-  fs::path dir;
-  csv_temp_dir() {
-    std::string name;
-    for (char c : Catch::getResultCapture().getCurrentTestName())
-      name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-    dir = fs::temp_directory_path() /
-          ("neuroncert_test_csv_" + std::to_string(std::random_device{}()) + "_" + name.substr(0, 60));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ~csv_temp_dir() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  fs::path operator/(const std::string& name) const { return dir / name; }
-};
+using csv_temp_dir = neuroncert::test::per_test_dir;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using neuroncert::test::slurp;
 
 void spit(const fs::path& p, const std::string& s) {
   std::ofstream out(p, std::ios::binary);

@@ -1,6 +1,8 @@
 // .npy reading and writing: round trips, NumPy's exact bytes, Fortran order, every corruption.
 #include <catch2/catch.hpp>
 
+#include "temp_dir.hpp"
+
 #include <cctype>
 #include <chrono>
 #include <cstdint>
@@ -23,24 +25,7 @@ using namespace neuroncert::io;
 
 namespace {
 
-/// A fresh directory per test case, removed afterwards.
-struct npy_temp_dir {
-  fs::path dir;
-  npy_temp_dir() {
-    std::string name;
-    for (char c : Catch::getResultCapture().getCurrentTestName())
-      name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-    dir = fs::temp_directory_path() /
-          ("neuroncert_test_npy_" + std::to_string(std::random_device{}()) + "_" + name.substr(0, 60));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ~npy_temp_dir() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  fs::path operator/(const std::string& name) const { return dir / name; }
-};
+using npy_temp_dir = neuroncert::test::per_test_dir;
 
 std::string read_bytes(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -1,0 +1,42 @@
+#pragma once
+// Per-test scratch directories and small file helpers shared by the test suites.
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+namespace neuroncert::test {
+
+/// A fresh directory named after the running test case (plus a random tag, so parallel ctest
+/// runs never collide), removed when it goes out of scope.
+struct per_test_dir {
+  std::filesystem::path dir;
+  per_test_dir() {
+    std::string name;
+    for (char c : Catch::getResultCapture().getCurrentTestName())
+      name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    dir = std::filesystem::temp_directory_path() /
+          ("neuroncert_test_" + std::to_string(std::random_device{}()) + "_" + name.substr(0, 60));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+  }
+  ~per_test_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  per_test_dir(const per_test_dir&) = delete;
+  per_test_dir& operator=(const per_test_dir&) = delete;
+  std::filesystem::path operator/(const std::string& name) const { return dir / name; }
+};
+
+/// The whole file as bytes.
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace neuroncert::test
