@@ -18,10 +18,7 @@
 #include "neuroncert/core/csv.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/json_io.hpp"
-#include "neuroncert/core/npy.hpp"
-#include "neuroncert/models/cifar.hpp"
-#include "neuroncert/models/extract.hpp"
-#include "neuroncert/models/model.hpp"
+#include "real_activations.hpp"
 #include "run_context.hpp"
 
 namespace neuroncert::cli {
@@ -32,42 +29,6 @@ namespace fs = std::filesystem;
 struct model_spec {
   std::string model, layer;
 };
-
-struct real_set {
-  Eigen::MatrixXd activations, concepts;
-  std::vector<std::string> names;
-};
-
-/// Activations of `spec` on CIFAR-100 (first `limit` images, 0 = all), cached as .npy in `cache`.
-real_set load_or_extract(const model_spec& spec, const fs::path& cache, const fs::path& cifar_dir, std::int64_t limit,
-                         int threads) {
-  const std::string stem = fmt::format("acts_cifar100_{}_{}{}", spec.model, spec.layer,
-                                       limit > 0 ? fmt::format("_first{}", limit) : std::string());
-  const fs::path acts = cache / (stem + ".npy"), concepts = cache / (stem + "_concepts.npy"),
-                 names = cache / (stem + "_concepts.txt");
-  real_set r;
-  if (!fs::exists(acts) || !fs::exists(concepts) || !fs::exists(names)) {
-    auto model = models::load_model(spec.model, cifar_dir);
-    const auto set = models::load_cifar(cifar_dir, "cifar100", models::CifarSubset::full, limit);
-    models::set_intra_op_threads(threads);
-    const auto a = models::extract_activations(*model, set.images, spec.layer, models::Pool::automatic, 256, false);
-    const auto c = models::concept_matrix(set);
-    const auto n = static_cast<std::size_t>(a.size(0));
-    io::write_npy(acts, a.data_ptr<float>(), {n, static_cast<std::size_t>(a.size(1))});
-    io::write_npy(concepts, c.matrix.data_ptr<std::uint8_t>(), {n, static_cast<std::size_t>(c.matrix.size(1))});
-    std::ofstream out(names);
-    for (const auto& name : c.names) out << name << '\n';
-    if (!out) throw data_error(fmt::format("{}: cannot write concept names", names.string()));
-  }
-  r.activations = io::read_npy_matrix(acts, "activations");
-  r.concepts = io::read_npy_matrix(concepts, "concepts");
-  std::ifstream in(names);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) r.names.push_back(line);
-  if (static_cast<Eigen::Index>(r.names.size()) != r.concepts.cols())
-    throw data_error(fmt::format("{}: {} names for {} concepts", names.string(), r.names.size(), r.concepts.cols()));
-  return r;
-}
 
 }  // namespace
 
@@ -97,7 +58,7 @@ std::string run_be_stability_tables(const std::string& data_dir, const std::stri
                                       {"images", limit > 0 ? limit : 10000}, {"figure_metric", to_string(shown)}});
   const auto start = std::chrono::steady_clock::now();
   for (const auto& spec : specs) {
-    const auto data = load_or_extract(spec, out, cifar_dir, limit, threads);
+    const auto data = load_or_extract(spec.model, spec.layer, "cifar100", limit, out, cifar_dir, threads);
     const auto set = make_probing_set(data.activations, data.concepts);
     const auto t95 = static_cast<std::int64_t>(top_alpha_count(0.95, static_cast<double>(K)));
     table += fmt::format("\n## {} {} ({} neurons, {} images)\n\n| metric | top-1 frequency | 90%-coverage set size | "

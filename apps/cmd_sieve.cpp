@@ -38,6 +38,7 @@
 #include "neuroncert/models/cifar.hpp"
 #include "neuroncert/models/extract.hpp"
 #include "neuroncert/models/model.hpp"
+#include "real_activations.hpp"
 #include "run_context.hpp"
 #include "sieve_runner.hpp"
 
@@ -62,10 +63,7 @@ sieve_data load_sieve_data(const sieve_data_options& o) {
   const auto cm = models::concept_matrix(set);
   const auto [probe, held] = split_by_class(set.labels);
   const auto n = set.size(), c = cm.matrix.size(1);
-  Eigen::MatrixXd concepts(n, c);
-  const auto* cp = cm.matrix.data_ptr<std::uint8_t>();
-  for (Eigen::Index i = 0; i < n; ++i)
-    for (Eigen::Index j = 0; j < c; ++j) concepts(i, j) = cp[i * c + j];
+  const Eigen::MatrixXd concepts = to_matrix(cm);
   // Held-out concept sizes, before any forward pass.
   for (Eigen::Index j = 0; j < c; ++j) {
     std::int64_t count = 0;
@@ -74,23 +72,8 @@ sieve_data load_sieve_data(const sieve_data_options& o) {
       throw data_error(fmt::format("too few held-out images for concept '{}': {} < --min-verification-images {}",
                                    cm.names[static_cast<std::size_t>(j)], count, o.min_verification_images));
   }
-  Eigen::MatrixXd acts;
-  if (!o.cache.empty() && fs::exists(o.cache)) {
-    acts = io::read_npy_matrix(o.cache, "cached activations");
-    if (acts.rows() != n) throw data_error(fmt::format("{}: cached activations have {} rows, expected {}",
-                                                       o.cache.string(), acts.rows(), n));
-  } else {
-    models::set_intra_op_threads(o.threads);
-    if (o.progress) fmt::print(stderr, "sieve: extracting {} layer {} on {} images\n", model->name(), o.layer, n);
-    const auto t = models::extract_activations(*model, set.images, o.layer, pool, o.batch_size, o.progress);
-    const auto f = t.size(1);
-    acts.resize(n, f);
-    const float* p = t.data_ptr<float>();
-    for (Eigen::Index i = 0; i < n; ++i)
-      for (Eigen::Index j = 0; j < f; ++j) acts(i, j) = p[i * f + j];
-    if (!o.cache.empty())
-      io::write_npy(o.cache, p, {static_cast<std::size_t>(n), static_cast<std::size_t>(f)});
-  }
+  const Eigen::MatrixXd acts =
+      cached_activations(*model, set.images, o.layer, pool, o.batch_size, o.threads, o.cache, o.progress, "sieve");
   sieve_data d;
   d.model_name = model->name();
   d.images = n;

@@ -1,0 +1,46 @@
+#pragma once
+// Real activations for the figures jobs and `sieve`: one place that runs a model layer over a
+// CIFAR test set (models library) and caches the result as .npy, so a second run reuses it.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "neuroncert/models/cifar.hpp"
+#include "neuroncert/models/extract.hpp"
+#include "neuroncert/models/model.hpp"
+
+namespace neuroncert::cli {
+
+/// Activations (n x F) and one-hot concepts (n x |C|) of one model layer on one data set.
+struct real_set {
+  Eigen::MatrixXd activations, concepts;
+  std::vector<std::string> names;  ///< |C| concept names (column order of `concepts`)
+};
+
+/// A float tensor [n, F] (row-major, contiguous) as an n x F double matrix.
+Eigen::MatrixXd to_matrix(const at::Tensor& activations);
+/// The uint8 one-hot concept matrix as an n x |C| double matrix of 0/1.
+Eigen::MatrixXd to_matrix(const models::ConceptMatrix& concepts);
+
+/// Activations of `layer` on `images`: read from `cache` when that .npy exists (data_error unless
+/// it has one row per image), else extracted with `threads` intra-op threads (0 = LibTorch's
+/// default) and, when `cache` is not empty, written there. `progress`: a line on stderr, prefixed
+/// by `who`, before the extraction, and the extractor's own progress.
+Eigen::MatrixXd cached_activations(models::Model& model, const at::Tensor& images, const std::string& layer,
+                                   models::Pool pool, std::int64_t batch, int threads,
+                                   const std::filesystem::path& cache, bool progress = false,
+                                   std::string_view who = "extract");
+
+/// Activations of model `model`, layer `layer` on `dataset` ("cifar10" or "cifar100"; the first
+/// `limit` test images, 0 = all) with the data set's concepts (CIFAR-10: its 10 classes; CIFAR-100:
+/// 100 fine + 20 coarse). Cached in `cache_dir` as acts_<dataset>_<model>_<layer>[_first<limit>]
+/// {.npy, _concepts.npy, _concepts.txt}; the model is loaded only when a file is missing.
+real_set load_or_extract(const std::string& model, const std::string& layer, const std::string& dataset,
+                         std::int64_t limit, const std::filesystem::path& cache_dir,
+                         const std::filesystem::path& cifar_dir, int threads);
+
+}  // namespace neuroncert::cli
