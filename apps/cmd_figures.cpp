@@ -4,6 +4,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <cstdlib>
@@ -17,6 +18,7 @@
 #include "commands.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/json_io.hpp"
+#include "real_data.hpp"
 #include "run_context.hpp"
 #include "sieve_runner.hpp"
 #include "simulate_runner.hpp"
@@ -41,6 +43,7 @@ struct figures_args {
   std::uint64_t seed = 20251218;
   bool quick = false;
   int threads = 0;
+  std::vector<std::string> only;  ///< job names to run (empty: all)
 };
 
 /// One job: `produce` writes its tidy CSV (and JSON) into `data_dir` and returns the CSV path;
@@ -88,6 +91,8 @@ const std::vector<figure_job>& figure_jobs() {
         {"be_stability_table.gp", "table4_coverage90_size", "coverage90_size_mean"}}},
       {"sieve", [](const figures_args& a, const fs::path& d) { return sieve_figure_data(a.data_dir, d, a.out, a.quick, a.threads); },
        {{"sieve_ar.gp", "sieve_ar", ""}}},
+      {"real-data", [](const figures_args& a, const fs::path& d) { return run_real_data(a.data_dir, d, a.seed, a.quick, a.threads); },
+       {{"real_h2.gp", "figH2_resnet20", "resnet20"}, {"real_h2.gp", "figH2_vit", "vit"}}},
       // @figure-jobs (add new figure jobs above this line)
   };
   return jobs;
@@ -123,7 +128,18 @@ void run_figures(const figures_args& a) {
   fs::create_directories(data_dir, ec);
   if (ec) throw data_error(fmt::format("--out: cannot create '{}': {}", data_dir.string(), ec.message()));
 
-  const auto& jobs = figure_jobs();
+  std::vector<figure_job> jobs;
+  for (const auto& name : a.only) {
+    bool known = false;
+    for (const auto& j : figure_jobs()) known = known || j.name == name;
+    if (!known) {
+      std::string names;
+      for (const auto& j : figure_jobs()) names += (names.empty() ? "" : ", ") + j.name;
+      throw invalid_argument(fmt::format("--only: unknown job '{}' (known: {})", name, names));
+    }
+  }
+  for (const auto& j : figure_jobs())
+    if (a.only.empty() || std::find(a.only.begin(), a.only.end(), j.name) != a.only.end()) jobs.push_back(j);
   nlohmann::json index = {{"metadata", run_metadata({{"seed", a.seed}, {"quick", a.quick}})},
                           {"figures", nlohmann::json::array()}};
   const auto start = std::chrono::steady_clock::now();
@@ -166,6 +182,7 @@ void register_figures(CLI::App& app) {
   cmd->add_option("--data-dir", args->data_dir, "CIFAR data and model weights (real-data figures)")
       ->capture_default_str();
   cmd->add_option("--seed", args->seed, "Master seed of every experiment")->capture_default_str();
+  cmd->add_option("--only", args->only, "Run only these jobs (repeatable; e.g. --only real-data)");
   cmd->add_flag("--quick", args->quick, "Few replicates and grid points: a smoke test, not the paper's figures");
   cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores); results do not depend on it")
       ->capture_default_str()
