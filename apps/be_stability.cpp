@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <tbb/global_control.h>
 
+#include "be_stability.hpp"
 #include "commands.hpp"
 #include "neuroncert/core/binarize.hpp"
 #include "neuroncert/core/bootstrap.hpp"

@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "be_stability.hpp"
 #include "commands.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/json_io.hpp"

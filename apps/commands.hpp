@@ -13,10 +13,6 @@ void register_bound(CLI::App& app);
 void register_be_coverage(CLI::App& app);
 void register_extract(CLI::App& app);
 void register_figures(CLI::App& app);
-/// figures job "be-stability" (apps/be_stability.cpp): writes DATA_DIR/be_stability*.{csv,md,json},
-/// returns the summary CSV path.
-std::string run_be_stability_tables(const std::string& data_dir, const std::string& cifar_dir, std::uint64_t seed,
-                                    bool quick, int threads);
 void register_sieve(CLI::App& app);
 // @register-declarations (add new subcommands above this line)
 
