@@ -64,9 +64,9 @@ std::function<fs::path(const figures_args&, const fs::path&)> simulation(const s
     o.seed = a.seed;
     o.threads = a.threads;
     o.quiet = true;
-    if (a.quick) {
-      o.replicates = 60;
-      o.n_points = 3;
+    if (a.quick) {  // a smoke test: the grid's two ends only, few replicates
+      o.replicates = 30;
+      o.n_points = 2;
     }
     return run_simulate(o);
   };

@@ -197,7 +197,7 @@ const std::vector<experiment_entry>& experiment_table() {
          sim::be_coverage_options b;  // |C| in {10, 100}, Delta in {0.005, ..., 0.1}, K in {10, 20, 50, 100}
          b.seed = o.seed;
          b.replicates = replicates_of(o, 200, params);
-         b.n_grid = grid_of(o, 1000, 5000, 2, params);
+         b.n_grid = grid_of(o, 1000, 10000, 2, params);  // 10,000: a CIFAR test set
          b.progress = progress_bar(o);
          const nlohmann::json meta = sim::be_coverage_metadata(b);
          for (const auto& [key, value] : meta.items()) params[key] = value;

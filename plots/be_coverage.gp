@@ -7,7 +7,7 @@
 # Usage (variables passed with -e; all have defaults):
 #   neuroncert simulate --experiment be-coverage --out results
 #   gnuplot -e "csv='results/be-coverage.csv'; out='figures/be_coverage'" plots/be_coverage.gp
-# Optional: ns="1000 5000" (panel rows), cs="10 100" (panel columns), kbig=100, ksmall=10.
+# Optional: ns="1000 10000" (panel rows), cs="10 100" (panel columns), kbig=100, ksmall=10.
 # Writes OUT.png (pngcairo, or png when cairo is missing) and OUT.svg.
 # Input: the tidy CSV (experiment,setting,metric,n,quantity,value) with setting "C=M;Delta=D;K=K;t=T".
 # The rows of one panel and design are pivoted to one line per Delta with awk (POSIX awk), so that a
@@ -15,7 +15,7 @@
 
 if (!exists("csv")) csv = 'results/be-coverage.csv'
 if (!exists("out")) out = 'figures/be_coverage'
-if (!exists("ns")) ns = "1000 5000"
+if (!exists("ns")) ns = "1000 10000"
 if (!exists("cs")) cs = "10 100"
 if (!exists("kbig")) kbig = 100
 if (!exists("ksmall")) ksmall = 10

@@ -116,7 +116,7 @@ std::int64_t be_fresh_identification(random_engine& rng, const be_coverage_setti
                                      const std::vector<counts2x2>& matrices);
 
 struct be_coverage_options {
-  std::vector<std::int64_t> n_grid = {1000, 5000};
+  std::vector<std::int64_t> n_grid = {1000, 10000};  // 10,000: the size of a CIFAR test set
   std::vector<std::int64_t> concept_counts = {10, 100};
   std::vector<double> margins = {0.005, 0.01, 0.02, 0.03, 0.05, 0.1};
   /// Points of the fine Delta grid of the *_curve rows (log-spaced from min(margins)/2 to
