@@ -33,16 +33,7 @@ void spit(const fs::path& p, const std::string& s) {
   out << s;
 }
 
-template <class E, class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  FAIL("expected an exception");
-  return {};
-}
+using neuroncert::test::error_of;
 
 }  // namespace
 

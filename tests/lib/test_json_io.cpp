@@ -26,16 +26,7 @@ using json_temp_dir = neuroncert::test::per_test_dir;
 
 using neuroncert::test::slurp;
 
-template <class E, class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  FAIL("expected an exception");
-  return {};
-}
+using neuroncert::test::error_of;
 
 constexpr double inf = std::numeric_limits<double>::infinity();
 

@@ -70,17 +70,7 @@ std::string npy_bytes(const std::string& dict, const std::string& data, int majo
   return out + header + data;
 }
 
-/// The message of the E thrown by f (fails the test if none is thrown).
-template <class E, class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  FAIL("expected an exception");
-  return {};
-}
+using neuroncert::test::error_of;
 
 /// Checks a read error: data_error, one line, starting with the path, containing `needle`.
 void require_read_error(const fs::path& p, const std::string& needle) {
