@@ -43,15 +43,20 @@ void run(benchmark::State& state, nm::Model& model, const std::string& layer) {
   state.SetItemsProcessed(state.iterations() * batch);
 }
 
-void BM_resnet20_forward(benchmark::State& state) {
+// Each model is loaded once and shared by every benchmark that runs it.
+nm::ResNet20Model& resnet20() {
   static nm::ResNet20Model model(data_dir / "resnet20_cifar10.safetensors");
-  run(state, model, "logits");
+  return model;
 }
 
-void BM_vit_forward(benchmark::State& state) {
+nm::VitModel& vit() {
   static nm::VitModel model(data_dir / "vit_cifar10.safetensors");
-  run(state, model, "logits");
+  return model;
 }
+
+void BM_resnet20_forward(benchmark::State& state) { run(state, resnet20(), "logits"); }
+
+void BM_vit_forward(benchmark::State& state) { run(state, vit(), "logits"); }
 
 void extract_identify(benchmark::State& state, nm::Model& model, const std::string& layer) {
   static const nm::CifarSet cifar100 = nm::load_cifar(data_dir, "cifar100");
@@ -83,14 +88,10 @@ void extract_identify(benchmark::State& state, nm::Model& model, const std::stri
 }
 
 void BM_extract_identify_cifar100_resnet20(benchmark::State& state) {
-  static nm::ResNet20Model model(data_dir / "resnet20_cifar10.safetensors");
-  extract_identify(state, model, "penultimate");
+  extract_identify(state, resnet20(), "penultimate");
 }
 
-void BM_extract_identify_cifar100_vit(benchmark::State& state) {
-  static nm::VitModel model(data_dir / "vit_cifar10.safetensors");
-  extract_identify(state, model, "cls");
-}
+void BM_extract_identify_cifar100_vit(benchmark::State& state) { extract_identify(state, vit(), "cls"); }
 }  // namespace
 
 BENCHMARK(BM_extract_identify_cifar100_resnet20)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
