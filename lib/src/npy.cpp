@@ -34,6 +34,12 @@ template <class... Args>
   throw data_error(fmt::format("{}: {}", path.string(), fmt::format(f, std::forward<Args>(args)...)));
 }
 
+/// As fail(), for the reader, whose input is a file or a buffer named by `source`.
+template <class... Args>
+[[noreturn]] void fail_at(std::string_view source, fmt::format_string<Args...> f, Args&&... args) {
+  throw data_error(fmt::format("{}: {}", source, fmt::format(f, std::forward<Args>(args)...)));
+}
+
 std::string sys_reason(int err) { return std::system_category().message(err); }
 
 /// Printable one-line rendering of (part of) a header for error messages.
@@ -81,7 +87,7 @@ struct header_info {
 
 class header_parser {
  public:
-  header_parser(const fs::path& path, std::string_view text) : path_(path), s_(text) {}
+  header_parser(std::string_view source, std::string_view text) : source_(source), s_(text) {}
 
   header_info parse() {
     std::optional<std::string> descr;
@@ -129,11 +135,11 @@ class header_parser {
       if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
         malformed("unexpected bytes after the header dict (only space padding and '\\n' allowed)");
     }
-    if (!descr && !descr_is_list) fail(path_, "malformed .npy header: missing key 'descr'");
-    if (!fortran) fail(path_, "malformed .npy header: missing key 'fortran_order'");
-    if (!shape) fail(path_, "malformed .npy header: missing key 'shape'");
+    if (!descr && !descr_is_list) fail_at(source_, "malformed .npy header: missing key 'descr'");
+    if (!fortran) fail_at(source_, "malformed .npy header: missing key 'fortran_order'");
+    if (!shape) fail_at(source_, "malformed .npy header: missing key 'shape'");
     if (descr_is_list)
-      fail(path_, "unsupported dtype: structured arrays (descr given as a list) are not supported");
+      fail_at(source_, "unsupported dtype: structured arrays (descr given as a list) are not supported");
 
     header_info h;
     h.dtype = parse_descr(*descr);
@@ -144,7 +150,7 @@ class header_parser {
 
  private:
   [[noreturn]] void malformed(std::string_view what) const {
-    fail(path_, "malformed .npy header at byte {}: {}: {}", pos_, what, printable(s_));
+    fail_at(source_, "malformed .npy header at byte {}: {}: {}", pos_, what, printable(s_));
   }
   char peek() const {
     if (pos_ >= s_.size()) malformed("unexpected end of the header");
@@ -251,15 +257,15 @@ class header_parser {
         if (code == "i4") return npy_dtype::i4;
         return npy_dtype::i8;
       }
-      if (known && order == '>') fail(path_, "unsupported dtype '{}' (big-endian)", shown);
+      if (known && order == '>') fail_at(source_, "unsupported dtype '{}' (big-endian)", shown);
       if (known && order == '=')
-        fail(path_, "unsupported dtype '{}' (native byte order is ambiguous in a file; expected '<')", shown);
+        fail_at(source_, "unsupported dtype '{}' (native byte order is ambiguous in a file; expected '<')", shown);
     }
-    if (!d.empty() && d[0] == '>') fail(path_, "unsupported dtype '{}' (big-endian)", shown);
-    fail(path_, "unsupported dtype '{}' (supported: <f4, <f8, |u1, |b1, <i4, <i8)", shown);
+    if (!d.empty() && d[0] == '>') fail_at(source_, "unsupported dtype '{}' (big-endian)", shown);
+    fail_at(source_, "unsupported dtype '{}' (supported: <f4, <f8, |u1, |b1, <i4, <i8)", shown);
   }
 
-  const fs::path& path_;
+  std::string_view source_;
   std::string_view s_;
   std::size_t pos_ = 0;
 };
@@ -274,23 +280,91 @@ struct file_closer {
 };
 using file_ptr = std::unique_ptr<std::FILE, file_closer>;
 
+/// Where the bytes of a .npy come from: an open file or a buffer in memory, read sequentially.
+/// `size` is the total number of bytes; every check against it happens before anything of that
+/// size is allocated, so a corrupt header can never ask for more memory than the input holds.
+struct npy_input {
+  std::string_view source;    // names the input in messages (the path of a file)
+  std::uintmax_t size = 0;
+  std::FILE* file = nullptr;  // a file, or else
+  std::string_view bytes;     // a buffer
+  std::size_t pos = 0;
+
+  void read(void* dst, std::size_t n, std::string_view what) {
+    std::size_t got = 0;
+    if (file) {
+      got = std::fread(dst, 1, n, file);
+      if (got != n && std::ferror(file)) fail_at(source, "read error in {}: {}", what, sys_reason(errno));
+    } else {
+      got = std::min(n, bytes.size() - pos);
+      if (got > 0) std::memcpy(dst, bytes.data() + pos, got);
+      pos += got;
+    }
+    if (got != n) fail_at(source, "truncated {}: expected {} bytes but only {} could be read", what, n, got);
+  }
+};
+
 struct opened_npy {
-  file_ptr file;
   header_info header;
   std::size_t count = 0;  // elements
 };
 
-void read_exact(std::FILE* f, const fs::path& path, void* dst, std::size_t bytes, std::string_view what) {
-  const std::size_t got = std::fread(dst, 1, bytes, f);
-  if (got != bytes) {
-    if (std::ferror(f)) fail(path, "read error in {}: {}", what, sys_reason(errno));
-    fail(path, "truncated {}: expected {} bytes but only {} could be read", what, bytes, got);
-  }
+/// Validates everything up to the start of the data (including that exactly the declared number
+/// of data bytes follow) and leaves the input at the first data byte.
+opened_npy open_npy(npy_input& in) {
+  const std::string_view src = in.source;
+  const std::uintmax_t size = in.size;
+  if (size == 0) fail_at(src, "empty file (0 bytes), not a .npy file");
+
+  opened_npy o;
+  unsigned char pre[12];
+  const std::size_t pre_len = static_cast<std::size_t>(std::min<std::uintmax_t>(size, 8));
+  in.read(pre, pre_len, "header");
+  if (pre_len < magic_len && std::memcmp(pre, magic, pre_len) == 0)
+    fail_at(src, "truncated header: file ends after {} bytes, inside the magic string", size);
+  if (pre_len < magic_len || std::memcmp(pre, magic, magic_len) != 0)
+    fail_at(src, "not a .npy file (the magic string \\x93NUMPY is missing; file starts with '{}')",
+            printable(std::string_view(reinterpret_cast<const char*>(pre), pre_len), 8));
+  if (pre_len < 8) fail_at(src, "truncated header: file ends after {} bytes, inside the version field", size);
+  const unsigned major = pre[6], minor = pre[7];
+  if (major < 1 || major > 3 || minor != 0)
+    fail_at(src, "unsupported .npy format version {}.{} (supported: 1.0, 2.0, 3.0)", major, minor);
+  const std::size_t len_bytes = major == 1 ? 2 : 4;
+  const std::size_t prefix = 8 + len_bytes;
+  if (size < prefix) fail_at(src, "truncated header: file ends after {} bytes, inside the header length field", size);
+  in.read(pre + 8, len_bytes, "header");
+  std::size_t header_len = 0;
+  for (std::size_t i = 0; i < len_bytes; ++i) header_len |= static_cast<std::size_t>(pre[8 + i]) << (8 * i);
+  if (size - prefix < header_len)
+    fail_at(src, "truncated header: declares {} header bytes but only {} follow", header_len, size - prefix);
+  std::string text(header_len, '\0');
+  in.read(text.data(), header_len, "header");
+
+  o.header = header_parser(src, text).parse();
+  const auto count = checked_count(o.header.shape);
+  const npy_dtype t = o.header.dtype;
+  if (!count || *count > std::numeric_limits<std::size_t>::max() / npy_itemsize(t))
+    fail_at(src, "shape {} overflows: too many elements", shape_repr(o.header.shape));
+  o.count = *count;
+  const std::uintmax_t expected = static_cast<std::uintmax_t>(o.count) * npy_itemsize(t);
+  const std::uintmax_t follow = size - prefix - header_len;
+  if (follow < expected)
+    fail_at(src, "truncated data: header declares {} {} ({} bytes) but only {} bytes follow",
+            shape_text(o.header.shape), npy_type_name(t), expected, follow);
+  if (follow > expected)
+    fail_at(src, "trailing data: header declares {} {} ({} bytes) but {} bytes follow", shape_text(o.header.shape),
+            npy_type_name(t), expected, follow);
+  return o;
 }
 
-/// Opens the file, validates everything up to the start of the data (including that exactly
-/// the declared number of data bytes follow) and leaves the stream at the first data byte.
-opened_npy open_npy(const fs::path& path) {
+/// An opened .npy file: the checks a path needs before its bytes are read.
+struct npy_file {
+  std::string name;
+  file_ptr file;
+  npy_input in;
+};
+
+std::unique_ptr<npy_file> open_file(const fs::path& path) {
   std::error_code ec;
   const auto status = fs::status(path, ec);
   if (ec || !fs::exists(status)) fail(path, "cannot open: {}", ec ? ec.message() : "No such file or directory");
@@ -298,61 +372,34 @@ opened_npy open_npy(const fs::path& path) {
   const std::uintmax_t size = fs::file_size(path, ec);
   if (ec) fail(path, "cannot determine the file size: {}", ec.message());
 
-  opened_npy o;
-  o.file.reset(std::fopen(path.c_str(), "rb"));
-  if (!o.file) fail(path, "cannot open: {}", sys_reason(errno));
-  if (size == 0) fail(path, "empty file (0 bytes), not a .npy file");
+  auto f = std::make_unique<npy_file>();
+  f->name = path.string();
+  f->file.reset(std::fopen(path.c_str(), "rb"));
+  if (!f->file) fail(path, "cannot open: {}", sys_reason(errno));
+  f->in.source = f->name;
+  f->in.size = size;
+  f->in.file = f->file.get();
+  return f;
+}
 
-  unsigned char pre[12];
-  const std::size_t pre_len = static_cast<std::size_t>(std::min<std::uintmax_t>(size, 8));
-  read_exact(o.file.get(), path, pre, pre_len, "header");
-  if (pre_len < magic_len && std::memcmp(pre, magic, pre_len) == 0)
-    fail(path, "truncated header: file ends after {} bytes, inside the magic string", size);
-  if (pre_len < magic_len || std::memcmp(pre, magic, magic_len) != 0)
-    fail(path, "not a .npy file (the magic string \\x93NUMPY is missing; file starts with '{}')",
-         printable(std::string_view(reinterpret_cast<const char*>(pre), pre_len), 8));
-  if (pre_len < 8) fail(path, "truncated header: file ends after {} bytes, inside the version field", size);
-  const unsigned major = pre[6], minor = pre[7];
-  if (major < 1 || major > 3 || minor != 0)
-    fail(path, "unsupported .npy format version {}.{} (supported: 1.0, 2.0, 3.0)", major, minor);
-  const std::size_t len_bytes = major == 1 ? 2 : 4;
-  const std::size_t prefix = 8 + len_bytes;
-  if (size < prefix) fail(path, "truncated header: file ends after {} bytes, inside the header length field", size);
-  read_exact(o.file.get(), path, pre + 8, len_bytes, "header");
-  std::size_t header_len = 0;
-  for (std::size_t i = 0; i < len_bytes; ++i) header_len |= static_cast<std::size_t>(pre[8 + i]) << (8 * i);
-  if (size - prefix < header_len)
-    fail(path, "truncated header: declares {} header bytes but only {} follow", header_len, size - prefix);
-  std::string text(header_len, '\0');
-  read_exact(o.file.get(), path, text.data(), header_len, "header");
-
-  o.header = header_parser(path, text).parse();
-  const auto count = checked_count(o.header.shape);
-  const npy_dtype t = o.header.dtype;
-  if (!count || *count > std::numeric_limits<std::size_t>::max() / npy_itemsize(t))
-    fail(path, "shape {} overflows: too many elements", shape_repr(o.header.shape));
-  o.count = *count;
-  const std::uintmax_t expected = static_cast<std::uintmax_t>(o.count) * npy_itemsize(t);
-  const std::uintmax_t follow = size - prefix - header_len;
-  if (follow < expected)
-    fail(path, "truncated data: header declares {} {} ({} bytes) but only {} bytes follow", shape_text(o.header.shape),
-         npy_type_name(t), expected, follow);
-  if (follow > expected)
-    fail(path, "trailing data: header declares {} {} ({} bytes) but {} bytes follow", shape_text(o.header.shape),
-         npy_type_name(t), expected, follow);
-  return o;
+npy_input memory_input(std::string_view bytes, std::string_view source) {
+  npy_input in;
+  in.source = source;
+  in.size = bytes.size();
+  in.bytes = bytes;
+  return in;
 }
 
 template <class T>
-std::vector<T> read_raw(opened_npy& o, const fs::path& path) {
+std::vector<T> read_raw(const opened_npy& o, npy_input& in) {
   std::vector<T> buf(o.count);
-  if (o.count > 0) read_exact(o.file.get(), path, buf.data(), o.count * sizeof(T), "data");
+  if (o.count > 0) in.read(buf.data(), o.count * sizeof(T), "data");
   if (o.header.dtype == npy_dtype::b1) {
     if constexpr (std::is_same_v<T, std::uint8_t>) {
       const auto it = std::find_if(buf.begin(), buf.end(), [](std::uint8_t v) { return v > 1; });
       if (it != buf.end())
-        fail(path, "invalid bool value {} at element {} (bool data must be 0 or 1)", static_cast<unsigned>(*it),
-             it - buf.begin());
+        fail_at(in.source, "invalid bool value {} at element {} (bool data must be 0 or 1)",
+                static_cast<unsigned>(*it), it - buf.begin());
     }
   }
   return buf;
@@ -360,7 +407,12 @@ std::vector<T> read_raw(opened_npy& o, const fs::path& path) {
 
 /// Converts raw values into C order doubles, transposing a Fortran-order source.
 template <class T>
-std::vector<double> to_c_order(const std::vector<T>& in, const std::vector<std::size_t>& shape, bool fortran) {
+std::vector<double> to_c_order(const std::vector<T>& in, const std::vector<std::size_t>& full_shape, bool fortran) {
+  // Axes of length 1 move no offset, so they are dropped: the walk below then costs at most
+  // (values) x (axes longer than 1, fewer than 64), however many unit axes the header lists.
+  std::vector<std::size_t> shape;
+  for (const auto d : full_shape)
+    if (d != 1) shape.push_back(d);
   std::vector<double> out(in.size());
   if (!fortran || shape.size() < 2) {
     std::transform(in.begin(), in.end(), out.begin(), [](T v) { return static_cast<double>(v); });
@@ -509,31 +561,33 @@ std::string npy_header(npy_dtype t, const std::vector<std::size_t>& shape) {
   return out;
 }
 
-npy_array read_npy(const fs::path& path) {
-  opened_npy o = open_npy(path);
+namespace {
+
+npy_array read_npy_from(npy_input& in) {
+  const opened_npy o = open_npy(in);
   npy_array a;
   a.dtype = o.header.dtype;
   a.shape = o.header.shape;
   a.values = dispatch(a.dtype, [&](auto tag) {
     using T = decltype(tag);
-    const std::vector<T> raw = read_raw<T>(o, path);
+    const std::vector<T> raw = read_raw<T>(o, in);
     return to_c_order(raw, o.header.shape, o.header.fortran);
   });
   return a;
 }
 
-Eigen::MatrixXd read_npy_matrix(const fs::path& path, std::string_view what) {
-  opened_npy o = open_npy(path);
+Eigen::MatrixXd read_matrix_from(npy_input& in, std::string_view what) {
+  const opened_npy o = open_npy(in);
   const auto& shape = o.header.shape;
   if (shape.size() != 1 && shape.size() != 2)
-    fail(path, "{} must be a 1-D or 2-D array, got shape {}", what, shape_repr(shape));
+    fail_at(in.source, "{} must be a 1-D or 2-D array, got shape {}", what, shape_repr(shape));
   const std::size_t rows = shape[0], cols = shape.size() == 2 ? shape[1] : 1;
   constexpr auto index_max = static_cast<std::size_t>(std::numeric_limits<Eigen::Index>::max());
-  if (rows > index_max || cols > index_max) fail(path, "{}: shape {} is too large", what, shape_repr(shape));
+  if (rows > index_max || cols > index_max) fail_at(in.source, "{}: shape {} is too large", what, shape_repr(shape));
   const auto r = static_cast<Eigen::Index>(rows), c = static_cast<Eigen::Index>(cols);
   return dispatch(o.header.dtype, [&](auto tag) -> Eigen::MatrixXd {
     using T = decltype(tag);
-    const std::vector<T> raw = read_raw<T>(o, path);
+    const std::vector<T> raw = read_raw<T>(o, in);
     if (o.header.fortran || cols == 1) {
       return Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>>(raw.data(), r, c)
           .template cast<double>();
@@ -541,6 +595,24 @@ Eigen::MatrixXd read_npy_matrix(const fs::path& path, std::string_view what) {
     return Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(raw.data(), r, c)
         .template cast<double>();
   });
+}
+
+}  // namespace
+
+npy_array read_npy(const fs::path& path) { return read_npy_from(open_file(path)->in); }
+
+Eigen::MatrixXd read_npy_matrix(const fs::path& path, std::string_view what) {
+  return read_matrix_from(open_file(path)->in, what);
+}
+
+npy_array parse_npy(std::string_view bytes, std::string_view source) {
+  npy_input in = memory_input(bytes, source);
+  return read_npy_from(in);
+}
+
+Eigen::MatrixXd parse_npy_matrix(std::string_view bytes, std::string_view source, std::string_view what) {
+  npy_input in = memory_input(bytes, source);
+  return read_matrix_from(in, what);
 }
 
 void write_npy(const fs::path& path, const float* data, const std::vector<std::size_t>& shape) {

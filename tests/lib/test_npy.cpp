@@ -518,3 +518,64 @@ TEST_CASE("npy: writing is atomic and reports failures with the path", "[npy][er
   CHECK(!fs::exists(t / "partial.npy"));
   CHECK(std::distance(fs::directory_iterator(t.dir), fs::directory_iterator()) == 2);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bytes held in memory (parse_npy, parse_npy_matrix: what tests/fuzz/fuzz_npy drives).
+
+TEST_CASE("npy: parse_npy reads a buffer exactly as read_npy reads the file", "[npy][memory]") {
+  npy_temp_dir t;
+  std::string i4_data;
+  for (std::uint32_t v : {1u, 4u, 2u, 5u, 3u, 0xFFFFFFFFu}) i4_data += le(v);
+  const std::vector<std::string> files = {
+      npy_bytes(f8_2x2_dict, f8_2x2_data),
+      npy_bytes("{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3), }", i4_data),
+      npy_bytes("{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }", std::string("\0\1\1", 3)),
+      npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (), }", le_f4(2.5f), 3),
+      npy_bytes("{'descr': '<u1', 'fortran_order': True, 'shape': (2, 1, 2), }", std::string("\1\2\3\4", 4), 2)};
+  for (std::size_t k = 0; k < files.size(); ++k) {
+    INFO("file " << k);
+    const fs::path p = t / ("m" + std::to_string(k) + ".npy");
+    write_bytes(p, files[k]);
+    const npy_array from_file = read_npy(p), from_memory = parse_npy(files[k], "buffer");
+    CHECK(from_memory.shape == from_file.shape);
+    CHECK(from_memory.dtype == from_file.dtype);
+    CHECK(from_memory.values == from_file.values);
+    if (from_file.shape.size() == 1 || from_file.shape.size() == 2)
+      CHECK(parse_npy_matrix(files[k], "buffer", "activations") == read_npy_matrix(p, "activations"));
+  }
+  CHECK(parse_npy(files[1], "buffer").values == std::vector<double>{1, 2, 3, 4, 5, -1});
+
+  // Errors are the same, with the buffer's name where the path would be.
+  const std::string truncated = npy_bytes(f8_2x2_dict, f8_2x2_data.substr(0, 24));
+  write_bytes(t / "trunc.npy", truncated);
+  const std::string file_msg = error_of<data_error>([&] { (void)read_npy(t / "trunc.npy"); });
+  const std::string memory_msg = error_of<data_error>([&] { (void)parse_npy(truncated, "buffer"); });
+  CHECK(memory_msg == "buffer" + file_msg.substr((t / "trunc.npy").string().size()));
+  CHECK_THAT(error_of<data_error>([&] { (void)parse_npy("", "buffer"); }), Catch::Matchers::StartsWith("buffer: empty"));
+  CHECK_THAT(error_of<data_error>([&] { (void)parse_npy_matrix(std::string("\x93NUMPY\x01", 7), "buffer", "x"); }),
+             Catch::Matchers::StartsWith("buffer: truncated header"));
+}
+
+TEST_CASE("npy: a Fortran-order file with very many unit axes is read in linear time", "[npy][hang]") {
+  // Regression (found reading the transpose while writing the fuzz harness): in Fortran order the
+  // reader walked every trailing unit axis for every value, so this 1.3 MB file of 100,000 values
+  // and 400,000 unit axes took about 40 s (with 20,000 unit axes it measured 2 s), and a file a
+  // few MB larger hours. Axes of length 1 move no offset and are now skipped.
+  std::string dict = "{'descr': '|u1', 'fortran_order': True, 'shape': (4, 25000";
+  for (int i = 0; i < 400000; ++i) dict += ", 1";
+  dict += "), }";
+  // C order (i, j) of the 4 x 25000 array sits at Fortran offset i + 4 j; store (i + 4 j) % 251.
+  std::string data(100000, '\0');
+  for (std::size_t k = 0; k < data.size(); ++k) data[k] = static_cast<char>(k % 251);
+  const std::string bytes = npy_bytes(dict, data, 2);
+  const auto start = std::chrono::steady_clock::now();
+  const npy_array a = parse_npy(bytes, "buffer");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  REQUIRE(a.shape.size() == 400002);
+  REQUIRE(a.values.size() == 100000);
+  CHECK(a.values[1] == 4 % 251);                                      // (0, 1)
+  CHECK(a.values[25000] == 1);                                        // (1, 0)
+  CHECK(a.values[3 * 25000 + 24999] == static_cast<double>((3 + 4 * 24999) % 251));  // (3, 24999)
+  INFO("read in " << seconds << " s");
+  CHECK(seconds < 1.0);
+}

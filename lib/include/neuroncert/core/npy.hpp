@@ -65,6 +65,12 @@ npy_array read_npy(const std::filesystem::path& path);
 /// the stored type, without an intermediate vector of doubles.
 Eigen::MatrixXd read_npy_matrix(const std::filesystem::path& path, std::string_view what);
 
+/// read_npy and read_npy_matrix on the bytes of a whole .npy file held in memory; `source` takes
+/// the place of the path in messages. The same checks and errors: the file functions are these
+/// plus opening the file. Nothing is allocated beyond a small multiple of bytes.size().
+npy_array parse_npy(std::string_view bytes, std::string_view source);
+Eigen::MatrixXd parse_npy_matrix(std::string_view bytes, std::string_view source, std::string_view what);
+
 /// Writes prod(shape) elements from `data` in C order. shape {} writes a 0-d scalar.
 void write_npy(const std::filesystem::path& path, const float* data, const std::vector<std::size_t>& shape);         // <f4
 void write_npy(const std::filesystem::path& path, const double* data, const std::vector<std::size_t>& shape);        // <f8
