@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <string_view>
 
 #include <ATen/Functions.h>
 #include <fmt/format.h>
@@ -25,20 +26,59 @@ std::string shape_string(const std::vector<std::int64_t>& shape) {
 namespace {
 constexpr std::uint64_t max_header_bytes = 100'000'000;  // the format's own limit
 
+/// A name from the file as messages show it: control characters escaped ("\x0a"), so that every
+/// message stays one line, and cut after 120 bytes.
+std::string shown(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size() && i < 120; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7f)
+      out += fmt::format("\\x{:02x}", c);
+    else
+      out += static_cast<char>(c);
+  }
+  if (s.size() > 120) out += "...";
+  return out;
+}
+
 [[noreturn]] void fail(const std::filesystem::path& path, const std::string& what) {
   throw data_error(fmt::format("safetensors file '{}': {}", path.string(), what));
+}
+
+/// The whole file; a directory, a special file or a failed read is a data_error naming it (and
+/// the buffer is sized by the file system's size of a regular file, never by a seek).
+std::vector<char> read_whole_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) fail(path, "cannot open file (no such file)");
+  if (std::filesystem::is_directory(status)) fail(path, "is a directory, not a file");
+  if (!std::filesystem::is_regular_file(status)) fail(path, "is not a regular file");
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec) fail(path, fmt::format("cannot determine the file size: {}", ec.message()));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, "cannot open file");
+  std::vector<char> bytes(static_cast<std::size_t>(size));
+  if (size > 0 && !in.read(bytes.data(), static_cast<std::streamsize>(size))) fail(path, "read failed");
+  return bytes;
 }
 }  // namespace
 
 SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : path_(path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "cannot open file");
-  in.seekg(0, std::ios::end);
-  const auto size = static_cast<std::uint64_t>(in.tellg());
-  in.seekg(0, std::ios::beg);
-  bytes_.resize(size);
-  if (size > 0 && !in.read(bytes_.data(), static_cast<std::streamsize>(size))) fail(path, "read failed");
+  bytes_ = read_whole_file(path);
+  parse();
+}
 
+SafetensorsFile SafetensorsFile::from_bytes(std::vector<char> bytes, const std::string& source) {
+  SafetensorsFile f;
+  f.path_ = source;
+  f.bytes_ = std::move(bytes);
+  f.parse();
+  return f;
+}
+
+void SafetensorsFile::parse() {
+  const std::filesystem::path& path = path_;
+  const std::uint64_t size = bytes_.size();
   if (size < 8) fail(path, fmt::format("file is {} bytes, too short for the 8-byte header length", size));
   std::uint64_t n = 0;
   std::memcpy(&n, bytes_.data(), 8);
@@ -60,29 +100,31 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : path_(path
     if (key == "__metadata__") {
       if (!v.is_object()) fail(path, "__metadata__ is not an object");
       for (auto m = v.begin(); m != v.end(); ++m) {
-        if (!m.value().is_string()) fail(path, fmt::format("__metadata__ entry '{}' is not a string", m.key()));
+        if (!m.value().is_string()) fail(path, fmt::format("__metadata__ entry '{}' is not a string", shown(m.key())));
         metadata_[m.key()] = m.value().get<std::string>();
       }
       continue;
     }
-    auto bad = [&](const std::string& what) { fail(path, fmt::format("tensor '{}': {}", key, what)); };
+    auto bad = [&](const std::string& what) { fail(path, fmt::format("tensor '{}': {}", shown(key), what)); };
     if (!v.is_object()) bad("entry is not an object");
     if (!v.contains("dtype") || !v["dtype"].is_string()) bad("missing dtype");
     const auto dtype = v["dtype"].get<std::string>();
-    if (dtype != "F32") bad(fmt::format("dtype {} is not supported (only F32)", dtype));
+    if (dtype != "F32") bad(fmt::format("dtype {} is not supported (only F32)", shown(dtype)));
     if (!v.contains("shape") || !v["shape"].is_array()) bad("missing shape");
     if (!v.contains("data_offsets") || !v["data_offsets"].is_array() || v["data_offsets"].size() != 2 ||
         !v["data_offsets"][0].is_number_unsigned() || !v["data_offsets"][1].is_number_unsigned())
       bad("data_offsets must be two non-negative integers");
     SafetensorsEntry e;
     e.name = key;
-    std::uint64_t count = 1;
+    // count: the number of elements. span: the product of max(dim, 1), which bounds every stride
+    // of the tensor: it must fit in int64 bytes even when a zero dimension makes count 0.
+    std::uint64_t count = 1, span = 1;
+    constexpr auto span_max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / 4;
     for (const auto& d : v["shape"]) {
       if (!d.is_number_unsigned()) bad("shape entries must be non-negative integers");
       const auto dim = d.get<std::uint64_t>();
-      if (dim > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) ||
-          (dim != 0 && count > std::numeric_limits<std::uint64_t>::max() / 4 / dim))
-        bad("shape is too large");
+      if (dim > span_max || span > span_max / std::max<std::uint64_t>(dim, 1)) bad("shape is too large");
+      span *= std::max<std::uint64_t>(dim, 1);
       count *= dim;
       e.shape.push_back(static_cast<std::int64_t>(dim));
     }
@@ -97,13 +139,18 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : path_(path
     entries_.emplace(key, std::move(e));
   }
 
-  // Non-overlapping: sort by offset and check each begins at or after the previous end.
+  // Non-overlapping: sort the non-empty entries by offset; each must begin at or after the end
+  // of every one before it (the furthest end so far, not just the previous entry's end).
   std::vector<const SafetensorsEntry*> sorted;
-  for (const auto& [k, e] : entries_) sorted.push_back(&e);
+  for (const auto& [k, e] : entries_)
+    if (e.end > e.begin) sorted.push_back(&e);
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->begin < b->begin; });
-  for (std::size_t i = 1; i < sorted.size(); ++i)
-    if (sorted[i]->begin < sorted[i - 1]->end && sorted[i]->end > sorted[i]->begin)
-      fail(path, fmt::format("tensors '{}' and '{}' overlap", sorted[i - 1]->name, sorted[i]->name));
+  const SafetensorsEntry* furthest = nullptr;
+  for (const auto* e : sorted) {
+    if (furthest && e->begin < furthest->end)
+      fail(path, fmt::format("tensors '{}' and '{}' overlap", shown(furthest->name), shown(e->name)));
+    if (!furthest || e->end > furthest->end) furthest = e;
+  }
 }
 
 std::vector<std::string> SafetensorsFile::keys() const {
@@ -117,7 +164,7 @@ std::vector<std::string> SafetensorsFile::keys() const {
 
 const SafetensorsEntry& SafetensorsFile::entry(const std::string& key) const {
   auto it = entries_.find(key);
-  if (it == entries_.end()) fail(path_, fmt::format("tensor '{}' is missing", key));
+  if (it == entries_.end()) fail(path_, fmt::format("tensor '{}' is missing", shown(key)));
   return it->second;
 }
 
@@ -131,7 +178,7 @@ at::Tensor SafetensorsFile::tensor(const std::string& key) const {
 at::Tensor SafetensorsFile::tensor(const std::string& key, const std::vector<std::int64_t>& expected_shape) const {
   const auto& e = entry(key);
   if (e.shape != expected_shape)
-    fail(path_, fmt::format("tensor '{}' has shape {}, expected {}", key, shape_string(e.shape),
+    fail(path_, fmt::format("tensor '{}' has shape {}, expected {}", shown(key), shape_string(e.shape),
                             shape_string(expected_shape)));
   return tensor(key);
 }

@@ -175,3 +175,69 @@ TEST_CASE("safetensors: corrupt files are one-line errors naming file and key", 
     CHECK_THAT(one_line_error(temp_dir() / "nope.safetensors"), Contains("nope.safetensors") && Contains("cannot open"));
   }
 }
+
+// Bytes held in memory (SafetensorsFile::from_bytes, what tests/fuzz/fuzz_safetensors drives) and
+// the defects the harness and its writing turned up.
+
+TEST_CASE("safetensors: from_bytes validates a buffer exactly as the constructor validates the file",
+          "[models][safetensors]") {
+  const auto original = slurp(data_dir / "resnet20_cifar10.safetensors");
+  const nm::SafetensorsFile file(data_dir / "resnet20_cifar10.safetensors");
+  const auto memory = nm::SafetensorsFile::from_bytes(std::vector<char>(original.begin(), original.end()), "buffer");
+  CHECK(memory.path() == "buffer");
+  CHECK(memory.keys() == file.keys());
+  CHECK(memory.metadata() == file.metadata());
+  CHECK(memory.tensor("linear.bias").equal(file.tensor("linear.bias")));
+  CHECK_THROWS_WITH(nm::SafetensorsFile::from_bytes(std::vector<char>(original.begin(), original.begin() + 5), "buffer"),
+                    Contains("'buffer'") && Contains("too short"));
+}
+
+TEST_CASE("safetensors: a key with control characters still gives a one-line message", "[models][safetensors]") {
+  // Regression: the key was put into the message as it was, so a JSON "\n" in it split the line.
+  const auto bytes = make_file(R"({"a\nb\u0001":{"dtype":"F16\r","shape":[2],"data_offsets":[0,4]}})", floats(1));
+  const auto p = write("newline_key.safetensors", bytes);
+  const auto msg = one_line_error(p);
+  CHECK(msg.find('\n') == std::string::npos);
+  CHECK(msg.find('\r') == std::string::npos);
+  CHECK_THAT(msg, Contains(p.string()) && Contains(R"('a\x0ab\x01')") && Contains(R"(F16\x0d)"));
+}
+
+TEST_CASE("safetensors: an overlap behind an empty tensor is found", "[models][safetensors]") {
+  // Regression: each tensor was compared with the previous one in offset order only, so "c"
+  // inside "a" went unnoticed when the empty "b" (offsets [4, 4], inside "a") came between them.
+  const auto p = write("nested_overlap.safetensors",
+                       make_file(R"({"a":{"dtype":"F32","shape":[8],"data_offsets":[0,32]},)"
+                                 R"("b":{"dtype":"F32","shape":[0],"data_offsets":[4,4]},)"
+                                 R"("c":{"dtype":"F32","shape":[1],"data_offsets":[12,16]}})",
+                                 floats(8)));
+  CHECK_THAT(one_line_error(p), Contains(p.string()) && Contains("overlap"));
+  // Empty tensors overlap nothing; back-to-back tensors do not overlap.
+  const auto ok = write("adjacent.safetensors",
+                        make_file(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
+                                  R"("e":{"dtype":"F32","shape":[0],"data_offsets":[4,4]},)"
+                                  R"("b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})",
+                                  floats(4)));
+  CHECK(one_line_error(ok).empty());
+}
+
+TEST_CASE("safetensors: shapes whose strides overflow are refused even with a zero dimension",
+          "[models][safetensors]") {
+  // [2^40, 0, 2^40, 2^40] holds no element, but its strides overflow int64 (LibTorch wraps them).
+  const auto p = write("stride_overflow.safetensors",
+                       make_file(R"({"x":{"dtype":"F32","shape":[1099511627776,0,1099511627776,1099511627776],)"
+                                 R"("data_offsets":[0,0]}})",
+                                 ""));
+  CHECK_THAT(one_line_error(p), Contains(p.string()) && Contains("'x'") && Contains("too large"));
+  const auto zero = write("zero_dim.safetensors",
+                          make_file(R"({"x":{"dtype":"F32","shape":[1048576,0,4],"data_offsets":[0,0]}})", ""));
+  const nm::SafetensorsFile f(zero);
+  CHECK((f.tensor("x").sizes().vec() == std::vector<std::int64_t>{1048576, 0, 4}));
+}
+
+TEST_CASE("safetensors: a directory or a special file is a one-line error, not std::bad_alloc",
+          "[models][safetensors]") {
+  // Regression (issue 10, item 6): the size came from seeking to the end of what was opened; a
+  // directory gave a size near 2^63 and std::bad_alloc.
+  CHECK_THAT(one_line_error(temp_dir()), Contains(temp_dir().string()) && Contains("is a directory"));
+  CHECK_THAT(one_line_error("/dev/null"), Contains("/dev/null") && Contains("not a regular file"));
+}

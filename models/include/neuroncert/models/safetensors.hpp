@@ -6,8 +6,9 @@
 // Only F32 tensors are accepted (other dtypes are rejected by name). The whole file is
 // validated when it is opened: size >= 8, header length within the file, valid JSON, every entry
 // F32 with shape product * 4 == end - begin, offsets within the data block and non-overlapping,
-// data block start aligned to 8 bytes. Every error is a neuroncert::data_error whose one-line
-// message names the file (and the tensor key where there is one).
+// data block start aligned to 8 bytes; shapes whose strides would overflow int64 are refused.
+// Every error is a neuroncert::data_error whose one-line message names the file (and the tensor
+// key where there is one, control characters escaped); a directory or a missing file included.
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -30,6 +31,9 @@ class SafetensorsFile {
  public:
   /// Reads and validates the whole file; throws data_error on any defect.
   explicit SafetensorsFile(const std::filesystem::path& path);
+  /// The same checks on the bytes of a whole file held in memory; `source` takes the place of the
+  /// path in messages (and is what path() returns).
+  static SafetensorsFile from_bytes(std::vector<char> bytes, const std::string& source);
 
   const std::filesystem::path& path() const { return path_; }
   /// Tensor names in data-offset order (the order they are stored in).
@@ -45,6 +49,9 @@ class SafetensorsFile {
   at::Tensor tensor(const std::string& key, const std::vector<std::int64_t>& expected_shape) const;
 
  private:
+  SafetensorsFile() = default;
+  void parse();  ///< validates bytes_ and fills the entries
+
   std::filesystem::path path_;
   std::vector<char> bytes_;        // the whole file
   std::uint64_t data_start_ = 0;   // 8 + N
