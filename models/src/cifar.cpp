@@ -12,28 +12,38 @@ namespace neuroncert::models {
 namespace {
 constexpr std::int64_t pixel_bytes = 3 * 32 * 32;
 
-std::vector<unsigned char> read_file(const std::filesystem::path& file, const char* what) {
+const char* kind_name(CifarKind kind) { return kind == CifarKind::cifar10 ? "CIFAR-10" : "CIFAR-100"; }
+
+/// The whole file; a missing file, a directory or a failed read is a data_error naming it (the
+/// buffer is sized by the file system's size of a regular file, never by a seek).
+std::string read_file(const std::filesystem::path& file, const char* what) {
+  const auto fail = [&](const std::string& why) {
+    throw data_error(fmt::format("{} file '{}': {}", what, file.string(), why));
+  };
+  std::error_code ec;
+  const auto status = std::filesystem::status(file, ec);
+  if (ec || !std::filesystem::exists(status)) fail("cannot open file (no such file)");
+  if (std::filesystem::is_directory(status)) fail("is a directory, not a file");
+  if (!std::filesystem::is_regular_file(status)) fail("is not a regular file");
+  const std::uintmax_t size = std::filesystem::file_size(file, ec);
+  if (ec) fail(fmt::format("cannot determine the file size: {}", ec.message()));
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw data_error(fmt::format("{} file '{}': cannot open file", what, file.string()));
-  in.seekg(0, std::ios::end);
-  const auto size = static_cast<std::size_t>(in.tellg());
-  in.seekg(0, std::ios::beg);
-  std::vector<unsigned char> bytes(size);
-  if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
-    throw data_error(fmt::format("{} file '{}': read failed", what, file.string()));
+  if (!in) fail("cannot open file");
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  if (size > 0 && !in.read(bytes.data(), static_cast<std::streamsize>(size))) fail("read failed");
   return bytes;
 }
+}  // namespace
 
-CifarSet read_records(const std::filesystem::path& file, std::int64_t max_records, CifarKind kind) {
-  const char* what = kind == CifarKind::cifar10 ? "CIFAR-10" : "CIFAR-100";
+CifarSet parse_cifar(std::string_view bytes, CifarKind kind, std::string_view source, std::int64_t max_records) {
+  const char* what = kind_name(kind);
   const std::int64_t label_bytes = kind == CifarKind::cifar10 ? 1 : 2;
   const std::int64_t record = label_bytes + pixel_bytes;
-  const auto bytes = read_file(file, what);
   const auto size = static_cast<std::int64_t>(bytes.size());
-  if (size == 0) throw data_error(fmt::format("{} file '{}': file is empty", what, file.string()));
+  if (size == 0) throw data_error(fmt::format("{} file '{}': file is empty", what, source));
   if (size % record != 0)
     throw data_error(fmt::format("{} file '{}': size {} bytes is not a whole number of {}-byte records", what,
-                                 file.string(), size, record));
+                                 source, size, record));
   std::int64_t n = size / record;
   if (max_records > 0 && max_records < n) n = max_records;
 
@@ -44,15 +54,15 @@ CifarSet read_records(const std::filesystem::path& file, std::int64_t max_record
   set.labels.resize(static_cast<std::size_t>(n));
   if (kind == CifarKind::cifar100) set.coarse.resize(static_cast<std::size_t>(n));
   for (std::int64_t i = 0; i < n; ++i) {
-    const unsigned char* r = bytes.data() + i * record;
+    const auto* r = reinterpret_cast<const unsigned char*>(bytes.data()) + i * record;
     if (kind == CifarKind::cifar10) {
       if (r[0] > 9)
-        throw data_error(fmt::format("{} file '{}': record {} has label {} (expected 0..9)", what, file.string(), i, r[0]));
+        throw data_error(fmt::format("{} file '{}': record {} has label {} (expected 0..9)", what, source, i, r[0]));
       set.labels[static_cast<std::size_t>(i)] = r[0];
     } else {
       if (r[0] > 19 || r[1] > 99)
         throw data_error(fmt::format("{} file '{}': record {} has labels (coarse {}, fine {}), expected 0..19 and 0..99",
-                                     what, file.string(), i, r[0], r[1]));
+                                     what, source, i, r[0], r[1]));
       set.coarse[static_cast<std::size_t>(i)] = r[0];
       set.labels[static_cast<std::size_t>(i)] = r[1];
     }
@@ -60,14 +70,14 @@ CifarSet read_records(const std::filesystem::path& file, std::int64_t max_record
   }
   return set;
 }
-}  // namespace
 
 CifarSet read_cifar10(const std::filesystem::path& file, std::int64_t max_records) {
-  return read_records(file, max_records, CifarKind::cifar10);
+  return parse_cifar(read_file(file, kind_name(CifarKind::cifar10)), CifarKind::cifar10, file.string(), max_records);
 }
 
 CifarSet read_cifar100(const std::filesystem::path& file, std::int64_t max_records) {
-  return read_records(file, max_records, CifarKind::cifar100);
+  return parse_cifar(read_file(file, kind_name(CifarKind::cifar100)), CifarKind::cifar100, file.string(),
+                     max_records);
 }
 
 std::vector<std::string> read_names(const std::filesystem::path& file, std::size_t expected) {

@@ -72,3 +72,36 @@ TEST_CASE("cifar: preprocessing is (x/255 - mean) / std per channel", "[models][
   const auto y = nm::preprocess(img, nm::cifar_normalization);
   CHECK(y[0][0][0][0].item<float>() == Approx((1.0 - 0.4914) / 0.2023).epsilon(1e-6));
 }
+
+TEST_CASE("cifar: parse_cifar reads records held in memory like the file readers", "[models][cifar]") {
+  // Two CIFAR-100 records: (coarse 3, fine 42) and (coarse 19, fine 99), pixels 0, 1, 2, ...
+  std::string bytes;
+  for (const auto& [coarse, fine] : {std::pair{3, 42}, std::pair{19, 99}}) {
+    bytes += static_cast<char>(coarse);
+    bytes += static_cast<char>(fine);
+    for (int i = 0; i < 3072; ++i) bytes += static_cast<char>(i % 251);
+  }
+  const auto set = nm::parse_cifar(bytes, nm::CifarKind::cifar100, "buffer");
+  REQUIRE(set.size() == 2);
+  CHECK(set.labels == std::vector<std::int64_t>{42, 99});
+  CHECK(set.coarse == std::vector<std::int64_t>{3, 19});
+  CHECK(set.images[1][2][31][31].item<std::uint8_t>() == 3071 % 251);
+  CHECK(nm::parse_cifar(bytes, nm::CifarKind::cifar100, "buffer", 1).size() == 1);
+  const auto p = std::filesystem::temp_directory_path() / ("neuroncert_cifar_mem_" + std::to_string(::getpid()) + ".bin");
+  std::ofstream(p, std::ios::binary) << bytes;
+  CHECK(nm::read_cifar100(p).labels == set.labels);
+  std::filesystem::remove(p);
+  // Errors name the buffer as they name a file.
+  CHECK_THROWS_WITH(nm::parse_cifar(bytes, nm::CifarKind::cifar10, "buffer"),
+                    Contains("CIFAR-10 file 'buffer'") && Contains("3073-byte records"));
+  CHECK_THROWS_WITH(nm::parse_cifar("", nm::CifarKind::cifar10, "buffer"), Contains("'buffer'") && Contains("empty"));
+}
+
+TEST_CASE("cifar: a directory or a special file is a one-line error, not std::bad_alloc", "[models][cifar]") {
+  // Regression (issue 10, item 6): the size came from seeking to the end of what was opened; a
+  // directory gave a size near 2^63 and std::bad_alloc.
+  const auto dir = std::filesystem::temp_directory_path();
+  CHECK_THROWS_AS(nm::read_cifar10(dir), neuroncert::data_error);
+  CHECK_THROWS_WITH(nm::read_cifar100(dir), Contains(dir.string()) && Contains("is a directory"));
+  CHECK_THROWS_WITH(nm::read_cifar10("/dev/null"), Contains("/dev/null") && Contains("not a regular file"));
+}

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
@@ -26,12 +27,15 @@ struct CifarSet {
   std::int64_t size() const { return static_cast<std::int64_t>(labels.size()); }
 };
 
-/// Reads a CIFAR-10 binary file. data_error (naming the file) if it cannot be read, is empty,
-/// its size is not a whole number of 3073-byte records, or a label is out of range.
-/// `max_records` > 0 keeps only the first max_records records.
+/// Reads a CIFAR-10 binary file. data_error (naming the file) if it cannot be read (missing, a
+/// directory), is empty, its size is not a whole number of 3073-byte records, or a label is out
+/// of range. `max_records` > 0 keeps only the first max_records records.
 CifarSet read_cifar10(const std::filesystem::path& file, std::int64_t max_records = 0);
 /// Reads a CIFAR-100 binary file (3074-byte records); same checks.
 CifarSet read_cifar100(const std::filesystem::path& file, std::int64_t max_records = 0);
+/// The records of either kind held in memory (the bytes of a whole file); `source` takes the place
+/// of the file name in messages. The same checks: the file readers are this plus reading the file.
+CifarSet parse_cifar(std::string_view bytes, CifarKind kind, std::string_view source, std::int64_t max_records = 0);
 /// One name per line (trailing empty lines ignored); data_error unless exactly `expected` names.
 std::vector<std::string> read_names(const std::filesystem::path& file, std::size_t expected);
 
