@@ -585,6 +585,8 @@ Eigen::MatrixXd read_matrix_from(npy_input& in, std::string_view what) {
   constexpr auto index_max = static_cast<std::size_t>(std::numeric_limits<Eigen::Index>::max());
   if (rows > index_max || cols > index_max) fail_at(in.source, "{}: shape {} is too large", what, shape_repr(shape));
   const auto r = static_cast<Eigen::Index>(rows), c = static_cast<Eigen::Index>(cols);
+  // No values: Eigen's copy would still loop over every column (or row) of a (0, 10^13) array.
+  if (o.count == 0) return Eigen::MatrixXd(r, c);
   return dispatch(o.header.dtype, [&](auto tag) -> Eigen::MatrixXd {
     using T = decltype(tag);
     const std::vector<T> raw = read_raw<T>(o, in);

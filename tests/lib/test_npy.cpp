@@ -579,3 +579,18 @@ TEST_CASE("npy: a Fortran-order file with very many unit axes is read in linear 
   INFO("read in " << seconds << " s");
   CHECK(seconds < 1.0);
 }
+
+TEST_CASE("npy: an empty array with a huge other dimension is read at once", "[npy][hang]") {
+  // Regression (found by fuzz_npy): read_npy_matrix copied a (0, 46854774778083) array through
+  // Eigen, which looped over all 4.7e13 empty columns (hours).
+  const auto start = std::chrono::steady_clock::now();
+  for (const std::string shape : {"(0, 46854774778083)", "(46854774778083, 0)", "(0, 9223372036854775807)"}) {
+    INFO(shape);
+    const std::string bytes = npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }", "");
+    const Eigen::MatrixXd m = parse_npy_matrix(bytes, "buffer", "activations");
+    CHECK(m.size() == 0);
+    CHECK(static_cast<std::size_t>(m.rows() + m.cols()) == parse_npy(bytes, "buffer").shape[0] +
+                                                                parse_npy(bytes, "buffer").shape[1]);
+  }
+  CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 1.0);
+}
