@@ -1,6 +1,9 @@
 #pragma once
 // Per-test scratch directories and small file helpers shared by the test suites.
+#include <sys/resource.h>
+
 #include <cctype>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -50,5 +53,26 @@ std::string error_of(F&& f) {
   FAIL("expected an exception");
   return {};
 }
+
+/// A full disk, in process: lowers the file-size limit (RLIMIT_FSIZE) to `bytes` and ignores
+/// SIGXFSZ, so a write past it fails with EFBIG ("File too large") instead of killing the process
+/// (neuroncert's main() ignores SIGXFSZ too). Restores both when it goes out of scope.
+struct file_size_limit {
+  rlimit old{};
+  void (*old_handler)(int) = nullptr;
+  explicit file_size_limit(rlim_t bytes) {
+    getrlimit(RLIMIT_FSIZE, &old);
+    old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit lower = old;
+    lower.rlim_cur = bytes;
+    setrlimit(RLIMIT_FSIZE, &lower);
+  }
+  ~file_size_limit() {
+    setrlimit(RLIMIT_FSIZE, &old);
+    std::signal(SIGXFSZ, old_handler);
+  }
+  file_size_limit(const file_size_limit&) = delete;
+  file_size_limit& operator=(const file_size_limit&) = delete;
+};
 
 }  // namespace neuroncert::test

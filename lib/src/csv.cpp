@@ -48,11 +48,10 @@ std::string csv_quote(std::string_view field) {
 
 // ---------------------------------------------------------------------------------------------
 
-csv_writer::csv_writer(fs::path path, std::vector<std::string> header)
+csv_writer::csv_writer(fs::path path, std::vector<std::string> header, output_transaction* transaction)
     : path_(std::move(path)), header_(std::move(header)) {
   if (header_.empty()) throw invalid_argument(fmt::format("{}: the CSV header must have at least one column", path_.string()));
-  file_ = std::fopen(path_.c_str(), "wb");
-  if (!file_) io_fail(path_, "cannot write", errno);
+  file_ = std::make_unique<atomic_writer>(path_, transaction);
   std::string line;
   for (std::size_t i = 0; i < header_.size(); ++i) {
     if (i) line += ',';
@@ -61,32 +60,15 @@ csv_writer::csv_writer(fs::path path, std::vector<std::string> header)
   put(line);
 }
 
-csv_writer::~csv_writer() {
-  if (file_) std::fclose(file_);
-}
-
-csv_writer::csv_writer(csv_writer&& other) noexcept
-    : path_(std::move(other.path_)),
-      header_(std::move(other.header_)),
-      file_(std::exchange(other.file_, nullptr)),
-      rows_(other.rows_) {}
-
-csv_writer& csv_writer::operator=(csv_writer&& other) noexcept {
-  if (this != &other) {
-    if (file_) std::fclose(file_);
-    path_ = std::move(other.path_);
-    header_ = std::move(other.header_);
-    file_ = std::exchange(other.file_, nullptr);
-    rows_ = other.rows_;
-  }
-  return *this;
-}
+csv_writer::~csv_writer() = default;
+csv_writer::csv_writer(csv_writer&& other) noexcept = default;
+csv_writer& csv_writer::operator=(csv_writer&& other) noexcept = default;
 
 void csv_writer::put(const std::string& line) {
   if (!file_) throw data_error(fmt::format("{}: cannot write: the CSV file is closed", path_.string()));
-  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fputc('\n', file_) == EOF ||
-      std::fflush(file_) != 0)
-    io_fail(path_, "cannot write", errno);
+  file_->write(line);
+  file_->write("\n");
+  file_->flush();
 }
 
 void csv_writer::write_row(const std::vector<csv_cell>& row) {
@@ -104,8 +86,8 @@ void csv_writer::write_row(const std::vector<csv_cell>& row) {
 
 void csv_writer::close() {
   if (!file_) return;
-  std::FILE* f = std::exchange(file_, nullptr);
-  if (std::fclose(f) != 0) io_fail(path_, "cannot write", errno);
+  const auto file = std::move(file_);
+  file->commit();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,6 @@
 #include <fmt/format.h>
 
 #include "neuroncert/core/error.hpp"
-#include "neuroncert/core/npy.hpp"  // atomic_writer
 
 namespace neuroncert::io {
 
@@ -68,7 +67,7 @@ void check_finite(const fs::path& path, const nlohmann::json& j, const std::stri
 
 }  // namespace
 
-void write_json(const fs::path& path, const nlohmann::json& j) {
+void write_json(const fs::path& path, const nlohmann::json& j, output_transaction* transaction) {
   check_finite(path, j, "");
   std::string text;
   try {
@@ -77,7 +76,7 @@ void write_json(const fs::path& path, const nlohmann::json& j) {
     throw invalid_argument(fmt::format("{}: cannot serialise JSON: {}", path.string(), clean_message(e.what())));
   }
   text += '\n';
-  atomic_writer w(path);
+  atomic_writer w(path, transaction);
   w.write(text);
   w.commit();
 }

@@ -464,20 +464,21 @@ std::size_t checked_write_count(const fs::path& path, const std::vector<std::siz
   return *count;
 }
 
-void write_flat(const fs::path& path, npy_dtype t, const void* data, const std::vector<std::size_t>& shape) {
+void write_flat(const fs::path& path, npy_dtype t, const void* data, const std::vector<std::size_t>& shape,
+                output_transaction* transaction) {
   const std::size_t count = checked_write_count(path, shape, npy_itemsize(t), data);
-  atomic_writer w(path);
+  atomic_writer w(path, transaction);
   w.write(npy_header(t, shape));
   if (count > 0) w.write(data, count * npy_itemsize(t));
   w.commit();
 }
 
 template <class Matrix>
-void write_matrix(const fs::path& path, npy_dtype t, const Matrix& m) {
+void write_matrix(const fs::path& path, npy_dtype t, const Matrix& m, output_transaction* transaction) {
   using scalar = typename Matrix::Scalar;
   using row_major = Eigen::Matrix<scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   const auto rows = static_cast<std::size_t>(m.rows()), cols = static_cast<std::size_t>(m.cols());
-  atomic_writer w(path);
+  atomic_writer w(path, transaction);
   w.write(npy_header(t, {rows, cols}));
   if (rows > 0 && cols > 0) {
     // Transpose to C order block by block (about 4 MiB at a time) rather than copying it whole.
@@ -491,8 +492,6 @@ void write_matrix(const fs::path& path, npy_dtype t, const Matrix& m) {
   }
   w.commit();
 }
-
-std::atomic<unsigned long> temp_counter{0};
 
 }  // namespace
 
@@ -617,62 +616,27 @@ Eigen::MatrixXd parse_npy_matrix(std::string_view bytes, std::string_view source
   return read_matrix_from(in, what);
 }
 
-void write_npy(const fs::path& path, const float* data, const std::vector<std::size_t>& shape) {
-  write_flat(path, npy_dtype::f4, data, shape);
+void write_npy(const fs::path& path, const float* data, const std::vector<std::size_t>& shape,
+               output_transaction* transaction) {
+  write_flat(path, npy_dtype::f4, data, shape, transaction);
 }
-void write_npy(const fs::path& path, const double* data, const std::vector<std::size_t>& shape) {
-  write_flat(path, npy_dtype::f8, data, shape);
+void write_npy(const fs::path& path, const double* data, const std::vector<std::size_t>& shape,
+               output_transaction* transaction) {
+  write_flat(path, npy_dtype::f8, data, shape, transaction);
 }
-void write_npy(const fs::path& path, const std::uint8_t* data, const std::vector<std::size_t>& shape) {
-  write_flat(path, npy_dtype::u1, data, shape);
+void write_npy(const fs::path& path, const std::uint8_t* data, const std::vector<std::size_t>& shape,
+               output_transaction* transaction) {
+  write_flat(path, npy_dtype::u1, data, shape, transaction);
 }
-void write_npy(const fs::path& path, const std::int64_t* data, const std::vector<std::size_t>& shape) {
-  write_flat(path, npy_dtype::i8, data, shape);
+void write_npy(const fs::path& path, const std::int64_t* data, const std::vector<std::size_t>& shape,
+               output_transaction* transaction) {
+  write_flat(path, npy_dtype::i8, data, shape, transaction);
 }
-void write_npy(const fs::path& path, const Eigen::MatrixXd& m) { write_matrix(path, npy_dtype::f8, m); }
-void write_npy(const fs::path& path, const Eigen::MatrixXf& m) { write_matrix(path, npy_dtype::f4, m); }
-
-// -------------------------------------------------------------------------------------------------
-// atomic_writer
-
-atomic_writer::atomic_writer(fs::path target) : target_(std::move(target)) {
-  if (target_.empty()) throw invalid_argument("output path is empty");
-  temp_ = target_;
-  temp_ += fmt::format(".tmp.{}.{}", static_cast<long>(::getpid()), temp_counter.fetch_add(1));
-  file_ = std::fopen(temp_.c_str(), "wb");
-  if (!file_) {
-    const int err = errno;
-    fail(target_, "cannot write: {} (creating temporary file {})", sys_reason(err), temp_.filename().string());
-  }
+void write_npy(const fs::path& path, const Eigen::MatrixXd& m, output_transaction* transaction) {
+  write_matrix(path, npy_dtype::f8, m, transaction);
 }
-
-atomic_writer::~atomic_writer() {
-  if (file_) std::fclose(file_);
-  if (!committed_) {
-    std::error_code ec;
-    fs::remove(temp_, ec);
-  }
-}
-
-void atomic_writer::write(const void* data, std::size_t bytes) {
-  if (!file_) fail(target_, "cannot write: file already committed");
-  if (bytes == 0) return;
-  if (std::fwrite(data, 1, bytes, file_) != bytes) fail(target_, "cannot write: {}", sys_reason(errno));
-}
-
-void atomic_writer::commit() {
-  if (!file_) fail(target_, "cannot write: file already committed");
-  const bool flush_ok = std::fflush(file_) == 0 && !std::ferror(file_);
-  const int err = errno;
-  const bool close_ok = std::fclose(file_) == 0;
-  const int close_err = errno;
-  file_ = nullptr;
-  if (!flush_ok) fail(target_, "cannot write: {}", sys_reason(err));
-  if (!close_ok) fail(target_, "cannot write: {}", sys_reason(close_err));
-  std::error_code ec;
-  fs::rename(temp_, target_, ec);
-  if (ec) fail(target_, "cannot write: renaming the temporary file into place failed: {}", ec.message());
-  committed_ = true;
+void write_npy(const fs::path& path, const Eigen::MatrixXf& m, output_transaction* transaction) {
+  write_matrix(path, npy_dtype::f4, m, transaction);
 }
 
 }  // namespace neuroncert::io

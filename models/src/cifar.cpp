@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "neuroncert/core/error.hpp"
+#include "neuroncert/core/names_file.hpp"
 
 namespace neuroncert::models {
 namespace {
@@ -80,38 +81,21 @@ CifarSet read_cifar100(const std::filesystem::path& file, std::int64_t max_recor
                      max_records);
 }
 
-std::vector<std::string> read_names(const std::filesystem::path& file, std::size_t expected) {
-  std::ifstream in(file);
-  if (!in) throw data_error(fmt::format("names file '{}': cannot open file", file.string()));
-  std::vector<std::string> names;
-  std::string line;
-  while (std::getline(in, line)) {
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    names.push_back(line);
-  }
-  while (!names.empty() && names.back().empty()) names.pop_back();
-  if (names.size() != expected)
-    throw data_error(fmt::format("names file '{}': {} names, expected {}", file.string(), names.size(), expected));
-  for (std::size_t i = 0; i < names.size(); ++i)
-    if (names[i].empty()) throw data_error(fmt::format("names file '{}': line {} is empty", file.string(), i + 1));
-  return names;
-}
-
 CifarSet load_cifar(const std::filesystem::path& data_dir, const std::string& name, CifarSubset subset,
                     std::int64_t max_records) {
   if (name == "cifar10") {
     auto set = read_cifar10(data_dir / (subset == CifarSubset::exact ? "cifar10_test_exact_first1017.bin"
                                                                       : "cifar10_test.bin"),
                             max_records);
-    set.class_names = read_names(data_dir / "cifar10_classes.txt", 10);
+    set.class_names = io::read_names_file(data_dir / "cifar10_classes.txt", 10);
     return set;
   }
   if (name == "cifar100") {
     if (subset == CifarSubset::exact)
       throw invalid_argument("subset 'exact' exists only for cifar10 (the CIFAR-100 file is bit-exact in full)");
     auto set = read_cifar100(data_dir / "cifar100_test.bin", max_records);
-    set.class_names = read_names(data_dir / "cifar100_fine.txt", 100);
-    set.coarse_names = read_names(data_dir / "cifar100_coarse.txt", 20);
+    set.class_names = io::read_names_file(data_dir / "cifar100_fine.txt", 100);
+    set.coarse_names = io::read_names_file(data_dir / "cifar100_coarse.txt", 20);
     return set;
   }
   throw invalid_argument(fmt::format("unknown data set '{}' (known: cifar10, cifar100)", name));

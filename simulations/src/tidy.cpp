@@ -13,7 +13,8 @@ const std::vector<std::string>& tidy_header() {
   return h;
 }
 
-tidy_writer::tidy_writer(std::filesystem::path path) : csv_(std::move(path), tidy_header()) {}
+tidy_writer::tidy_writer(std::filesystem::path path, io::output_transaction* transaction)
+    : csv_(std::move(path), tidy_header(), transaction) {}
 
 void tidy_writer::write(const tidy_row& row) { csv_.write_row(cells(row)); }
 
@@ -21,8 +22,9 @@ void tidy_writer::write(const std::vector<tidy_row>& rows) {
   for (const tidy_row& r : rows) write(r);
 }
 
-void write_tidy_csv(const std::filesystem::path& path, const std::vector<tidy_row>& rows) {
-  tidy_writer w(path);
+void write_tidy_csv(const std::filesystem::path& path, const std::vector<tidy_row>& rows,
+                    io::output_transaction* transaction) {
+  tidy_writer w(path, transaction);
   w.write(rows);
   w.close();
 }

@@ -103,14 +103,29 @@ TEST_CASE("csv: writer output and round trip through read_csv", "[csv]") {
   CHECK_THROWS_AS(tab.column("nope"), neuroncert::invalid_argument);
 }
 
-TEST_CASE("csv: each row is flushed as it is written", "[csv]") {
+TEST_CASE("csv: each row is flushed as it is written, under the .partial name until close", "[csv]") {
   csv_temp_dir t;
   const fs::path p = t / "stream.csv";
-  csv_writer w(p, {"i", "x"});
-  CHECK(slurp(p) == "i,x\n");
-  w.write_row({1, 0.5});
-  CHECK(slurp(p) == "i,x\n1,0.5\n");  // visible before close
-  w.write_row({2, 0.25});
+  const fs::path partial = neuroncert::io::partial_path(p);
+  CHECK(partial == t / "stream.csv.partial");
+  {
+    csv_writer w(p, {"i", "x"});
+    CHECK(slurp(partial) == "i,x\n");
+    w.write_row({1, 0.5});
+    CHECK(slurp(partial) == "i,x\n1,0.5\n");  // visible before close, as a partial file
+    CHECK(!fs::exists(p));
+    w.write_row({2, 0.25});
+    w.close();
+  }
+  CHECK(!fs::exists(partial));
+  CHECK(read_csv(p).rows.size() == 2);
+
+  // Not closed (an exception in the run): no file under either name, an earlier file untouched.
+  {
+    csv_writer w(p, {"i"});
+    w.write_row({7});
+  }
+  CHECK(!fs::exists(partial));
   CHECK(read_csv(p).rows.size() == 2);
 }
 
@@ -126,15 +141,20 @@ TEST_CASE("csv: writer rejects bad rows and unwritable paths", "[csv][error]") {
   const std::string io = error_of<data_error>([&] { csv_writer(bad, {"a"}); });
   CHECK(io == bad.string() + ": cannot write: No such file or directory");
 
-#ifdef __linux__
-  if (fs::exists("/dev/full")) {  // every write fails with ENOSPC
-    const std::string full = error_of<data_error>([&] {
-      csv_writer f("/dev/full", {"a"});
-      f.write_row({1});
-    });
-    CHECK(full == "/dev/full: cannot write: No space left on device");
-  }
-#endif
+}
+
+TEST_CASE("csv: a full disk (file size limit) leaves no file behind", "[csv][error]") {
+  csv_temp_dir t;
+  const fs::path p = t / "big.csv";
+  const std::string msg = error_of<data_error>([&] {
+    const neuroncert::test::file_size_limit limit(4096);
+    csv_writer w(p, {"i", "x"});
+    for (int i = 0; i < 10000; ++i) w.write_row({i, 0.125});
+    w.close();
+  });
+  CHECK(msg == p.string() + ": cannot write: File too large");
+  CHECK(!fs::exists(p));
+  CHECK(!fs::exists(neuroncert::io::partial_path(p)));
 }
 
 TEST_CASE("csv: reader handles CRLF, missing final newline and rejects malformed files", "[csv][error]") {

@@ -8,22 +8,26 @@
 // cell is an invalid_argument (neuroncert reports undefined values explicitly; write an empty
 // cell with std::nullopt or csv_cell{} instead). Integers as decimal, bool as "true"/"false".
 //
-// The writer is for streaming results: it truncates the file, writes the header at once and
-// flushes after every row, so an interrupted run keeps every finished row. (It therefore does not
-// use the write-then-rename scheme of write_npy/write_json.)
+// The writer is for streaming results, written whole or not at all like every output
+// (output_files.hpp): rows go to "<path>.partial", flushed after every row, so an interrupted run
+// keeps every finished row there; close() renames the file onto `path` (or, with a transaction,
+// stages it for the transaction's commit). Destroyed unclosed (an exception), it removes the
+// .partial file.
 //
 // Errors: data_error naming the path for I/O failures and malformed input files;
 // invalid_argument for a header or row that does not fit (wrong cell count, NaN).
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <filesystem>
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <memory>
 #include <vector>
+
+#include "neuroncert/core/output_files.hpp"
 
 namespace neuroncert::io {
 
@@ -63,8 +67,8 @@ std::string csv_quote(std::string_view field);
 
 class csv_writer {
  public:
-  /// Creates (truncates) `path` and writes the header line. The header must be non-empty.
-  csv_writer(std::filesystem::path path, std::vector<std::string> header);
+  /// Creates "<path>.partial" and writes the header line. The header must be non-empty.
+  csv_writer(std::filesystem::path path, std::vector<std::string> header, output_transaction* transaction = nullptr);
   ~csv_writer();
   csv_writer(const csv_writer&) = delete;
   csv_writer& operator=(const csv_writer&) = delete;
@@ -75,7 +79,8 @@ class csv_writer {
   void write_row(const std::vector<csv_cell>& row);
   void write_row(std::initializer_list<csv_cell> row) { write_row(std::vector<csv_cell>(row)); }
 
-  /// Closes the file, reporting a failure to flush (the destructor closes silently).
+  /// Completes the file: flushes, closes and renames it onto path() (or stages it in the
+  /// transaction), reporting any failure. Without close() the file is removed.
   void close();
 
   const std::filesystem::path& path() const { return path_; }
@@ -87,7 +92,7 @@ class csv_writer {
 
   std::filesystem::path path_;
   std::vector<std::string> header_;
-  std::FILE* file_ = nullptr;
+  std::unique_ptr<atomic_writer> file_;
   std::size_t rows_ = 0;
 };
 

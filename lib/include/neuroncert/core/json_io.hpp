@@ -13,12 +13,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "neuroncert/core/output_files.hpp"
+
 namespace neuroncert::io {
 
-/// Writes `j` with indent 2 and a trailing newline, to a temporary sibling renamed into place.
-/// Throws invalid_argument (path and JSON pointer) for a non-finite number or invalid UTF-8,
-/// data_error (path and system reason) for I/O failures.
-void write_json(const std::filesystem::path& path, const nlohmann::json& j);
+/// Writes `j` with indent 2 and a trailing newline, whole or not at all (output_files.hpp; with a
+/// transaction it lands at its commit()). Throws invalid_argument (path and JSON pointer) for a
+/// non-finite number or invalid UTF-8, data_error (path and system reason) for I/O failures.
+void write_json(const std::filesystem::path& path, const nlohmann::json& j, output_transaction* transaction = nullptr);
 
 /// Parses a JSON file. Throws data_error naming the path: missing/unreadable file, or a parse
 /// error with its line and column ("cfg.json: invalid JSON: parse error at line 3, column 5: ...").

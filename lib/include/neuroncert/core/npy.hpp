@@ -38,6 +38,8 @@
 #include <string_view>
 #include <vector>
 
+#include "neuroncert/core/output_files.hpp"
+
 #include <Eigen/Core>
 
 namespace neuroncert::io {
@@ -71,41 +73,23 @@ Eigen::MatrixXd read_npy_matrix(const std::filesystem::path& path, std::string_v
 npy_array parse_npy(std::string_view bytes, std::string_view source);
 Eigen::MatrixXd parse_npy_matrix(std::string_view bytes, std::string_view source, std::string_view what);
 
-/// Writes prod(shape) elements from `data` in C order. shape {} writes a 0-d scalar.
-void write_npy(const std::filesystem::path& path, const float* data, const std::vector<std::size_t>& shape);         // <f4
-void write_npy(const std::filesystem::path& path, const double* data, const std::vector<std::size_t>& shape);        // <f8
-void write_npy(const std::filesystem::path& path, const std::uint8_t* data, const std::vector<std::size_t>& shape);  // |u1
-void write_npy(const std::filesystem::path& path, const std::int64_t* data, const std::vector<std::size_t>& shape);  // <i8
-void write_npy(const std::filesystem::path& path, const Eigen::MatrixXd& m);  // <f8, C order, shape (rows, cols)
-void write_npy(const std::filesystem::path& path, const Eigen::MatrixXf& m);  // <f4, C order, shape (rows, cols)
+/// Writes prod(shape) elements from `data` in C order. shape {} writes a 0-d scalar. The file is
+/// written whole or not at all (output_files.hpp); with a transaction it lands at its commit().
+void write_npy(const std::filesystem::path& path, const float* data, const std::vector<std::size_t>& shape,
+               output_transaction* transaction = nullptr);         // <f4
+void write_npy(const std::filesystem::path& path, const double* data, const std::vector<std::size_t>& shape,
+               output_transaction* transaction = nullptr);        // <f8
+void write_npy(const std::filesystem::path& path, const std::uint8_t* data, const std::vector<std::size_t>& shape,
+               output_transaction* transaction = nullptr);  // |u1
+void write_npy(const std::filesystem::path& path, const std::int64_t* data, const std::vector<std::size_t>& shape,
+               output_transaction* transaction = nullptr);  // <i8
+void write_npy(const std::filesystem::path& path, const Eigen::MatrixXd& m,
+               output_transaction* transaction = nullptr);  // <f8, C order, shape (rows, cols)
+void write_npy(const std::filesystem::path& path, const Eigen::MatrixXf& m,
+               output_transaction* transaction = nullptr);  // <f4, C order, shape (rows, cols)
 
 /// The exact header NumPy writes for a C-order array (magic, version, length, padded dict):
 /// the bytes that precede the data. Exposed for tests and for writers that stream the data.
 std::string npy_header(npy_dtype t, const std::vector<std::size_t>& shape);
-
-/// Writes a file atomically-ish: bytes go to a temporary sibling ("<name>.tmp.<pid>.<n>") that
-/// commit() flushes, closes and renames onto the target; if commit() is never reached (an
-/// exception), the destructor removes the temporary and the target is left untouched. The
-/// temporary is not fsync'ed: this protects against interrupted runs, not power loss.
-/// Every failure is a data_error naming the target path and the system's reason.
-class atomic_writer {
- public:
-  explicit atomic_writer(std::filesystem::path target);
-  ~atomic_writer();
-  atomic_writer(const atomic_writer&) = delete;
-  atomic_writer& operator=(const atomic_writer&) = delete;
-
-  void write(const void* data, std::size_t bytes);
-  void write(std::string_view s) { write(s.data(), s.size()); }
-  void commit();
-
-  const std::filesystem::path& target() const { return target_; }
-
- private:
-  std::filesystem::path target_;
-  std::filesystem::path temp_;
-  std::FILE* file_ = nullptr;
-  bool committed_ = false;
-};
 
 }  // namespace neuroncert::io

@@ -36,8 +36,6 @@ CifarSet read_cifar100(const std::filesystem::path& file, std::int64_t max_recor
 /// The records of either kind held in memory (the bytes of a whole file); `source` takes the place
 /// of the file name in messages. The same checks: the file readers are this plus reading the file.
 CifarSet parse_cifar(std::string_view bytes, CifarKind kind, std::string_view source, std::int64_t max_records = 0);
-/// One name per line (trailing empty lines ignored); data_error unless exactly `expected` names.
-std::vector<std::string> read_names(const std::filesystem::path& file, std::size_t expected);
 
 /// Which test file of the shared data folder (see data/README.md).
 enum class CifarSubset {

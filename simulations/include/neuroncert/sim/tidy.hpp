@@ -32,11 +32,12 @@ struct tidy_row {
 /// The header: experiment,setting,metric,n,quantity,value.
 const std::vector<std::string>& tidy_header();
 
-/// Streams tidy rows to a CSV file (creates/truncates it, writes the header at once, flushes
-/// after every row). Throws data_error naming the path on I/O failure, invalid_argument on NaN.
+/// Streams tidy rows to a CSV file (an io::csv_writer: rows go to "<path>.partial", flushed after
+/// every row, and close() renames it into place or stages it in the transaction). Throws
+/// data_error naming the path on I/O failure, invalid_argument on NaN.
 class tidy_writer {
  public:
-  explicit tidy_writer(std::filesystem::path path);
+  explicit tidy_writer(std::filesystem::path path, io::output_transaction* transaction = nullptr);
   void write(const tidy_row& row);
   void write(const std::vector<tidy_row>& rows);
   void close() { csv_.close(); }
@@ -47,8 +48,9 @@ class tidy_writer {
   io::csv_writer csv_;
 };
 
-/// Convenience: writes all rows to `path`.
-void write_tidy_csv(const std::filesystem::path& path, const std::vector<tidy_row>& rows);
+/// Convenience: writes all rows to `path`, whole or not at all.
+void write_tidy_csv(const std::filesystem::path& path, const std::vector<tidy_row>& rows,
+                    io::output_transaction* transaction = nullptr);
 
 /// The CSV line of one row without the trailing newline (exactly as tidy_writer writes it);
 /// handy for comparing outputs bit for bit in tests.
