@@ -50,6 +50,13 @@ verification_plan plan_verification_images(double ar, double power, double alpha
   const boost::math::normal_distribution<double> z;
   const double za = boost::math::quantile(z, 1 - alpha), zb = boost::math::quantile(z, power);
   plan.normal_approx = std::pow((za * std::sqrt(p0 * (1 - p0)) + zb * std::sqrt(ar * (1 - ar))) / (ar - p0), 2);
+  // The scan below costs a few binomial tails per n and runs to about twice the answer: refuse at
+  // once when the normal approximation already says the answer is past the limit (an AR a hair
+  // above p0 needs ~10^12 images, and the scan would run for hours).
+  if (!(plan.normal_approx <= static_cast<double>(max_images) / 2))
+    throw invalid_argument(fmt::format("--ar {} is too close to {}: about {:.3g} verification images would be needed "
+                                       "(normal approximation), more than the {} this plan scans",
+                                       ar, p0, plan.normal_approx, max_images / 2));
   // c(n) is non-decreasing in n (Binomial(n+1, p0) is stochastically larger), so scan it along.
   std::int64_t c = 1;
   std::int64_t n_end = -1, last_fail = 0;

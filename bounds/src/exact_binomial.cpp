@@ -186,6 +186,10 @@ worst_case_tail branch_and_bound(std::int64_t n, double eps, double target, doub
 
 void check_tail_args(std::int64_t n, double epsilon) {
   check_at_least("n", n, 1);
+  if (n > exact_binomial_max_n)
+    throw invalid_argument(fmt::format("n must be at most {} for the exact-binomial tail (its cost grows with n; use "
+                                       "Hoeffding's rate above it), got {}",
+                                       exact_binomial_max_n, n));
   check_positive("epsilon", epsilon);
 }
 
@@ -209,12 +213,18 @@ std::int64_t plan_n_exact_binomial(double epsilon, double delta, std::int64_t nu
   const double target = union_delta(delta, num_concepts);
   // Hoeffding: T(n) <= 2 exp(-2 n eps^2) <= target for every n >= n_hoeffding.
   const std::int64_t n_hoeffding = plan_n_accuracy(epsilon, delta, num_concepts);
+  if (n_hoeffding > exact_binomial_max_n)
+    throw invalid_argument(fmt::format("exact-binomial planning needs n <= {}, but Hoeffding's n is {} here: use it",
+                                       exact_binomial_max_n, n_hoeffding));
   auto holds = [&](std::int64_t n) { return n >= n_hoeffding || exact_binomial_holds(n, epsilon, target); };
 
   // Step 1: bisection for a transition lo -> lo + 1 (T(lo) > target >= T(lo + 1)), bracket found by
   // galloping from the normal approximation at p = 1/2: 2 Phi(-2 eps sqrt(n)) = target. Any n <= lo is
   // not a valid answer, since the condition fails at lo.
-  const double z = boost::math::quantile(boost::math::normal_distribution<double>(), 1.0 - target / 2.0);
+  // The upper quantile through the complement: 1 - target/2 rounds to 1 once target < 1e-16 (a
+  // huge concept set), where quantile(1) overflows.
+  const double z =
+      boost::math::quantile(boost::math::complement(boost::math::normal_distribution<double>(), target / 2.0));
   const double guess = std::ceil(z * z / (4.0 * epsilon * epsilon));
   const std::int64_t start = std::clamp<std::int64_t>(static_cast<std::int64_t>(std::min(guess, 1e15)), 1, n_hoeffding);
   std::int64_t lo = 0, hi = n_hoeffding;  // lo fails (n = 0 by convention), hi holds
@@ -277,6 +287,10 @@ std::int64_t plan_n_exact_binomial(double epsilon, double delta, std::int64_t nu
     probe = answer;
   }
   return answer;
+}
+
+bool exact_binomial_plannable(double epsilon, double delta, std::int64_t num_concepts) {
+  return plan_n_accuracy(epsilon, delta, num_concepts) <= exact_binomial_max_n;
 }
 
 }  // namespace neuroncert::bounds

@@ -100,3 +100,20 @@ TEST_CASE("exact planning arguments are checked and named", "[bounds][exact_bino
   CHECK_THROWS_WITH(exact_binomial_worst_tail(0, 0.1), Contains("n "));
   CHECK_THROWS_WITH(exact_binomial_holds(10, 0.1, 0), Contains("target"));
 }
+
+TEST_CASE("exact planning stays bounded: a stated n limit, and tiny per-concept deltas", "[bounds][exact_binomial]") {
+  // Above exact_binomial_max_n every entry point refuses at once instead of running for minutes.
+  CHECK_THROWS_WITH(exact_binomial_worst_tail(exact_binomial_max_n + 1, 0.1), Contains("at most 200000"));
+  CHECK_THROWS_WITH(exact_binomial_holds(1'000'000'000'000'000'000, 0.1, 0.01), Contains("at most 200000"));
+  // Hoeffding's n at eps = 0.001, |C| = 100: ln(2 * 100 / 0.05) / (2 eps^2) = 4,147,024.8 -> 4,147,025 > the limit.
+  CHECK_FALSE(exact_binomial_plannable(0.001, 0.05, 100));
+  CHECK_THROWS_WITH(plan_n_exact_binomial(0.001, 0.05, 100), Contains("Hoeffding's n is 4147025"));
+  // |C| = 10^18 puts delta/|C| = 5e-20 below double's resolution next to 1: the normal start value
+  // must come from the upper quantile directly (it overflowed as quantile(1 - 2.5e-20)). Hoeffding:
+  // ceil(ln(2e18 / 0.05) / (2 * 0.05^2)) = ceil(9027.08) = 9028; the exact n holds and is smaller.
+  CHECK(plan_n_accuracy(0.05, 0.05, 1'000'000'000'000'000'000) == 9028);
+  REQUIRE(exact_binomial_plannable(0.05, 0.05, 1'000'000'000'000'000'000));
+  const auto n = plan_n_exact_binomial(0.05, 0.05, 1'000'000'000'000'000'000);
+  CHECK(n < 9028);
+  CHECK(exact_binomial_holds(n, 0.05, 5e-20));
+}

@@ -51,8 +51,9 @@ struct verification_plan {
 };
 
 /// ar in (p0, 1], power in (0,1), alpha in (0,1), p0 in (0,1). Throws invalid_argument otherwise, and
-/// when more than max_images images would be needed.
+/// when more than max_images images would be scanned: at once when the normal approximation exceeds
+/// max_images / 2 (the scan runs to about twice the answer), so the call is bounded in time.
 verification_plan plan_verification_images(double ar, double power, double alpha = 0.05, double p0 = 0.01,
-                                           std::int64_t max_images = 10'000'000);
+                                           std::int64_t max_images = 1'000'000);
 
 }  // namespace neuroncert::bounds

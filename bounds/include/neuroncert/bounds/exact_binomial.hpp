@@ -19,6 +19,13 @@ struct interval {
 /// delta / |C| (union_delta). trials >= 1, 0 <= successes <= trials, delta in (0,1).
 interval clopper_pearson(std::int64_t successes, std::int64_t trials, double delta);
 
+/// The largest n the exact worst-case tail is computed for. The branch and bound below visits up to
+/// about 2n critical points per evaluation and a planning search makes dozens of evaluations, so
+/// the cost grows linearly in n (about a second at this n on one core); beyond it Hoeffding's rate,
+/// within about 20% of the exact one there, is the answer. Every function below refuses a larger n
+/// (invalid_argument), so no call can run for minutes.
+inline constexpr std::int64_t exact_binomial_max_n = 200'000;
+
 /// Bounds on the worst-case two-sided tail T(n) = sup_{p in [0,1]} P(|X/n - p| >= epsilon),
 /// X ~ Binomial(n, p): lower <= T(n) <= upper, with argmax_p a p (in [0, 1/2]) where the lower value
 /// is attained. See exact_binomial.cpp for the method (branch and bound over p).
@@ -43,7 +50,11 @@ bool exact_binomial_holds(std::int64_t n, double epsilon, double target);
 /// condition holds in the bracket searched by bisection around the normal approximation
 /// n ~ (z_{1-delta/(2|C|)} / (2 eps))^2; the result is verified (holds at n, fails at n-1), and is
 /// never above the Hoeffding n, from which the condition holds for every larger n.
-/// epsilon > 0, delta in (0,1), num_concepts >= 1.
+/// epsilon > 0, delta in (0,1), num_concepts >= 1, and a Hoeffding n of at most exact_binomial_max_n
+/// (exact_binomial_plannable tells).
 std::int64_t plan_n_exact_binomial(double epsilon, double delta, std::int64_t num_concepts);
+
+/// Whether plan_n_exact_binomial(epsilon, delta, num_concepts) is within exact_binomial_max_n.
+bool exact_binomial_plannable(double epsilon, double delta, std::int64_t num_concepts);
 
 }  // namespace neuroncert::bounds
