@@ -7,9 +7,11 @@
 #include <ATen/Functions.h>
 #include <ATen/Parallel.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <torch/utils.h>
 
 #include "neuroncert/core/error.hpp"
+#include "neuroncert/models/parameter_checks.hpp"
 
 namespace neuroncert::models {
 
@@ -92,7 +94,21 @@ at::Tensor extract_activations(Model& model, const at::Tensor& images, const std
   for (std::int64_t start = 0; start < n; start += batch_size) {
     const auto stop = std::min(n, start + batch_size);
     auto x = preprocess(images.slice(0, start, stop), norm);
-    auto feats = pool_output(model.forward_layer(x, layer), pool, layer).to(at::kFloat).contiguous();
+    const std::string source = fmt::format("model {}, layer {}", model.name(), layer);
+    at::Tensor feats;
+    try {
+      feats = pool_output(model.forward_layer(x, layer), pool, layer).to(at::kFloat).contiguous();
+    } catch (const c10::Error& e) {  // LibTorch's message goes on with a backtrace: its first line only
+      const std::string m = e.what_without_backtrace();
+      throw data_error(fmt::format("{}: forward pass failed: {}", source, m.substr(0, m.find('\n'))));
+    }
+    if (feats.dim() != 2 || feats.size(0) != stop - start)
+      throw data_error(fmt::format("{}: returned shape [{}] for a batch of {} images (one row per image expected)",
+                                   source, fmt::join(feats.sizes(), ", "), stop - start));
+    if (result.defined() && feats.size(1) != result.size(1))
+      throw data_error(fmt::format("{}: returned {} features for images {}..{} but {} before", source, feats.size(1),
+                                   start, stop - 1, result.size(1)));
+    check_finite_activations(feats, start, source);
     if (!result.defined()) result = at::empty({n, feats.size(1)}, at::TensorOptions().dtype(at::kFloat));
     result.slice(0, start, stop).copy_(feats);
     if (progress) draw_progress(stop, n);

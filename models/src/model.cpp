@@ -8,6 +8,7 @@
 #include <torch/utils.h>
 
 #include "neuroncert/core/error.hpp"
+#include "neuroncert/models/parameter_checks.hpp"
 #include "neuroncert/models/resnet20.hpp"
 #include "neuroncert/models/safetensors.hpp"
 #include "neuroncert/models/torchscript_model.hpp"
@@ -52,6 +53,10 @@ void load_weights(torch::nn::Module& module, const SafetensorsFile& file) {
     if (!used.count(key))
       throw data_error(fmt::format("safetensors file '{}': unexpected tensor '{}' (not a parameter of the model)",
                                    file.path().string(), key));
+  std::vector<std::pair<std::string, at::Tensor>> tensors;
+  for (auto& item : module.named_parameters(/*recurse=*/true)) tensors.emplace_back(item.key(), item.value());
+  for (auto& item : module.named_buffers(/*recurse=*/true)) tensors.emplace_back(item.key(), item.value());
+  check_parameters(tensors, fmt::format("safetensors file '{}'", file.path().string()));
 }
 
 }  // namespace neuroncert::models

@@ -6,6 +6,7 @@
 #include <torch/utils.h>
 
 #include "neuroncert/core/error.hpp"
+#include "neuroncert/models/parameter_checks.hpp"
 
 namespace neuroncert::models {
 
@@ -44,6 +45,10 @@ TorchScriptModel::TorchScriptModel(const std::filesystem::path& file, const Norm
     throw data_error(fmt::format("TorchScript file '{}': cannot load: {}", file.string(), first_line(e.what_without_backtrace())));
   }
   impl_->module.eval();
+  std::vector<std::pair<std::string, at::Tensor>> tensors;
+  for (const auto& p : impl_->module.named_parameters(/*recurse=*/true)) tensors.emplace_back(p.name, p.value);
+  for (const auto& b : impl_->module.named_buffers(/*recurse=*/true)) tensors.emplace_back(b.name, b.value);
+  check_parameters(tensors, fmt::format("TorchScript file '{}'", file.string()));
   c10::IValue out;
   try {
     torch::NoGradGuard no_grad;
@@ -101,10 +106,19 @@ at::Tensor TorchScriptModel::forward_layer(const at::Tensor& x, const std::strin
     throw data_error(fmt::format("TorchScript file '{}': forward() failed: {}", file_.string(),
                                  first_line(e.what_without_backtrace())));
   }
-  if (out.isTensor()) return out.toTensor();
-  if (out.isGenericDict()) return out.toGenericDict().at(c10::IValue(layer)).toTensor();
-  const auto index = std::stoul(layer.substr(6));  // "output<i>", validated by check_layer
-  return sequence_elements(out).at(index).toTensor();
+  // The output's structure was checked on a probe batch at load time, but a scripted model may
+  // return something else for another input: any LibTorch error is one line naming the file.
+  try {
+    if (out.isTensor()) return out.toTensor();
+    if (out.isGenericDict()) return out.toGenericDict().at(c10::IValue(layer)).toTensor();
+    const auto index = std::stoul(layer.substr(6));  // "output<i>", validated by check_layer
+    return sequence_elements(out).at(index).toTensor();
+  } catch (const c10::Error& e) {
+    throw data_error(fmt::format("TorchScript file '{}': output '{}' of forward() is unusable: {}", file_.string(), layer,
+                                 first_line(e.what_without_backtrace())));
+  } catch (const std::out_of_range&) {
+    throw data_error(fmt::format("TorchScript file '{}': forward() no longer returns output '{}'", file_.string(), layer));
+  }
 }
 
 }  // namespace neuroncert::models
