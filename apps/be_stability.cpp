@@ -34,7 +34,7 @@ struct model_spec {
 }  // namespace
 
 std::string run_be_stability_tables(const std::string& data_dir, const std::string& cifar_dir, std::uint64_t seed,
-                                    bool quick, int threads) {
+                                    bool quick, int threads, io::output_transaction& outputs) {
   const fs::path out(data_dir);
   const std::int64_t K = quick ? 20 : 100;
   const std::int64_t limit = quick ? 2000 : 0;
@@ -48,8 +48,9 @@ std::string run_be_stability_tables(const std::string& data_dir, const std::stri
 
   const fs::path csv_path = out / "be_stability.csv", freq_path = out / "be_stability_freq.csv",
                  table_path = out / "be_stability_tables.md";
-  io::csv_writer csv(csv_path, {"experiment", "setting", "metric", "n", "quantity", "value"});
-  io::csv_writer freq(freq_path, {"setting", "metric", "neuron", "rank", "concept", "concept_name", "frequency"});
+  io::csv_writer csv(csv_path, {"experiment", "setting", "metric", "n", "quantity", "value"}, &outputs);
+  io::csv_writer freq(freq_path, {"setting", "metric", "neuron", "rank", "concept", "concept_name", "frequency"},
+                      &outputs);
   std::string table = fmt::format(
       "# Bootstrap stability on CIFAR-100 (120 concepts), K = {}{}\n\n"
       "Average over neurons of the top-1 frequency and of the size of the set covering 90% of the resamples "
@@ -104,8 +105,8 @@ std::string run_be_stability_tables(const std::string& data_dir, const std::stri
   meta["seconds"] = seconds;
   meta["files"] = {{"summary", csv_path.filename().string()}, {"frequencies", freq_path.filename().string()},
                    {"tables", table_path.filename().string()}};
-  std::ofstream(table_path) << table;
-  io::write_json(out / "be_stability.json", meta);
+  io::write_text_file(table_path, table, &outputs);
+  io::write_json(out / "be_stability.json", meta, &outputs);
   return csv_path.string();
 }
 

@@ -14,6 +14,8 @@
 #include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/metric.hpp"
+#include "neuroncert/core/bootstrap.hpp"
+#include "option_checks.hpp"
 #include "run_context.hpp"
 #include "table_output.hpp"
 
@@ -32,7 +34,7 @@ struct be_options {
 };
 
 void run_be(const be_options& o) {
-  check_at_least("--K", o.K, 1);
+  check_count("--K", o.K, 1, max_resamples, "bootstrap resamples; the paper uses 100");
   if (o.threshold.has_value() == o.threshold_fraction.has_value())
     throw invalid_argument("give exactly one of --threshold or --threshold-fraction");
   std::int64_t t = 0;
@@ -46,9 +48,9 @@ void run_be(const be_options& o) {
   }
   double p = 0;
   std::string p_source;
-  const bool from_margin = o.n || o.margin || o.concepts || o.metric_name;
+  const bool from_margin = o.n || o.margin || o.concepts || o.metric_name || o.rho;
   if (o.p) {
-    if (from_margin) throw invalid_argument("--p excludes --n, --margin, --concepts and --metric");
+    if (from_margin) throw invalid_argument("--p excludes --n, --margin, --concepts, --metric and --rho");
     check_closed_unit("--p", *o.p);
     p = *o.p;
     p_source = "given";
@@ -62,8 +64,13 @@ void run_be(const be_options& o) {
     if (kind == bounds::rate_kind::agarwal_auroc && !o.rho)
       throw invalid_argument("--rho (the concept frequency) is required for auroc");
     if (o.rho) check_open_unit("--rho", *o.rho);
+    if (kind != bounds::rate_kind::agarwal_auroc && o.rho)
+      throw invalid_argument(fmt::format("--rho is not used for metric {} (only auroc's rate uses the frequency)",
+                                         to_string(m)));
     if (kind == bounds::rate_kind::effective_sample_size) check_nonnegative("--n", *o.n);
     else if (!(*o.n >= 1)) throw invalid_argument(fmt::format("--n must be at least 1, got {}", *o.n));
+    if (*o.n > static_cast<double>(max_samples))
+      throw invalid_argument(fmt::format("--n must be at most {} (probing-set size), got {}", max_samples, *o.n));
     p = bounds::p_from_margin({kind, o.rho.value_or(0.5)}, *o.n, *o.margin, *o.concepts);
     p_source = fmt::format("solves r(n, p/|C|) = Delta/2 ({}, n = {}, Delta = {}, |C| = {})", to_string(m), *o.n,
                            *o.margin, *o.concepts);

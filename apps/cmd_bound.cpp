@@ -17,6 +17,7 @@
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/json_io.hpp"
 #include "neuroncert/core/metric.hpp"
+#include "option_checks.hpp"
 #include "run_context.hpp"
 #include "table_output.hpp"
 
@@ -31,6 +32,7 @@ struct bound_options {
   std::optional<double> rho;
   std::vector<std::int64_t> counts;
   bool json = false;
+  const CLI::App* cmd = nullptr;  ///< to tell which options were given
 };
 
 struct estimate_info {
@@ -52,10 +54,10 @@ void run_bound(const bound_options& o) {
   if (have_counts) {
     if (o.counts.size() != 4)
       throw invalid_argument(fmt::format("--counts needs 4 values f00,f01,f10,f11, got {}", o.counts.size()));
-    check_at_least("--counts f00", o.counts[0], 0);
-    check_at_least("--counts f01", o.counts[1], 0);
-    check_at_least("--counts f10", o.counts[2], 0);
-    check_at_least("--counts f11", o.counts[3], 0);
+    check_count("--counts f00", o.counts[0], 0, max_samples, "a count");
+    check_count("--counts f01", o.counts[1], 0, max_samples, "a count");
+    check_count("--counts f10", o.counts[2], 0, max_samples, "a count");
+    check_count("--counts f11", o.counts[3], 0, max_samples, "a count");
     f00 = o.counts[0], f01 = o.counts[1], f10 = o.counts[2], f11 = o.counts[3];
   }
   const std::int64_t total = f00 + f01 + f10 + f11;
@@ -63,8 +65,12 @@ void run_bound(const bound_options& o) {
     throw invalid_argument(fmt::format("--n ({}) must equal the sum of --counts ({})", *o.n, total));
   if (!o.n && !have_counts) throw invalid_argument("--n is required (or give --counts f00,f01,f10,f11)");
   const std::int64_t n = o.n ? *o.n : total;
-  check_at_least("--n", n, 1);
+  check_count("--n", n, 1, max_samples, "probing-set size; with --counts, their sum");
   if (o.rho) check_open_unit("--rho", *o.rho);
+  if (kind != bounds::rate_kind::agarwal_auroc)
+    reject_if_given(*o.cmd, "--rho", fmt::format("for metric {} (only auroc's rate uses the frequency)", to_string(m)));
+  else if (have_counts)
+    reject_if_given(*o.cmd, "--rho", "with --counts (auroc's rate then uses the counts' own n0 and n1)");
 
   double r = 0, n_eff = 0;
   std::string basis;
@@ -204,6 +210,7 @@ void register_bound(CLI::App& app) {
                   "2x2 counts f00,f01,f10,f11 (F_ij = #{f=i, c=j}; the neuron predicts the concept)")
       ->delimiter(',');
   cmd->add_flag("--json", opts->json, "Print a JSON report instead of a table");
+  opts->cmd = cmd;
   cmd->callback([opts] { run_bound(*opts); });
 }
 

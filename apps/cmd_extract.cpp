@@ -9,7 +9,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -18,12 +17,14 @@
 #include <fmt/ranges.h>
 
 #include "commands.hpp"
+#include "model_commands.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/json_io.hpp"
 #include "neuroncert/core/npy.hpp"
 #include "neuroncert/models/cifar.hpp"
 #include "neuroncert/models/extract.hpp"
 #include "neuroncert/models/model.hpp"
+#include "option_checks.hpp"
 #include "run_context.hpp"
 
 namespace neuroncert::cli {
@@ -35,6 +36,7 @@ struct extract_args {
   long long limit = 0, batch_size = 256;
   int threads = 0;
   bool progress = false, no_progress = false, list_layers = false;
+  const CLI::App* cmd = nullptr;  ///< to tell which options were given
 };
 
 models::Normalization parse_norm(const std::string& name) {
@@ -45,8 +47,12 @@ models::Normalization parse_norm(const std::string& name) {
 }
 
 void run_extract(const extract_args& a) {
-  if (a.batch_size < 1) throw invalid_argument(fmt::format("--batch-size must be at least 1, got {}", a.batch_size));
+  check_threads("--threads", a.threads);
+  check_count("--batch-size", a.batch_size, 1, max_batch_size, "images per forward pass");
   if (a.limit < 0) throw invalid_argument(fmt::format("--limit must be non-negative, got {}", a.limit));
+  if (!a.list_layers) check_output_prefix("--out", a.out);
+  const bool torchscript = a.model != "resnet20" && a.model != "vit";
+  if (!torchscript) reject_if_given(*a.cmd, "--norm", "by the built-in models (they normalise as they were trained)");
   if (a.subset != "full" && a.subset != "exact")
     throw invalid_argument(fmt::format("unknown --subset '{}' (known: full, exact)", a.subset));
   const auto pool = models::parse_pool(a.pool);
@@ -79,24 +85,22 @@ void run_extract(const extract_args& a) {
   const auto concepts = models::concept_matrix(set);
   const auto c = static_cast<std::size_t>(concepts.matrix.size(1));
 
-  io::write_npy(out, acts.data_ptr<float>(), {n, f});
-  io::write_npy(concepts_npy, concepts.matrix.data_ptr<std::uint8_t>(), {n, c});
-  {
-    std::ofstream names(concepts_txt);
-    for (const auto& name : concepts.names) names << name << '\n';
-    if (!names) throw data_error(fmt::format("{}: cannot write concept names", concepts_txt));
-  }
+  io::output_transaction outputs;
+  io::write_npy(out, acts.data_ptr<float>(), {n, f}, &outputs);
+  io::write_npy(concepts_npy, concepts.matrix.data_ptr<std::uint8_t>(), {n, c}, &outputs);
+  std::string names;
+  for (const auto& name : concepts.names) names += name + '\n';
+  io::write_text_file(concepts_txt, names, &outputs);
   std::vector<std::int64_t> labels;
   for (std::size_t i = 0; i < n; ++i) {
     labels.push_back(set.labels[i]);
     if (!set.coarse.empty()) labels.push_back(set.coarse[i]);
   }
   if (set.coarse.empty())
-    io::write_npy(labels_npy, labels.data(), {n});
+    io::write_npy(labels_npy, labels.data(), {n}, &outputs);
   else
-    io::write_npy(labels_npy, labels.data(), {n, 2});
+    io::write_npy(labels_npy, labels.data(), {n, 2}, &outputs);
 
-  const bool torchscript = a.model != "resnet20" && a.model != "vit";
   nlohmann::json meta = run_metadata({{"command", "extract"},
                                       {"model", a.model},
                                       {"data", a.data},
@@ -113,7 +117,8 @@ void run_extract(const extract_args& a) {
                                       {"labels", labels_npy},
                                       {"concept_names", concepts.names}});
   if (torchscript) meta["normalization"] = a.norm;
-  io::write_json(meta_json, meta);
+  io::write_json(meta_json, meta, &outputs);
+  commit_outputs(outputs);
 
   fmt::print("extract: {} layer {} (pool {}) on {} ({}): {} images x {} features -> {}\n", model->name(), a.layer,
              models::pool_name(pool), a.data, a.subset, n, f, out.string());
@@ -125,7 +130,7 @@ void run_extract(const extract_args& a) {
 
 void register_extract(CLI::App& app) {
   auto args = std::make_shared<extract_args>();
-  auto* cmd = app.add_subcommand("extract", "Extract activations of a model layer on CIFAR test images (+ concept matrices)");
+  auto* cmd = app.add_subcommand("extract", std::string(model_command_description("extract")));
   cmd->add_option("--model", args->model, "resnet20, vit, or a TorchScript file PATH.pt")->required();
   cmd->add_option("--data", args->data, "cifar10 or cifar100")->capture_default_str();
   cmd->add_option("--subset", args->subset,
@@ -147,6 +152,7 @@ void register_extract(CLI::App& app) {
   cmd->add_flag("--progress", args->progress, "progress bar on stderr (default: when stderr is a terminal)");
   cmd->add_flag("--no-progress", args->no_progress, "no progress bar");
   cmd->add_flag("--list-layers", args->list_layers, "print the model's layer names and exit");
+  args->cmd = cmd;
   cmd->callback([args] { run_extract(*args); });
 }
 

@@ -17,9 +17,11 @@
 
 #include "be_stability.hpp"
 #include "commands.hpp"
+#include "model_commands.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/json_io.hpp"
 #include "real_data.hpp"
+#include "option_checks.hpp"
 #include "run_context.hpp"
 #include "sieve_runner.hpp"
 #include "simulate_runner.hpp"
@@ -47,23 +49,28 @@ struct figures_args {
   std::vector<std::string> only;  ///< job names to run (empty: all)
 };
 
-/// One job: `produce` writes its tidy CSV (and JSON) into `data_dir` and returns the CSV path;
-/// then every figure script of the job draws from that CSV.
+/// One job: `produce` writes its tidy CSV (and JSON) into `data_dir`, staged in the transaction it
+/// is given, and returns the CSV path; once committed, every figure script of the job draws from
+/// that CSV. `needs_data`: the job reads the CIFAR files and weights of --data-dir.
 struct figure_job {
   std::string name;
-  std::function<fs::path(const figures_args& args, const fs::path& data_dir)> produce;
+  std::function<fs::path(const figures_args& args, const fs::path& data_dir, io::output_transaction& outputs)> produce;
   std::vector<figure_spec> figures;
+  bool needs_data = false;
 };
 
+using producer = std::function<fs::path(const figures_args&, const fs::path&, io::output_transaction&)>;
+
 /// A job that runs `neuroncert simulate --experiment NAME` with the figures' seed and threads.
-std::function<fs::path(const figures_args&, const fs::path&)> simulation(const std::string& experiment) {
-  return [experiment](const figures_args& a, const fs::path& data_dir) {
+producer simulation(const std::string& experiment) {
+  return [experiment](const figures_args& a, const fs::path& data_dir, io::output_transaction& outputs) {
     simulate_options o;
     o.experiment = experiment;
     o.out = data_dir;
     o.seed = a.seed;
     o.threads = a.threads;
     o.quiet = true;
+    o.outputs = &outputs;
     if (a.quick) {  // a smoke test: the grid's two ends only, few replicates
       o.replicates = 30;
       o.n_points = 2;
@@ -83,17 +90,27 @@ const std::vector<figure_job>& figure_jobs() {
       {"gaussian", simulation("gaussian"), {{"fig8a_gaussian.gp", "fig8a_gaussian", ""}}},
       {"be-coverage", simulation("be-coverage"), {{"be_coverage.gp", "be_coverage", ""}}},
       {"be-stability",
-       [](const figures_args& a, const fs::path& data_dir) {
-         return fs::path(run_be_stability_tables(data_dir.string(), a.data_dir.string(), a.seed, a.quick, a.threads));
+       [](const figures_args& a, const fs::path& data_dir, io::output_transaction& outputs) {
+         return fs::path(
+             run_be_stability_tables(data_dir.string(), a.data_dir.string(), a.seed, a.quick, a.threads, outputs));
        },
        {{"be_stability_bars.gp", "fig5_be_frequencies_resnet20", "resnet20"},
         {"be_stability_bars.gp", "fig5_be_frequencies_vit", "vit"},
         {"be_stability_table.gp", "table3_top1_frequency", "top1_frequency_mean"},
-        {"be_stability_table.gp", "table4_coverage90_size", "coverage90_size_mean"}}},
-      {"sieve", [](const figures_args& a, const fs::path& d) { return sieve_figure_data(a.data_dir, d, a.out, a.quick, a.threads); },
-       {{"sieve_ar.gp", "sieve_ar", ""}}},
-      {"real-data", [](const figures_args& a, const fs::path& d) { return run_real_data(a.data_dir, d, a.seed, a.quick, a.threads); },
-       {{"real_h2.gp", "figH2_resnet20", "resnet20"}, {"real_h2.gp", "figH2_vit", "vit"}}},
+        {"be_stability_table.gp", "table4_coverage90_size", "coverage90_size_mean"}},
+       true},
+      {"sieve",
+       [](const figures_args& a, const fs::path& d, io::output_transaction& outputs) {
+         return sieve_figure_data(a.data_dir, d, a.out, a.quick, a.threads, outputs);
+       },
+       {{"sieve_ar.gp", "sieve_ar", ""}},
+       true},
+      {"real-data",
+       [](const figures_args& a, const fs::path& d, io::output_transaction& outputs) {
+         return run_real_data(a.data_dir, d, a.seed, a.quick, a.threads, outputs);
+       },
+       {{"real_h2.gp", "figH2_resnet20", "resnet20"}, {"real_h2.gp", "figH2_vit", "vit"}},
+       true},
       // @figure-jobs (add new figure jobs above this line)
   };
   return jobs;
@@ -121,16 +138,9 @@ void run_gnuplot(const fs::path& script, const std::string& variables) {
     throw data_error(fmt::format("gnuplot failed on {} (variables: {})", script.string(), variables));
 }
 
-void run_figures(const figures_args& a) {
-  if (!fs::is_directory(a.plots_dir))
-    throw data_error(fmt::format("--plots-dir: '{}' is not a directory of gnuplot scripts", a.plots_dir.string()));
-  const fs::path data_dir = a.out / "data";
-  std::error_code ec;
-  fs::create_directories(data_dir, ec);
-  if (ec) throw data_error(fmt::format("--out: cannot create '{}': {}", data_dir.string(), ec.message()));
-
-  std::vector<figure_job> jobs;
-  for (const auto& name : a.only) {
+/// The jobs --only selects (all when empty), in table order; invalid_argument for an unknown name.
+std::vector<figure_job> selected_jobs(const std::vector<std::string>& only) {
+  for (const auto& name : only) {
     bool known = false;
     for (const auto& j : figure_jobs()) known = known || j.name == name;
     if (!known) {
@@ -139,35 +149,94 @@ void run_figures(const figures_args& a) {
       throw invalid_argument(fmt::format("--only: unknown job '{}' (known: {})", name, names));
     }
   }
+  std::vector<figure_job> jobs;
   for (const auto& j : figure_jobs())
-    if (a.only.empty() || std::find(a.only.begin(), a.only.end(), j.name) != a.only.end()) jobs.push_back(j);
+    if (only.empty() || std::find(only.begin(), only.end(), j.name) != only.end()) jobs.push_back(j);
+  return jobs;
+}
+
+/// Every option checked before the first job starts, so a bad one costs nothing and prints nothing else.
+void check_figures_args(const figures_args& a, const std::vector<figure_job>& jobs) {
+  check_threads("--threads", a.threads);
+  check_output_directory("--out", a.out.string());
+  if (!fs::is_directory(a.plots_dir))
+    throw data_error(fmt::format("--plots-dir: '{}' is not a directory of gnuplot scripts", a.plots_dir.string()));
+  for (const auto& job : jobs)
+    for (const auto& f : job.figures)
+      if (!fs::is_regular_file(a.plots_dir / f.script))
+        throw data_error(fmt::format("--plots-dir: '{}' has no {}", a.plots_dir.string(), f.script));
+  std::string needing;
+  for (const auto& job : jobs)
+    if (job.needs_data) needing += (needing.empty() ? "" : ", ") + job.name;
+  if (!needing.empty() && !fs::is_directory(a.data_dir))
+    throw data_error(fmt::format("--data-dir: '{}' is not a directory; the jobs {} need the CIFAR test sets and the "
+                                 "model weights there (or leave them out with --only)",
+                                 a.data_dir.string(), needing));
+}
+
+/// Draws one figure into OUT/NAME.partial.{png,svg} and stages both under their own names.
+void draw(const figures_args& a, const figure_spec& f, const fs::path& csv, io::output_transaction& outputs) {
+  const fs::path stem = a.out / (f.name + ".partial");
+  std::string vars = fmt::format("dir={}; csv={}; out={}", gnuplot_string((a.plots_dir / "").string()),
+                                 gnuplot_string(csv.string()), gnuplot_string(stem.string()));
+  if (!f.setting.empty()) vars += "; setting=" + gnuplot_string(f.setting);
+  // Staged before gnuplot runs, so whatever it left is removed if it fails.
+  for (const char* ext : {".png", ".svg"}) outputs.stage(fs::path(stem) += ext, a.out / (f.name + ext));
+  run_gnuplot(a.plots_dir / f.script, vars);
+}
+
+void run_figures(const figures_args& a) {
+  const std::vector<figure_job> jobs = selected_jobs(a.only);
+  check_figures_args(a, jobs);
+  const fs::path data_dir = a.out / "data";
+  create_output_directory("--out", data_dir.string());
+
   nlohmann::json index = {{"metadata", run_metadata({{"seed", a.seed}, {"quick", a.quick}})},
-                          {"figures", nlohmann::json::array()}};
+                          {"figures", nlohmann::json::array()},
+                          {"jobs", nlohmann::json::array()}};
   const auto start = std::chrono::steady_clock::now();
-  std::size_t made = 0;
+  const auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  std::size_t made = 0, replaced = 0;
   for (std::size_t k = 0; k < jobs.size(); ++k) {
     const auto& job = jobs[k];
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    fmt::print(stderr, "[{}/{}] {:<16} running ({:.0f} s elapsed)\n", k + 1, jobs.size(), job.name, elapsed);
-    const fs::path csv = job.produce(a, data_dir);
-    for (const auto& f : job.figures) {
-      std::string vars = fmt::format("dir={}; csv={}; out={}", gnuplot_string((a.plots_dir / "").string()),
-                                     gnuplot_string(csv.string()), gnuplot_string((a.out / f.name).string()));
-      if (!f.setting.empty()) vars += "; setting=" + gnuplot_string(f.setting);
-      run_gnuplot(a.plots_dir / f.script, vars);
-      index["figures"].push_back({{"name", f.name},
-                                  {"png", f.name + ".png"},
-                                  {"svg", f.name + ".svg"},
-                                  {"script", "plots/" + f.script},
-                                  {"data", "data/" + csv.filename().string()},
-                                  {"job", job.name}});
-      ++made;
+    fmt::print(stderr, "[{}/{}] {:<16} running ({:.0f} s elapsed)\n", k + 1, jobs.size(), job.name, seconds());
+    const double job_start = seconds();
+    try {
+      io::output_transaction data_files, figure_files;
+      const fs::path csv = job.produce(a, data_dir, data_files);
+      data_files.commit();
+      for (const auto& f : job.figures) draw(a, f, csv, figure_files);
+      figure_files.commit();
+      replaced += data_files.replaced().size() + figure_files.replaced().size();
+      for (const auto& f : job.figures) {
+        index["figures"].push_back({{"name", f.name},
+                                    {"png", f.name + ".png"},
+                                    {"svg", f.name + ".svg"},
+                                    {"script", "plots/" + f.script},
+                                    {"data", "data/" + csv.filename().string()},
+                                    {"job", job.name}});
+        ++made;
+      }
+      index["jobs"].push_back({{"job", job.name}, {"status", "done"}, {"seconds", seconds() - job_start}});
+    } catch (const std::exception& e) {
+      // The failed job left nothing (its files were staged); the index says which job failed and why.
+      index["jobs"].push_back({{"job", job.name}, {"status", "failed"}, {"error", e.what()}});
+      for (std::size_t rest = k + 1; rest < jobs.size(); ++rest)
+        index["jobs"].push_back({{"job", jobs[rest].name}, {"status", "not run"}});
+      index["failed_job"] = job.name;
+      try {  // best effort: on a full disk even the index may not fit, and the job's own error matters more
+        io::write_json(a.out / "figures.json", index);
+        fmt::print(stderr, "[{}/{}] {} failed; {} records which jobs finished\n", k + 1, jobs.size(), job.name,
+                   (a.out / "figures.json").string());
+      } catch (const std::exception&) {
+      }
+      throw;
     }
   }
   io::write_json(a.out / "figures.json", index);
-  const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  fmt::print(stderr, "[{}/{}] done in {:.0f} s\n", jobs.size(), jobs.size(), total);
+  fmt::print(stderr, "[{}/{}] done in {:.0f} s\n", jobs.size(), jobs.size(), seconds());
+  if (replaced > 0)  // one line, not forty file names: every output of the jobs run was rewritten
+    fmt::print(stderr, "neuroncert: replaced {} file(s) of an earlier run in {}\n", replaced, a.out.string());
   fmt::print("figures: {} figures (PNG + SVG) in {}\n", made, fs::absolute(a.out).string());
   fmt::print("  data (tidy CSV + JSON metadata) in {}\n", fs::absolute(data_dir).string());
   fmt::print("  index: {}\n", fs::absolute(a.out / "figures.json").string());
@@ -177,7 +246,7 @@ void run_figures(const figures_args& a) {
 
 void register_figures(CLI::App& app) {
   auto args = std::make_shared<figures_args>();
-  auto* cmd = app.add_subcommand("figures", "Run every experiment at the paper's settings and draw every figure");
+  auto* cmd = app.add_subcommand("figures", std::string(model_command_description("figures")));
   cmd->add_option("--out", args->out, "Output directory (figures; data/ holds the CSV and JSON)")->capture_default_str();
   cmd->add_option("--plots-dir", args->plots_dir, "Directory of the gnuplot scripts")->capture_default_str();
   cmd->add_option("--data-dir", args->data_dir, "CIFAR data and model weights (real-data figures)")
@@ -186,8 +255,7 @@ void register_figures(CLI::App& app) {
   cmd->add_option("--only", args->only, "Run only these jobs (repeatable; e.g. --only real-data)");
   cmd->add_flag("--quick", args->quick, "Few replicates and grid points: a smoke test, not the paper's figures");
   cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores); results do not depend on it")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->capture_default_str();
   cmd->callback([args] { run_figures(*args); });
 }
 

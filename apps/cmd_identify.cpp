@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -26,7 +25,9 @@
 #include "neuroncert/core/csv.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/json_io.hpp"
+#include "neuroncert/core/names_file.hpp"
 #include "neuroncert/core/npy.hpp"
+#include "option_checks.hpp"
 #include "run_context.hpp"
 
 namespace neuroncert::cli {
@@ -40,10 +41,10 @@ struct identify_args {
   // Bootstrap (THEORY.md sec. 5); `bootstrap` = 0 means off, the CLI11 counts tell what was given.
   std::int64_t bootstrap = 0, threshold = 0;
   double threshold_fraction = 0.95;
-  std::string seed_text = "20251218";
-  std::uint64_t seed = 20251218;  ///< parsed from seed_text by parse_seed()
+  std::uint64_t seed = 20251218;
   bool progress = false, no_progress = false;
   CLI::Option *bootstrap_opt = nullptr, *threshold_opt = nullptr, *fraction_opt = nullptr, *seed_opt = nullptr;
+  const CLI::App* cmd = nullptr;  ///< to tell which options were given
 };
 
 void draw_bar(std::int64_t done, std::int64_t total, double seconds) {
@@ -58,14 +59,22 @@ void draw_bar(std::int64_t done, std::int64_t total, double seconds) {
   std::fflush(stderr);
 }
 
-/// Strict seed parsing: decimal digits only, within 64 bits (CLI11 would wrap "-1").
-std::uint64_t parse_seed(const std::string& text) {
-  std::uint64_t v = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, v);
-  if (text.empty() || text[0] == '+' || text[0] == '-' || ec != std::errc() || ptr != end)
-    throw invalid_argument(fmt::format("--seed must be an unsigned 64-bit integer, got '{}'", text));
-  return v;
+/// Options that only some metrics read are refused for the others, so none is silently ignored.
+void reject_unused_metric_options(const identify_args& a, metric m) {
+  const std::string for_metric = fmt::format("for metric {}", to_string(m));
+  const bool binarised = is_count_metric(m) || m == metric::wpmi;
+  if (a.binary)
+    reject_if_given(*a.cmd, "--alpha", "with --binary (the activations are already 0/1)");
+  else if (!binarised)
+    reject_if_given(*a.cmd, "--alpha", for_metric + " (it ranks the activations; only count metrics and wpmi "
+                                                    "binarise them)");
+  if (m != metric::wpmi) {
+    reject_if_given(*a.cmd, "--wpmi-lambda", for_metric);
+    reject_if_given(*a.cmd, "--wpmi-eps", for_metric);
+  }
+  if (m != metric::mad) reject_if_given(*a.cmd, "--mad-standardised", for_metric);
+  if (m != metric::recall && m != metric::precision) reject_if_given(*a.cmd, "--orientation", for_metric);
+  if (m != metric::auroc) reject_if_given(*a.cmd, "--auroc-strict", for_metric);
 }
 
 /// The BE threshold t from the options (validated against K): one line, exit 2 when bad.
@@ -96,16 +105,7 @@ std::vector<std::string> read_names(const std::string& path, Eigen::Index expect
     for (Eigen::Index c = 0; c < expected; ++c) names.push_back(fmt::format("concept_{}", c));
     return names;
   }
-  std::ifstream in(path);
-  if (!in) throw data_error(fmt::format("{}: cannot open concept names file", path));
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    names.push_back(line);
-  }
-  while (!names.empty() && names.back().empty()) names.pop_back();
-  if (static_cast<Eigen::Index>(names.size()) != expected)
-    throw data_error(fmt::format("{}: has {} names but the concept matrix has {} columns", path, names.size(), expected));
-  return names;
+  return io::read_names_file(path, static_cast<std::size_t>(expected));
 }
 
 nlohmann::json interval_json(const bounds::interval& i) { return {{"lower", i.lower}, {"upper", i.upper}}; }
@@ -171,17 +171,19 @@ nlohmann::json plugin_bound(const similarity_matrix& full, Eigen::Index f, metri
 nlohmann::json run_bootstrap(const identify_args& a, const probing_set& set, metric m, const metric_options& options,
                              std::int64_t threshold, const std::vector<bounds::certified_identification>& results,
                              const std::vector<std::string>& names, nlohmann::json& neurons,
-                             const std::string& boot_csv_path, const std::string& sets_csv_path) {
+                             const std::string& boot_csv_path, const std::string& sets_csv_path,
+                             io::output_transaction& outputs) {
   const std::int64_t K = a.bootstrap;
   const auto C = set.concept_count();
   const double n = static_cast<double>(set.samples());
   const Eigen::RowVectorXd positives = set.concepts.colwise().sum();
   const auto full = all_pairs_similarity(set, m, options);
-  io::csv_writer boot_csv(boot_csv_path, {"neuron", "concept", "concept_name", "count", "frequency"});
+  io::csv_writer boot_csv(boot_csv_path, {"neuron", "concept", "concept_name", "count", "frequency"}, &outputs);
   io::csv_writer sets_csv(sets_csv_path,
                           {"neuron", "full_set_concept", "top_concept", "top1_frequency", "coverage90_size",
                            "unidentified", "threshold", "be_set_size", "be_cumulative", "be_reached", "be_set",
-                           "be_set_names", "plugin_margin", "p_plugin", "bound_corrected", "bound_tightened"});
+                           "be_set_names", "plugin_margin", "p_plugin", "bound_corrected", "bound_tightened"},
+                          &outputs);
   double top1_sum = 0.0, cov_sum = 0.0, be_sum = 0.0;
   std::int64_t full_in_set = 0;
   const bool bar = !a.no_progress && (a.progress || isatty(fileno(stderr)));
@@ -201,8 +203,9 @@ nlohmann::json run_bootstrap(const identify_args& a, const probing_set& set, met
       draw_bar(done, total, seconds());
     };
   }
-  // Finished neurons are written (and flushed) as soon as their counts are final, so an
-  // interrupted run keeps every neuron it finished.
+  // Finished neurons are written (and flushed) as soon as their counts are final, into the
+  // ".partial" files, so an interrupted run keeps every neuron it finished, under a name that
+  // says the file is incomplete; the files take their own names when the run completes.
   q.neurons_done = [&](Eigen::Index begin, Eigen::Index end, const ensemble_counts& e) {
     for (Eigen::Index f = begin; f < end; ++f) {
       std::vector<std::int64_t> counts(static_cast<std::size_t>(C));
@@ -266,6 +269,8 @@ nlohmann::json run_bootstrap(const identify_args& a, const probing_set& set, met
       {"seconds", seconds()},
       {"resampling", "multiplicities w ~ Multinomial(n, 1/n) per resample, stream (seed, resample index)"},
       {"files", {{"frequencies", boot_csv_path}, {"be_sets", sets_csv_path}}},
+      {"neurons_finished", set.neurons()},
+      {"complete", true},
       {"summary",
        {{"mean_top1_frequency", top1_sum / F},
         {"mean_coverage90_size", cov_sum / F},
@@ -289,6 +294,8 @@ nlohmann::json run_bootstrap(const identify_args& a, const probing_set& set, met
 
 void run_identify(identify_args a) {
   const metric m = parse_metric(a.metric_name);
+  check_output_prefix("--out", a.out);
+  check_threads("--threads", a.threads);
   check_open_unit("--delta", a.delta);
   check_open_unit("--alpha", a.alpha);
   metric_options options;
@@ -302,12 +309,15 @@ void run_identify(identify_args a) {
   check_metric_options(options);
   if (a.auroc_strict && !a.binary)
     throw invalid_argument("--auroc-strict is defined for binary activations only: add --binary");
+  reject_unused_metric_options(a, m);
   const bool bootstrap = a.bootstrap_opt->count() > 0;
   std::int64_t threshold = 0;
   if (bootstrap) {
     if (a.bootstrap < 1) throw invalid_argument(fmt::format("--bootstrap K must be at least 1, got {}", a.bootstrap));
+    if (a.bootstrap > max_resamples)
+      throw invalid_argument(fmt::format("--bootstrap K must be at most {} (the paper uses 100), got {}", max_resamples,
+                                         a.bootstrap));
     threshold = be_threshold(a);
-    a.seed = parse_seed(a.seed_text);
   } else if (a.threshold_opt->count() + a.fraction_opt->count() + a.seed_opt->count() > 0) {
     throw invalid_argument("--threshold, --threshold-fraction and --seed need --bootstrap K");
   }
@@ -319,12 +329,17 @@ void run_identify(identify_args a) {
   auto set = make_probing_set(io::read_npy_matrix(a.activations, "activations"),
                               io::read_npy_matrix(a.concepts, "concepts"));
   const auto names = read_names(a.concept_names, set.concept_count());
+  if (bootstrap) check_memory("--bootstrap", bootstrap_memory_bytes(set.samples(), set.neurons(), a.bootstrap),
+                              "the resamples' multiplicities and winners");
   const auto results = bounds::certify_identifications(set, m, options, a.delta);
 
   const std::string csv_path = a.out + ".csv", json_path = a.out + ".json";
+  const std::string boot_csv_path = a.out + "_bootstrap.csv", sets_csv_path = a.out + "_be_sets.csv";
+  io::output_transaction outputs;
   io::csv_writer csv(csv_path, {"neuron", "concept", "concept_name", "estimate", "skipped_concepts", "bound",
                                 "effective_n", "rate", "certified_lower", "certified_upper", "cp_lower", "cp_upper",
-                                "gap_to_best"});
+                                "gap_to_best"},
+                     &outputs);
   nlohmann::json neurons = nlohmann::json::array();
   Eigen::Index identified = 0, bounded = 0;
   double estimate_sum = 0.0, gap_sum = 0.0;
@@ -372,11 +387,12 @@ void run_identify(identify_args a) {
   csv.close();
 
   nlohmann::json boot_json;
-  std::string boot_csv_path, sets_csv_path;
   if (bootstrap) {
-    boot_csv_path = a.out + "_bootstrap.csv";
-    sets_csv_path = a.out + "_be_sets.csv";
-    boot_json = run_bootstrap(a, set, m, options, threshold, results, names, neurons, boot_csv_path, sets_csv_path);
+    boot_json = run_bootstrap(a, set, m, options, threshold, results, names, neurons, boot_csv_path, sets_csv_path,
+                              outputs);
+  } else {  // an earlier --bootstrap run's files would otherwise sit beside these, looking current
+    outputs.remove_on_commit(boot_csv_path);
+    outputs.remove_on_commit(sets_csv_path);
   }
 
   nlohmann::json report = {
@@ -400,7 +416,8 @@ void run_identify(identify_args a) {
         "recall, precision and IoU rates are conditional on the effective sample size m"}},
       {"neurons", neurons}};
   if (bootstrap) report["bootstrap"] = boot_json;
-  io::write_json(json_path, report);
+  io::write_json(json_path, report, &outputs);
+  commit_outputs(outputs);
 
   fmt::print("identify: {} samples, {} neurons, {} concepts, metric {}\n", set.samples(), set.neurons(),
              set.concept_count(), to_string(m));
@@ -449,8 +466,7 @@ void register_identify(CLI::App& app) {
   cmd->add_option("--concept-names", args->concept_names, "Text file with one concept name per line")
       ->check(CLI::ExistingFile);
   cmd->add_option("--out", args->out, "Output prefix: writes PREFIX.csv and PREFIX.json (and the bootstrap files)")->capture_default_str();
-  cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores); results do not depend on it")->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores); results do not depend on it")->capture_default_str();
   args->bootstrap_opt = cmd->add_option("--bootstrap", args->bootstrap,
                                         "Bootstrap ensemble with K resamples: selection frequencies, BE sets "
                                         "(writes PREFIX_bootstrap.csv and PREFIX_be_sets.csv)");
@@ -459,10 +475,11 @@ void register_identify(CLI::App& app) {
                            ->capture_default_str();
   args->threshold_opt = cmd->add_option("--threshold", args->threshold, "BE threshold t in (0, K] (instead of tau)");
   args->threshold_opt->excludes(args->fraction_opt);
-  args->seed_opt = cmd->add_option("--seed", args->seed_text, "Seed of the bootstrap resamples (unsigned 64-bit integer)")
+  args->seed_opt = cmd->add_option("--seed", args->seed, "Seed of the bootstrap resamples (unsigned 64-bit integer)")
                        ->capture_default_str();
   cmd->add_flag("--progress", args->progress, "Always draw the bootstrap progress bar (default: when stderr is a terminal)");
   cmd->add_flag("--no-progress", args->no_progress, "Never draw the progress bar");
+  args->cmd = cmd;
   cmd->callback([args] { run_identify(*args); });
 }
 

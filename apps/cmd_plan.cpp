@@ -20,6 +20,7 @@
 #include "neuroncert/core/json_io.hpp"
 #include "neuroncert/core/metric.hpp"
 #include "bound_cli_common.hpp"
+#include "option_checks.hpp"
 #include "run_context.hpp"
 #include "table_output.hpp"
 
@@ -34,6 +35,7 @@ struct plan_options {
   double delta = 0.05;
   double delta_split = 0.5;
   bool json = false;
+  const CLI::App* cmd = nullptr;  ///< to tell which options were given
 };
 
 struct plan_row {
@@ -85,16 +87,27 @@ void run_plan(const plan_options& o) {
   if (o.rate && !(*o.rate > 0.0 && *o.rate <= 1.0))
     throw invalid_argument(fmt::format("--rate must lie in (0, 1], got {}", *o.rate));
   double eps = 0.0;
+  // Similarities lie in [0, 1]: an error of 1 or a margin above 1 certifies nothing.
   if (o.epsilon) {
-    check_positive("--epsilon", *o.epsilon);
+    check_open_unit("--epsilon", *o.epsilon);
     eps = *o.epsilon;
   }
   if (o.margin) {
-    check_positive("--margin", *o.margin);
+    if (!(*o.margin > 0.0 && *o.margin <= 1.0))
+      throw invalid_argument(fmt::format("--margin must lie in (0, 1], got {}", *o.margin));
     eps = bounds::epsilon_for_margin(*o.margin);
   }
-  if (o.n) check_at_least("--n", *o.n, 1);
+  if (o.n) check_count("--n", *o.n, 1, max_samples, "probing-set size");
   const double target = bounds::union_delta(o.delta, o.concepts);
+
+  const std::string for_metric = fmt::format("for metric {}", to_string(m));
+  if (kind != bounds::rate_kind::effective_sample_size) {
+    reject_if_given(*o.cmd, "--rate", for_metric + " (only recall, precision and iou condition on an event)");
+    reject_if_given(*o.cmd, "--delta-split", for_metric + " (only recall, precision and iou split delta)");
+  }
+  if (kind == bounds::rate_kind::hoeffding) reject_if_given(*o.cmd, "--rho", for_metric + " (Hoeffding's rate needs no frequency)");
+  if (kind == bounds::rate_kind::effective_sample_size && (m != metric::recall || o.rate))
+    reject_if_given(*o.cmd, "--rho", for_metric + (m == metric::recall ? " when --rate is given" : " (give --rate)"));
 
   std::optional<double> q;  // probability of the conditioning event (ESS)
   if (kind == bounds::rate_kind::effective_sample_size) {
@@ -110,12 +123,18 @@ void run_plan(const plan_options& o) {
 
   std::vector<plan_row> rows;
   const double d1 = o.delta_split * o.delta, d2 = o.delta - d1;
+  const plan_row exact_skipped{"exact-binomial", {}, {}, {}, {}, {}, {},
+                               fmt::format("not computed above n = {} (its cost grows with n); use hoeffding",
+                                           bounds::exact_binomial_max_n)};
   if (!o.n) {
     switch (kind) {
       case bounds::rate_kind::hoeffding:
         rows.push_back({"hoeffding", bounds::plan_n_accuracy(eps, o.delta, o.concepts), {}, {}, {}, {}, {}, ""});
-        rows.push_back({"exact-binomial", bounds::plan_n_exact_binomial(eps, o.delta, o.concepts), {}, {}, {}, {}, {},
-                        "worst case over p, tighter"});
+        if (bounds::exact_binomial_plannable(eps, o.delta, o.concepts))
+          rows.push_back({"exact-binomial", bounds::plan_n_exact_binomial(eps, o.delta, o.concepts), {}, {}, {}, {}, {},
+                          "worst case over p, tighter"});
+        else
+          rows.push_back(exact_skipped);
         break;
       case bounds::rate_kind::agarwal_auroc:
         rows.push_back({"agarwal", bounds::plan_n_auroc(eps, o.delta, o.concepts, *o.rho), {}, {}, {}, {}, {},
@@ -124,9 +143,14 @@ void run_plan(const plan_options& o) {
       case bounds::rate_kind::effective_sample_size: {
         const auto p = bounds::plan_n_ess(eps, o.delta, o.concepts, *q, o.delta_split);
         rows.push_back({"ess-hoeffding", p.n, p.m, {}, {}, p.delta1, p.delta2, fmt::format("q = {}", *q)});
-        const std::int64_t m_exact = bounds::plan_n_exact_binomial(eps, d1, o.concepts);
-        const auto pe = bounds::plan_n_for_m(m_exact, o.delta, *q, o.delta_split);
-        rows.push_back({"ess-exact-binomial", pe.n, pe.m, {}, {}, pe.delta1, pe.delta2, fmt::format("q = {}", *q)});
+        if (bounds::exact_binomial_plannable(eps, d1, o.concepts)) {
+          const std::int64_t m_exact = bounds::plan_n_exact_binomial(eps, d1, o.concepts);
+          const auto pe = bounds::plan_n_for_m(m_exact, o.delta, *q, o.delta_split);
+          rows.push_back({"ess-exact-binomial", pe.n, pe.m, {}, {}, pe.delta1, pe.delta2, fmt::format("q = {}", *q)});
+        } else {
+          rows.push_back(exact_skipped);
+          rows.back().bound = "ess-exact-binomial";
+        }
         break;
       }
     }
@@ -136,8 +160,12 @@ void run_plan(const plan_options& o) {
       case bounds::rate_kind::hoeffding: {
         const double r = bounds::hoeffding_rate(n, target);
         rows.push_back({"hoeffding", *o.n, {}, r, 2 * r, {}, {}, ""});
-        const double e = exact_epsilon(*o.n, target);
-        rows.push_back({"exact-binomial", *o.n, {}, e, 2 * e, {}, {}, "worst case over p"});
+        if (*o.n <= bounds::exact_binomial_max_n) {
+          const double e = exact_epsilon(*o.n, target);
+          rows.push_back({"exact-binomial", *o.n, {}, e, 2 * e, {}, {}, "worst case over p"});
+        } else {
+          rows.push_back(exact_skipped);
+        }
         break;
       }
       case bounds::rate_kind::agarwal_auroc: {
@@ -198,8 +226,8 @@ void run_plan(const plan_options& o) {
   for (const auto& r : rows) {
     std::vector<std::string> cells = {r.bound, r.n ? std::to_string(*r.n) : "-", r.m ? std::to_string(*r.m) : "-"};
     if (o.n) {
-      cells.push_back(format_number(*r.epsilon));
-      cells.push_back(format_number(*r.margin));
+      cells.push_back(r.epsilon ? format_number(*r.epsilon) : "-");
+      cells.push_back(r.margin ? format_number(*r.margin) : "-");
     }
     cells.push_back(r.delta1 ? format_number(*r.delta1) : "-");
     cells.push_back(r.delta2 ? format_number(*r.delta2) : "-");
@@ -235,6 +263,7 @@ void register_plan(CLI::App& app) {
                   "Fraction of delta spent on the rate (delta1); the rest (delta2) on getting m samples")
       ->capture_default_str();
   cmd->add_flag("--json", opts->json, "Print a JSON report instead of a table");
+  opts->cmd = cmd;
   cmd->callback([opts] { run_plan(*opts); });
 }
 

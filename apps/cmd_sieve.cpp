@@ -1,7 +1,6 @@
 // neuroncert sieve: SIEVE (Ji et al., arXiv 2603.24953; THEORY.md sec. 7) on labelled images.
 //   neuroncert sieve --model resnet20|vit|PATH.pt --layer NAME --data cifar100 [--beta 10] [--top 20]
 //                    [--hypotheses-per-cluster 2] [--min-verification-images 20] [--ablation] --out PREFIX
-//   neuroncert sieve-plan --ar A --power P [--alpha a] [--p0 0.01]
 //
 // Offline variant of the paper: hypotheses come from the probe half of the data set, verification
 // images from the disjoint held-out half. Split (deterministic): within each fine class, in index
@@ -26,6 +25,7 @@
 #include <tbb/global_control.h>
 
 #include "commands.hpp"
+#include "model_commands.hpp"
 #include "neuroncert/bounds/activation_rate.hpp"
 #include "neuroncert/core/all_pairs.hpp"
 #include "neuroncert/core/checks.hpp"
@@ -39,6 +39,7 @@
 #include "neuroncert/models/extract.hpp"
 #include "neuroncert/models/model.hpp"
 #include "real_activations.hpp"
+#include "option_checks.hpp"
 #include "run_context.hpp"
 #include "sieve_runner.hpp"
 
@@ -50,7 +51,7 @@ sieve_data load_sieve_data(const sieve_data_options& o) {
   if (o.data != "cifar100" && o.data != "cifar10")
     throw invalid_argument(fmt::format("--data: unknown data set '{}' (known: cifar100, cifar10)", o.data));
   if (o.limit < 0) throw invalid_argument(fmt::format("--limit must be non-negative, got {}", o.limit));
-  if (o.batch_size < 1) throw invalid_argument(fmt::format("--batch-size must be at least 1, got {}", o.batch_size));
+  check_count("--batch-size", o.batch_size, 1, max_batch_size, "images per forward pass");
   if (o.min_verification_images < 1)
     throw invalid_argument(fmt::format("--min-verification-images must be at least 1, got {}", o.min_verification_images));
   const auto pool = models::parse_pool(o.pool);
@@ -73,7 +74,8 @@ sieve_data load_sieve_data(const sieve_data_options& o) {
                                    cm.names[static_cast<std::size_t>(j)], count, o.min_verification_images));
   }
   const Eigen::MatrixXd acts =
-      cached_activations(*model, set.images, o.layer, pool, o.batch_size, o.threads, o.cache, o.progress, "sieve");
+      cached_activations(*model, set.images, {o.model, o.layer, std::string(models::pool_name(pool)), o.data, n}, pool,
+                         o.batch_size, o.threads, o.cache, o.stale, o.progress, "sieve");
   sieve_data d;
   d.model_name = model->name();
   d.images = n;
@@ -150,8 +152,10 @@ struct sieve_args {
   bool ablation = false, progress = false, no_progress = false;
 };
 
-void write_ablation_csv(const fs::path& path, const std::vector<ablation_row>& rows, const std::string& model) {
-  io::csv_writer csv(path, {"model", "method", "select", "cluster", "verify", "neurons", "hypotheses", "kept", "mean_ar"});
+void write_ablation_csv(const fs::path& path, const std::vector<ablation_row>& rows, const std::string& model,
+                        io::output_transaction& outputs) {
+  io::csv_writer csv(path, {"model", "method", "select", "cluster", "verify", "neurons", "hypotheses", "kept", "mean_ar"},
+                     &outputs);
   for (const auto& r : rows)
     csv.write_row({model, r.method, r.select, r.cluster, r.verify, r.neurons, r.hypotheses, r.kept, r.mean_ar});
   csv.close();
@@ -167,6 +171,8 @@ nlohmann::json ablation_json(const std::vector<ablation_row>& rows) {
 }
 
 void run_sieve_cmd(sieve_args a) {
+  check_output_prefix("--out", a.out);
+  check_threads("--threads", a.data.threads);
   check_sieve_options(a.opts);
   check_open_unit("--delta", a.delta);
   check_open_unit("--alpha", a.alpha);
@@ -181,8 +187,11 @@ void run_sieve_cmd(sieve_args a) {
   std::vector<bounds::activation_rate_stats> stats;
   for (const auto& h : r.hypotheses) stats.push_back(bounds::activation_rate(h.fired, h.images, a.delta, a.alpha));
 
-  io::csv_writer nc(neurons_csv, {"neuron", "q99", "median", "ratio", "undefined_reason", "selected", "considered",
-                                  "clusters", "silhouette", "hypotheses", "kept_hypotheses", "best_concept", "best_ar"});
+  io::output_transaction outputs;
+  io::csv_writer nc(neurons_csv,
+                    {"neuron", "q99", "median", "ratio", "undefined_reason", "selected", "considered", "clusters",
+                     "silhouette", "hypotheses", "kept_hypotheses", "best_concept", "best_ar"},
+                    &outputs);
   nlohmann::json neurons = nlohmann::json::array();
   std::size_t selected = 0, undefined = 0;
   for (const auto& nr : r.neurons) {
@@ -221,8 +230,10 @@ void run_sieve_cmd(sieve_args a) {
   }
   nc.close();
 
-  io::csv_writer hc(hyp_csv, {"neuron", "concept", "concept_name", "cluster", "score", "fired", "images", "ar",
-                              "cp_lower", "cp_upper", "p_value", "significant", "kept"});
+  io::csv_writer hc(hyp_csv,
+                    {"neuron", "concept", "concept_name", "cluster", "score", "fired", "images", "ar", "cp_lower",
+                     "cp_upper", "p_value", "significant", "kept"},
+                    &outputs);
   nlohmann::json hyps = nlohmann::json::array();
   std::size_t significant = 0;
   for (std::size_t k = 0; k < r.hypotheses.size(); ++k) {
@@ -242,7 +253,9 @@ void run_sieve_cmd(sieve_args a) {
   std::vector<ablation_row> ablation;
   if (a.ablation) {
     ablation = sieve_ablation(d, a.opts);
-    write_ablation_csv(a.out + "_ablation.csv", ablation, d.model_name);
+    write_ablation_csv(a.out + "_ablation.csv", ablation, d.model_name, outputs);
+  } else {  // an earlier --ablation run's table would otherwise sit beside these, looking current
+    outputs.remove_on_commit(a.out + "_ablation.csv");
   }
   nlohmann::json report = {
       {"metadata", run_metadata({{"command", "sieve"}})},
@@ -267,7 +280,8 @@ void run_sieve_cmd(sieve_args a) {
       {"neurons", neurons},
       {"hypotheses", hyps}};
   if (a.ablation) report["ablation"] = ablation_json(ablation);
-  io::write_json(json_path, report);
+  io::write_json(json_path, report, &outputs);
+  commit_outputs(outputs);
 
   fmt::print("sieve: {} layer {} on {} ({} probe / {} held-out images), {} neurons, {} concepts\n", d.model_name,
              a.data.layer, a.data.data, d.probe_acts.rows(), d.held_acts.rows(), d.probe_acts.cols(),
@@ -294,27 +308,12 @@ void run_sieve_cmd(sieve_args a) {
   fmt::print("  wrote {}, {}, {}{}\n", neurons_csv, hyp_csv, json_path, a.ablation ? ", " + a.out + "_ablation.csv" : "");
 }
 
-struct plan_args {
-  double ar = 0, power = 0.8, alpha = 0.05, p0 = 0.01;
-};
-
-void run_sieve_plan(const plan_args& a) {
-  const auto p = bounds::plan_verification_images(a.ar, a.power, a.alpha, a.p0);
-  fmt::print("sieve-plan: AR {} vs random rate {} (one-sided exact binomial test, level {}, power {})\n", a.ar, a.p0,
-             a.alpha, a.power);
-  fmt::print("  verification images needed: {} (reject when >= {} fire; size {:.4g}, power {:.4f})\n", p.images,
-             p.critical, p.size, p.power);
-  fmt::print("  power stays >= {} for every n from {} (checked up to {}; exact power is a saw-tooth in n)\n", a.power,
-             p.stable_from, p.n_max_checked);
-  fmt::print("  normal approximation: {:.1f}\n", p.normal_approx);
-}
-
 }  // namespace
 
 void register_sieve(CLI::App& app) {
   auto args = std::make_shared<sieve_args>();
   args->data.data_dir = NEURONCERT_DATA_DIR;
-  auto* cmd = app.add_subcommand("sieve", "SIEVE: select, hypothesise and verify neuron explanations on held-out images");
+  auto* cmd = app.add_subcommand("sieve", std::string(model_command_description("sieve")));
   cmd->add_option("--model", args->data.model, "resnet20, vit, or a TorchScript file PATH.pt")->required();
   cmd->add_option("--layer", args->data.layer, "layer name (resnet20: penultimate; vit: cls; see extract --list-layers)")
       ->required();
@@ -332,9 +331,9 @@ void register_sieve(CLI::App& app) {
   cmd->add_option("--pool", args->data.pool, "pooling of the layer output: auto|avg|max|cls|mean")->capture_default_str();
   cmd->add_option("--limit", args->data.limit, "keep only the first N images (0 = all)")->capture_default_str();
   cmd->add_option("--batch-size", args->data.batch_size, "images per forward pass")->capture_default_str();
-  cmd->add_option("--threads", args->data.threads, "threads (0 = all cores)")->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--activations-cache", args->data.cache, "activations .npy: read if it exists, else written");
+  cmd->add_option("--threads", args->data.threads, "threads (0 = all cores)")->capture_default_str();
+  cmd->add_option("--activations-cache", args->data.cache, "activations .npy: read if it exists (and its record CACHE.json says it was made from "
+                  "this model, layer, pooling, data set and image count), else written with that record");
   cmd->add_flag("--ablation", args->ablation,
                 "also the Select/Cluster/Verify ablation and plain identification by each metric (PREFIX_ablation.csv)");
   cmd->add_option("--out", args->out, "output prefix: PREFIX_neurons.csv, PREFIX_hypotheses.csv, PREFIX.json")
@@ -342,18 +341,10 @@ void register_sieve(CLI::App& app) {
   cmd->add_flag("--progress", args->progress, "progress bar on stderr (default: when stderr is a terminal)");
   cmd->add_flag("--no-progress", args->no_progress, "no progress bar");
   cmd->callback([args] { run_sieve_cmd(*args); });
-
-  auto pargs = std::make_shared<plan_args>();
-  auto* plan = app.add_subcommand("sieve-plan", "Verification images needed to tell an activation rate from 0.01");
-  plan->add_option("--ar", pargs->ar, "activation rate to detect, in (p0, 1]")->required();
-  plan->add_option("--power", pargs->power, "power 1 - beta, in (0, 1)")->capture_default_str();
-  plan->add_option("--alpha", pargs->alpha, "level of the one-sided exact test, in (0, 1)")->capture_default_str();
-  plan->add_option("--p0", pargs->p0, "random-image rate (the top-1% threshold gives 0.01)")->capture_default_str();
-  plan->callback([pargs] { run_sieve_plan(*pargs); });
 }
 
 fs::path sieve_figure_data(const fs::path& cifar_dir, const fs::path& data_out, const fs::path& figures_out, bool quick,
-                           int threads) {
+                           int threads, io::output_transaction& outputs) {
   struct spec {
     std::string model, layer, label;
   };
@@ -363,9 +354,11 @@ fs::path sieve_figure_data(const fs::path& cifar_dir, const fs::path& data_out, 
   sieve_options fig_options;
   fig_options.beta = 4;
   const fs::path ar_csv = data_out / "sieve_ar.csv", ablation_csv = data_out / "sieve_ablation.csv";
-  io::csv_writer ar(ar_csv, {"model", "rank", "neuron", "concept", "ar", "cp_lower", "cp_upper", "kept", "mean_ar"});
+  io::csv_writer ar(ar_csv, {"model", "rank", "neuron", "concept", "ar", "cp_lower", "cp_upper", "kept", "mean_ar"},
+                    &outputs);
   io::csv_writer ab(ablation_csv,
-                    {"model", "method", "select", "cluster", "verify", "neurons", "hypotheses", "kept", "mean_ar"});
+                    {"model", "method", "select", "cluster", "verify", "neurons", "hypotheses", "kept", "mean_ar"},
+                    &outputs);
   std::vector<std::vector<ablation_row>> tables;
   for (const auto& s : specs) {
     sieve_data_options o;
@@ -376,6 +369,7 @@ fs::path sieve_figure_data(const fs::path& cifar_dir, const fs::path& data_out, 
     o.limit = quick ? 4000 : 0;
     o.min_verification_images = quick ? 10 : 20;
     o.cache = data_out / fmt::format("sieve_{}_{}_{}.npy", s.model, s.layer, quick ? "quick" : "all");
+    o.stale = stale_cache::rebuild;
     const auto d = load_sieve_data(o);
     const auto r = run_sieve(d.probe_acts, d.probe_concepts, d.held_acts, d.held_concepts, fig_options);
     std::vector<std::size_t> order(r.hypotheses.size());
@@ -395,22 +389,22 @@ fs::path sieve_figure_data(const fs::path& cifar_dir, const fs::path& data_out, 
   }
   ar.close();
   ab.close();
-  std::ofstream md(figures_out / "sieve_ablation.md");
-  md << "# SIEVE ablation (Table 4 analogue) and plain identification, mean AR on held-out CIFAR-100\n\n"
-     << (quick ? "**--quick: first 4,000 test images only.**\n\n" : "")
-     << "Select off = every neuron of the layer; Cluster off = one cluster of the top-20 samples; Verify off = no "
+  std::string md;
+  md += "# SIEVE ablation (Table 4 analogue) and plain identification, mean AR on held-out CIFAR-100\n\n";
+  md += quick ? "**--quick: first 4,000 test images only.**\n\n" : "";
+  md += "Select off = every neuron of the layer; Cluster off = one cluster of the top-20 samples; Verify off = no "
         "mean-AR filter. beta = 4 (the lower end of the paper's [4, 12]; at beta = 10 these CIFAR-10 models have no "
         "neuron selected). identify:<metric> = argmax over the 120 concepts on the probe half, every neuron.\n\n"
-     << "| method | select | cluster | verify | ResNet-20 (penultimate) | ViT (cls) |\n|---|---|---|---|---|---|\n";
+        "| method | select | cluster | verify | ResNet-20 (penultimate) | ViT (cls) |\n|---|---|---|---|---|---|\n";
   for (std::size_t k = 0; k < tables[0].size(); ++k) {
     const auto& x = tables[0][k];
     const auto& y = tables[1][k];
     auto cell = [](const ablation_row& r) {
       return r.mean_ar ? fmt::format("{:.4f} ({} hyp.)", *r.mean_ar, r.kept) : std::string("n/a (no hypothesis)");
     };
-    md << fmt::format("| {} | {} | {} | {} | {} | {} |\n", x.method, x.select, x.cluster, x.verify, cell(x), cell(y));
+    md += fmt::format("| {} | {} | {} | {} | {} | {} |\n", x.method, x.select, x.cluster, x.verify, cell(x), cell(y));
   }
-  if (!md) throw data_error(fmt::format("{}: cannot write", (figures_out / "sieve_ablation.md").string()));
+  io::write_text_file(figures_out / "sieve_ablation.md", md, &outputs);
   return ar_csv;
 }
 

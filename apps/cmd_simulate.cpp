@@ -19,6 +19,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 #include <tbb/global_control.h>
 
@@ -30,6 +31,7 @@
 #include "neuroncert/sim/experiments.hpp"
 #include "neuroncert/sim/gaussian.hpp"
 #include "neuroncert/sim/tidy.hpp"
+#include "option_checks.hpp"
 #include "run_context.hpp"
 #include "simulate_runner.hpp"
 
@@ -37,12 +39,24 @@ namespace neuroncert::cli {
 namespace {
 
 
-/// An experiment of the table: `run` returns the tidy rows and records its parameters in `params`.
+/// An experiment of the table: `run` returns the tidy rows and records its parameters in `params`;
+/// `uses` lists the optional settings it reads, so a given option it ignores is refused by name.
 struct experiment_entry {
   std::string name;
   std::string description;
   std::function<std::vector<sim::tidy_row>(const simulate_options&, nlohmann::json& params)> run;
+  std::vector<std::string> uses;
 };
+
+/// The optional settings of `simulate`; --out, --threads and --quiet apply to every experiment.
+const std::vector<std::string> experiment_settings = {"--seed",     "--replicates", "--n-min", "--n-max",
+                                                      "--n-points", "--delta",      "--matrix"};
+const std::vector<std::string> sampled = {"--seed", "--replicates", "--n-min", "--n-max", "--n-points"};
+
+std::vector<std::string> plus(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
 
 // ---- shared helpers for experiment functions -------------------------------------------------
 
@@ -50,9 +64,9 @@ struct experiment_entry {
 std::vector<std::int64_t> grid_of(const simulate_options& o, std::int64_t n_min, std::int64_t n_max,
                                   std::int64_t points, nlohmann::json& params) {
   const std::int64_t lo = o.n_min.value_or(n_min), hi = o.n_max.value_or(n_max), k = o.n_points.value_or(points);
-  check_at_least("--n-min", lo, 1);
-  check_at_least("--n-max", hi, lo);
-  check_at_least("--n-points", k, 1);
+  check_count("--n-min", lo, 1, sim::max_probing_set_size, "probing-set sizes");
+  check_count("--n-max", hi, lo, sim::max_probing_set_size, "at least --n-min; probing-set sizes");
+  check_count("--n-points", k, 1, sim::max_grid_points, "grid points");
   std::vector<std::int64_t> grid = sim::log_grid(lo, hi, k);
   params["n_min"] = lo;
   params["n_max"] = hi;
@@ -63,7 +77,7 @@ std::vector<std::int64_t> grid_of(const simulate_options& o, std::int64_t n_min,
 
 std::int64_t replicates_of(const simulate_options& o, std::int64_t fallback, nlohmann::json& params) {
   const std::int64_t r = o.replicates.value_or(fallback);
-  check_at_least("--replicates", r, 1);
+  check_count("--replicates", r, 1, sim::max_replicates, "datasets per study");
   params["replicates"] = r;
   return r;
 }
@@ -117,11 +131,6 @@ std::vector<std::string> metric_names_of(const std::vector<metric>& ms) {
   return out;
 }
 
-void reject_matrix(const simulate_options& o) {
-  if (o.matrix)
-    throw invalid_argument(fmt::format("--matrix applies to exp1 and validate only, not to '{}'", o.experiment));
-}
-
 // ---- the experiments -------------------------------------------------------------------------
 
 std::vector<sim::tidy_row> run_exp1(const simulate_options& o, nlohmann::json& params) {
@@ -134,7 +143,6 @@ std::vector<sim::tidy_row> run_exp1(const simulate_options& o, nlohmann::json& p
 }
 
 std::vector<sim::tidy_row> run_auroc_rate(const simulate_options& o, nlohmann::json& params) {
-  reject_matrix(o);
   check_open_unit("--delta", o.delta);
   const std::vector<double> rhos = {0.5, 0.1, 0.01, 0.001};
   params["rhos"] = rhos;
@@ -144,7 +152,6 @@ std::vector<sim::tidy_row> run_auroc_rate(const simulate_options& o, nlohmann::j
 }
 
 std::vector<sim::tidy_row> run_exp2(const simulate_options& o, nlohmann::json& params) {
-  reject_matrix(o);
   const sim::concept_set_spec spec;  // a = 0.05, |C| = 1000, rho_c log-uniform on (1e-4, 1e-1)
   params["a"] = spec.a;
   params["num_concepts"] = spec.num_concepts;
@@ -169,18 +176,19 @@ std::vector<sim::tidy_row> run_validate(const simulate_options& o, nlohmann::jso
 
 const std::vector<experiment_entry>& experiment_table() {
   static const std::vector<experiment_entry> table = {
-      {"exp1", "Experiment 1 (THEORY 6.1): 0.95-quantile of |sim_hat - sim| vs n, Settings 1 and 2", run_exp1},
-      {"auroc-rate", "Fig. 3a: the AUROC rate r(n, delta) vs n for rho = 0.5, 0.1, 0.01, 0.001", run_auroc_rate},
+      {"exp1", "Experiment 1 (THEORY 6.1): 0.95-quantile of |sim_hat - sim| vs n, Settings 1 and 2", run_exp1,
+       plus(sampled, {"--delta", "--matrix"})},
+      {"auroc-rate", "Fig. 3a: the AUROC rate r(n, delta) vs n for rho = 0.5, 0.1, 0.01, 0.001", run_auroc_rate,
+       {"--n-min", "--n-max", "--n-points", "--delta"}},
       {"exp2", "Experiment 2 (THEORY 6.2): 0.95-quantile of the identification gap over |C| = 1000 concepts",
-       run_exp2},
+       run_exp2, plus(sampled, {"--delta"})},
       {"validate", "Bound tightness (THEORY 6.4): empirical error quantile vs Hoeffding/ESS/Agarwal and Clopper-Pearson",
-       run_validate},
+       run_validate, plus(sampled, {"--delta", "--matrix"})},
       {"gaussian",
        "Continuous Gaussian (THEORY 6.3, Fig. 8a): 0.95-quantile of the error of AUROC, AUPRC, correlation, WPMI "
        "(absolute) and MAD (relative) vs n; exact population values",
        [](const simulate_options& o, nlohmann::json& params) {
-         reject_matrix(o);
-         sim::gaussian_options g;
+                sim::gaussian_options g;
          g.seed = o.seed;
          g.replicates = replicates_of(o, 1000, params);
          g.n_grid = grid_of(o, 1000, 100000, 11, params);
@@ -188,13 +196,13 @@ const std::vector<experiment_entry>& experiment_table() {
          const nlohmann::json meta = sim::gaussian_metadata(g);
          for (const auto& [key, value] : meta.items()) params[key] = value;
          return sim::run_gaussian(g);
-       }},
+       },
+       sampled},
       {"be-coverage",
        "BE coverage (THEORY 5, 6.4): how often Algorithm 1's set contains the best concept, bootstrap vs fresh "
        "probing sets, beside the corrected Theorem 4.1 bound; n from --n-min/--n-max/--n-points",
        [](const simulate_options& o, nlohmann::json& params) {
-         reject_matrix(o);
-         sim::be_coverage_options b;  // |C| in {10, 100}, Delta in {0.005, ..., 0.1}, K in {10, 20, 50, 100}
+                sim::be_coverage_options b;  // |C| in {10, 100}, Delta in {0.005, ..., 0.1}, K in {10, 20, 50, 100}
          b.seed = o.seed;
          b.replicates = replicates_of(o, 200, params);
          b.n_grid = grid_of(o, 1000, 10000, 2, params);  // 10,000: a CIFAR test set
@@ -202,28 +210,35 @@ const std::vector<experiment_entry>& experiment_table() {
          const nlohmann::json meta = sim::be_coverage_metadata(b);
          for (const auto& [key, value] : meta.items()) params[key] = value;
          return sim::run_be_coverage(b);
-       }},
+       },
+       sampled},
       // @experiments (add new experiments above this line)
   };
   return table;
 }
 
-std::string experiment_names() {
-  std::string s;
-  for (const auto& e : experiment_table()) s += (s.empty() ? "" : ", ") + e.name;
-  return s;
+const experiment_entry& find_experiment(const std::string& name) {
+  for (const auto& e : experiment_table())
+    if (e.name == name) return e;
+  std::string names;
+  for (const auto& e : experiment_table()) names += (names.empty() ? "" : ", ") + e.name;
+  throw invalid_argument(fmt::format("--experiment: unknown experiment '{}' (known: {})", name, names));
 }
+
+/// A setting given on the command line that the experiment does not read is an error, not a no-op.
+void reject_unused_settings(const CLI::App& cmd, const experiment_entry& e) {
+  for (const auto& option : experiment_settings)
+    if (std::find(e.uses.begin(), e.uses.end(), option) == e.uses.end())
+      reject_if_given(cmd, option, fmt::format("by experiment '{}' (it reads {})", e.name, fmt::join(e.uses, ", ")));
+}
+
 
 }  // namespace
 
 std::filesystem::path run_simulate(const simulate_options& o) {
-  const experiment_entry* entry = nullptr;
-  for (const auto& e : experiment_table())
-    if (e.name == o.experiment) entry = &e;
-  if (!entry)
-    throw invalid_argument(fmt::format("--experiment: unknown experiment '{}' (known: {})", o.experiment,
-                                       experiment_names()));
-  if (o.threads < 0) throw invalid_argument(fmt::format("--threads must be >= 0, got {}", o.threads));
+  const experiment_entry* entry = &find_experiment(o.experiment);
+  check_threads("--threads", o.threads);
+  check_output_directory("--out", o.out.string());
   std::unique_ptr<tbb::global_control> limit;
   if (o.threads > 0)
     limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
@@ -233,12 +248,12 @@ std::filesystem::path run_simulate(const simulate_options& o) {
   params["seed"] = o.seed;
   const std::vector<sim::tidy_row> rows = entry->run(o, params);  // validates before any file is written
 
-  std::error_code ec;
-  std::filesystem::create_directories(o.out, ec);
-  if (ec) throw data_error(fmt::format("--out: cannot create directory '{}': {}", o.out.string(), ec.message()));
+  create_output_directory("--out", o.out.string());
   const auto csv_path = o.out / (o.experiment + ".csv");
   const auto json_path = o.out / (o.experiment + ".json");
-  sim::write_tidy_csv(csv_path, rows);
+  io::output_transaction own;
+  io::output_transaction& outputs = o.outputs ? *o.outputs : own;
+  sim::write_tidy_csv(csv_path, rows, &outputs);
 
   std::vector<std::string> quantities;
   for (const auto& r : rows)
@@ -252,7 +267,8 @@ std::filesystem::path run_simulate(const simulate_options& o) {
   meta["csv_columns"] = sim::tidy_header();
   meta["quantities"] = quantities;
   meta["rows"] = rows.size();
-  io::write_json(json_path, meta);
+  io::write_json(json_path, meta, &outputs);
+  if (!o.outputs) commit_outputs(outputs);
   if (!o.quiet) fmt::print("{}: {} rows -> {} (+ {})\n", o.experiment, rows.size(), csv_path.string(), json_path.string());
   return csv_path;
 }
@@ -274,7 +290,10 @@ void register_simulate(CLI::App& app) {
   sub->add_option("--threads", opts->threads, "Worker threads (0 = all cores); output does not depend on it");
   sub->add_option("--matrix", opts->matrix, "Custom setting m00,m01,m10,m11 (exp1, validate): cells >= 0 summing to 1");
   sub->add_flag("--quiet", opts->quiet, "No progress bar and no summary line");
-  sub->callback([opts] { run_simulate(*opts); });
+  sub->callback([opts, sub] {
+    reject_unused_settings(*sub, find_experiment(opts->experiment));
+    run_simulate(*opts);
+  });
 }
 
 }  // namespace neuroncert::cli

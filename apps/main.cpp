@@ -1,56 +1,50 @@
-// neuroncert command-line entry point. Exit codes: 0 success, 2 bad usage, 1 failure.
-#include <cstdio>
-#include <exception>
-#include <string>
+// `neuroncert`: the front. Runs every command that needs no model itself, without loading LibTorch,
+// and hands the model commands (model_commands.hpp) to `neuroncert-models` beside it, with the same
+// arguments, so one name serves all.
+#include <unistd.h>
 
-#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <system_error>
+
 #include <fmt/core.h>
 
+#include "cli_main.hpp"
 #include "commands.hpp"
-#include "neuroncert/core/error.hpp"
-#include "run_context.hpp"
+#include "model_commands.hpp"
 
 namespace {
-int fail(int code, const std::string& message) {
-  // One line, always: multi-line library messages would break scripts that grep stderr.
-  std::string line = message;
-  for (char& ch : line)
-    if (ch == '\n') ch = ' ';
-  fmt::print(stderr, "neuroncert: error: {}\n", line);
-  return code;
+
+/// Replaces this process by neuroncert-models with the same argv (argv[0] kept, so usage lines and
+/// the recorded command line read "neuroncert ..."). Returns only on failure, with the exit code.
+int hand_to_models(char** argv) {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  const std::filesystem::path models = (ec ? std::filesystem::path(argv[0]) : self).parent_path() / "neuroncert-models";
+  ::execv(models.c_str(), argv);
+  fmt::print(stderr, "neuroncert: error: '{}' needs {}, which cannot be started ({}); build it with scripts/build\n",
+             argv[1], models.string(), std::strerror(errno));
+  return 1;
 }
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  neuroncert::cli::set_command_line(argc, argv);
-  CLI::App app{"neuroncert: statistical theory and simulation toolkit for trustworthy neuron identification"};
-  app.require_subcommand(1, 1);
-  app.set_version_flag("--version", NEURONCERT_VERSION);
-  neuroncert::cli::register_simulate(app);
-  neuroncert::cli::register_identify(app);
-  neuroncert::cli::register_plan(app);
-  neuroncert::cli::register_bound(app);
-  neuroncert::cli::register_be_coverage(app);
-  neuroncert::cli::register_extract(app);
-  neuroncert::cli::register_figures(app);
-  neuroncert::cli::register_sieve(app);
-  // @register-calls (add new subcommands above this line)
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    return fail(2, std::string(e.what()) + " (run with --help for usage)");
-  } catch (const neuroncert::invalid_argument& e) {
-    return fail(2, e.what());
-  } catch (const neuroncert::data_error& e) {
-    return fail(1, e.what());
-  } catch (const std::exception& e) {
-    return fail(1, e.what());
-  }
-  return 0;
+  if (argc > 1 && !neuroncert::cli::model_command_description(argv[1]).empty()) return hand_to_models(argv);
+  return neuroncert::cli::cli_main(argc, argv, [](CLI::App& app) {
+    using namespace neuroncert::cli;
+    register_simulate(app);
+    register_identify(app);
+    register_plan(app);
+    register_bound(app);
+    register_be_coverage(app);
+    // Listed in --help here; run by neuroncert-models (never reached through this parser).
+    for (const auto& c : model_commands) app.add_subcommand(std::string(c.name), std::string(c.description));
+    register_sieve_plan(app);
+    // @register-calls (add new subcommands above this line)
+  });
 }

@@ -1,12 +1,14 @@
 // Cached extraction of real activations (real_activations.hpp).
 #include "real_activations.hpp"
 
-#include <fstream>
 
 #include <fmt/format.h>
 
 #include "neuroncert/core/error.hpp"
+#include "neuroncert/core/json_io.hpp"
+#include "neuroncert/core/names_file.hpp"
 #include "neuroncert/core/npy.hpp"
+#include "run_context.hpp"
 
 namespace neuroncert::cli {
 
@@ -30,22 +32,81 @@ Eigen::MatrixXd to_matrix(const models::ConceptMatrix& concepts) {
   return out;
 }
 
-Eigen::MatrixXd cached_activations(models::Model& model, const at::Tensor& images, const std::string& layer,
+nlohmann::json provenance_record(const activation_source& source) {
+  nlohmann::json j = {{"model", source.model}, {"layer", source.layer}, {"pool", source.pool},
+                      {"data", source.data},   {"images", source.images}};
+  std::error_code ec;
+  if (fs::is_regular_file(source.model, ec)) {  // a TorchScript file: the same path may hold another model later
+    j["model_bytes"] = fs::file_size(source.model, ec);
+    j["model_modified"] = static_cast<std::int64_t>(fs::last_write_time(source.model, ec).time_since_epoch().count());
+  }
+  return j;
+}
+
+namespace {
+
+fs::path provenance_path(const fs::path& cache) {
+  fs::path p = cache;
+  p += ".json";
+  return p;
+}
+
+/// Why `cache` cannot serve `source` (its record is missing or differs), or "" if it can.
+std::string cache_mismatch(const fs::path& cache, const activation_source& source) {
+  const fs::path record_path = provenance_path(cache);
+  if (!fs::exists(record_path))
+    return fmt::format("has no provenance record {} (made by an older version, or not a cache)",
+                       record_path.filename().string());
+  const nlohmann::json record = io::read_json(record_path);
+  const nlohmann::json made = record.contains("source") ? record["source"] : nlohmann::json::object();
+  const nlohmann::json wanted = provenance_record(source);
+  // Most telling difference first (a JSON object iterates its keys alphabetically).
+  for (const char* key : {"model", "model_bytes", "model_modified", "layer", "pool", "data", "images"}) {
+    if (!wanted.contains(key)) continue;
+    const auto& value = wanted[key];
+    if (!made.contains(key) || made[key] != value)
+      return fmt::format("was made from {} = {}, not {}", key, made.contains(key) ? made[key].dump() : "(unrecorded)",
+                         value.dump());
+  }
+  return {};
+}
+
+/// The cached matrix of a cache that matches its source; data_error if its shape is not the recorded one.
+Eigen::MatrixXd read_matching_cache(const fs::path& cache, const activation_source& source) {
+  const nlohmann::json record = io::read_json(provenance_path(cache));
+  auto acts = io::read_npy_matrix(cache, "cached activations");
+  if (acts.rows() != source.images || !record.contains("features") || record["features"] != acts.cols())
+    throw data_error(fmt::format("{}: cached activations are {} x {}, but its record says {} x {}: delete it",
+                                 cache.string(), acts.rows(), acts.cols(), source.images,
+                                 record.contains("features") ? record["features"].dump() : "?"));
+  return acts;
+}
+
+}  // namespace
+
+Eigen::MatrixXd cached_activations(models::Model& model, const at::Tensor& images, const activation_source& source,
                                    models::Pool pool, std::int64_t batch, int threads, const fs::path& cache,
-                                   bool progress, std::string_view who) {
+                                   stale_cache stale, bool progress, std::string_view who) {
   const auto n = images.size(0);
+  if (n != source.images)
+    throw invalid_argument(fmt::format("activation source says {} images, {} given", source.images, n));
   if (!cache.empty() && fs::exists(cache)) {
-    auto acts = io::read_npy_matrix(cache, "cached activations");
-    if (acts.rows() != n)
-      throw data_error(
-          fmt::format("{}: cached activations have {} rows, expected {}", cache.string(), acts.rows(), n));
-    return acts;
+    const std::string mismatch = cache_mismatch(cache, source);
+    if (mismatch.empty()) return read_matching_cache(cache, source);
+    if (stale == stale_cache::refuse)
+      throw data_error(fmt::format("{}: activation cache {}: delete it or give another --activations-cache",
+                                   cache.string(), mismatch));
+    if (progress) fmt::print(stderr, "{}: rebuilding {}: {}\n", who, cache.string(), mismatch);
   }
   models::set_intra_op_threads(threads);
-  if (progress) fmt::print(stderr, "{}: extracting {} layer {} on {} images\n", who, model.name(), layer, n);
-  const auto t = models::extract_activations(model, images, layer, pool, batch, progress);
-  if (!cache.empty())
+  if (progress) fmt::print(stderr, "{}: extracting {} layer {} on {} images\n", who, model.name(), source.layer, n);
+  const auto t = models::extract_activations(model, images, source.layer, pool, batch, progress);
+  if (!cache.empty()) {
+    // The record lands after the matrix: a cache without one is refused, never trusted.
     io::write_npy(cache, t.data_ptr<float>(), {static_cast<std::size_t>(n), static_cast<std::size_t>(t.size(1))});
+    io::write_json(provenance_path(cache),
+                   run_metadata({{"source", provenance_record(source)}, {"features", t.size(1)}}));
+  }
   return to_matrix(t);
 }
 
@@ -55,26 +116,24 @@ real_set load_or_extract(const std::string& model, const std::string& layer, con
                                        limit > 0 ? fmt::format("_first{}", limit) : std::string());
   const fs::path acts = cache_dir / (stem + ".npy"), concepts = cache_dir / (stem + "_concepts.npy"),
                  names = cache_dir / (stem + "_concepts.txt");
-  if (!fs::exists(acts) || !fs::exists(concepts) || !fs::exists(names)) {
+  const auto set = models::load_cifar(cifar_dir, dataset, models::CifarSubset::full, limit);
+  const activation_source source{model, layer, "auto", dataset, set.size()};
+  if (!fs::exists(acts) || !fs::exists(concepts) || !fs::exists(names) || !cache_mismatch(acts, source).empty()) {
     auto m = models::load_model(model, cifar_dir);
-    const auto set = models::load_cifar(cifar_dir, dataset, models::CifarSubset::full, limit);
     fs::remove(acts);  // a partial cache is rebuilt as a whole
-    cached_activations(*m, set.images, layer, models::Pool::automatic, 256, threads, acts);
+    fs::remove(provenance_path(acts));
+    cached_activations(*m, set.images, source, models::Pool::automatic, 256, threads, acts, stale_cache::rebuild);
     const auto c = models::concept_matrix(set);
     io::write_npy(concepts, c.matrix.data_ptr<std::uint8_t>(),
                   {static_cast<std::size_t>(c.matrix.size(0)), static_cast<std::size_t>(c.matrix.size(1))});
-    std::ofstream out(names);
-    for (const auto& name : c.names) out << name << '\n';
-    if (!out) throw data_error(fmt::format("{}: cannot write concept names", names.string()));
+    std::string text;
+    for (const auto& name : c.names) text += name + '\n';
+    io::write_text_file(names, text);
   }
   real_set r;
-  r.activations = io::read_npy_matrix(acts, "activations");
   r.concepts = io::read_npy_matrix(concepts, "concepts");
-  std::ifstream in(names);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) r.names.push_back(line);
-  if (static_cast<Eigen::Index>(r.names.size()) != r.concepts.cols())
-    throw data_error(fmt::format("{}: {} names for {} concepts", names.string(), r.names.size(), r.concepts.cols()));
+  r.activations = read_matching_cache(acts, source);
+  r.names = io::read_names_file(names, static_cast<std::size_t>(r.concepts.cols()));
   if (r.activations.rows() != r.concepts.rows())
     throw data_error(fmt::format("{}: {} activation rows for {} concept rows", acts.string(), r.activations.rows(),
                                  r.concepts.rows()));

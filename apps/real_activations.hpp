@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <Eigen/Core>
+#include <nlohmann/json.hpp>
 
 #include "neuroncert/models/cifar.hpp"
 #include "neuroncert/models/extract.hpp"
@@ -26,13 +27,30 @@ Eigen::MatrixXd to_matrix(const at::Tensor& activations);
 /// The uint8 one-hot concept matrix as an n x |C| double matrix of 0/1.
 Eigen::MatrixXd to_matrix(const models::ConceptMatrix& concepts);
 
-/// Activations of `layer` on `images`: read from `cache` when that .npy exists (data_error unless
-/// it has one row per image), else extracted with `threads` intra-op threads (0 = LibTorch's
-/// default) and, when `cache` is not empty, written there. `progress`: a line on stderr, prefixed
-/// by `who`, before the extraction, and the extractor's own progress.
-Eigen::MatrixXd cached_activations(models::Model& model, const at::Tensor& images, const std::string& layer,
+/// What a set of activations was made from: the model (for a TorchScript file also its size and
+/// modification time), the layer, the pooling, the data set and the image count. A cache records
+/// it beside itself and is used only when the request matches, key for key.
+struct activation_source {
+  std::string model, layer, pool, data;
+  std::int64_t images = 0;
+};
+
+/// The provenance record of `source` as written beside a cache (model file identity included).
+nlohmann::json provenance_record(const activation_source& source);
+
+/// What to do with a cache whose record is missing or differs from the request: a cache the user
+/// named is refused (data_error naming the first difference); the figures' own caches are rebuilt.
+enum class stale_cache { refuse, rebuild };
+
+/// Activations of `layer` on `images`: read from `cache` when that .npy exists and its provenance
+/// record (`<cache>.json`) matches `source` (a width other than the recorded one is a data_error),
+/// a stale cache refused or rebuilt as `stale` says, else extracted with `threads` intra-op threads
+/// (0 = LibTorch's default) and, when `cache` is not empty, written there with its record.
+/// `progress`: a line on stderr, prefixed by `who`, before the extraction, and the extractor's own
+/// progress.
+Eigen::MatrixXd cached_activations(models::Model& model, const at::Tensor& images, const activation_source& source,
                                    models::Pool pool, std::int64_t batch, int threads,
-                                   const std::filesystem::path& cache, bool progress = false,
+                                   const std::filesystem::path& cache, stale_cache stale, bool progress = false,
                                    std::string_view who = "extract");
 
 /// Activations of model `model`, layer `layer` on `dataset` ("cifar10" or "cifar100"; the first

@@ -42,7 +42,8 @@ bool is_coarse(const std::string& name) { return name.rfind("coarse:", 0) == 0; 
 
 }  // namespace
 
-fs::path run_real_data(const fs::path& cifar_dir, const fs::path& out, std::uint64_t seed, bool quick, int threads) {
+fs::path run_real_data(const fs::path& cifar_dir, const fs::path& out, std::uint64_t seed, bool quick, int threads,
+                       io::output_transaction& outputs) {
   std::unique_ptr<tbb::global_control> limit_threads;
   if (threads > 0)
     limit_threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
@@ -65,7 +66,7 @@ fs::path run_real_data(const fs::path& cifar_dir, const fs::path& out, std::uint
 
   // ---- App. H.2 analogue -----------------------------------------------------------------------
   const fs::path h2_path = out / "real_h2.csv";
-  sim::tidy_writer h2(h2_path);
+  sim::tidy_writer h2(h2_path, &outputs);
   for (const layer_spec& s : {layer_spec{"resnet20", "logits"}, layer_spec{"vit", "logits"}}) {
     const auto data = load_or_extract(s.model, s.layer, "cifar10", limit, out, cifar_dir, threads);
     sim::subsample_study_options o;
@@ -82,7 +83,8 @@ fs::path run_real_data(const fs::path& cifar_dir, const fs::path& out, std::uint
   // ---- certified identification of the penultimate neurons on CIFAR-100 ---------------------------
   io::csv_writer summary(out / "real_identification_summary.csv",
                          {"model", "metric", "neurons", "mean_estimate", "coarse_share", "mean_gap", "mean_rate",
-                          "distinct_concepts", "bound"});
+                          "distinct_concepts", "bound"},
+                         &outputs);
   std::string md = fmt::format(
       "# Certified identification on CIFAR-100 ({} images, 120 concepts: 100 fine + 20 coarse), delta = {}\n\n"
       "Per metric: mean estimate of the chosen concept, share of neurons whose chosen concept is coarse, mean "
@@ -95,7 +97,8 @@ fs::path run_real_data(const fs::path& cifar_dir, const fs::path& out, std::uint
     io::csv_writer rows(out / fmt::format("real_identification_{}.csv", s.model),
                         {"model", "layer", "metric", "neuron", "concept", "concept_name", "coarse", "estimate",
                          "bound", "rate", "certified_lower", "certified_upper", "cp_lower", "cp_upper", "gap",
-                         "skipped"});
+                         "skipped"},
+                        &outputs);
     md += fmt::format("\n## {} {} ({} neurons)\n\n| metric | mean estimate | coarse share | mean half-width | "
                       "mean gap | distinct concepts |\n|---|---|---|---|---|---|\n",
                       s.model, s.layer, set.neurons());
@@ -146,11 +149,11 @@ fs::path run_real_data(const fs::path& cifar_dir, const fs::path& out, std::uint
   summary.close();
   md += "\nHalf-width and gap hold per neuron with probability >= 1 - delta (union over the 120 concepts); count "
         "metrics treat the top-5% binarised neuron as fixed; '-' = no closed-form rate (use the bootstrap).\n";
-  std::ofstream(out / "real_identification_summary.md") << md;
+  io::write_text_file(out / "real_identification_summary.md", md, &outputs);
   meta["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   meta["files"] = {"real_h2.csv", "real_identification_resnet20.csv", "real_identification_vit.csv",
                    "real_identification_summary.csv", "real_identification_summary.md"};
-  io::write_json(out / "real_data.json", meta);
+  io::write_json(out / "real_data.json", meta, &outputs);
   return h2_path;
 }
 

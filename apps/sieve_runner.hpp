@@ -8,7 +8,9 @@
 
 #include <Eigen/Core>
 
+#include "neuroncert/core/output_files.hpp"
 #include "neuroncert/core/sieve.hpp"
+#include "real_activations.hpp"
 
 namespace neuroncert::cli {
 
@@ -24,6 +26,7 @@ struct sieve_data_options {
   std::string model, layer, data = "cifar100", pool = "auto";
   std::filesystem::path data_dir;
   std::filesystem::path cache;  ///< activations .npy cache (empty: none); read if present, else written
+  stale_cache stale = stale_cache::refuse;  ///< a cache made from something else: refused, or rebuilt
   long long limit = 0, batch_size = 256;
   int threads = 0, min_verification_images = 20;
   bool progress = false;
@@ -47,8 +50,9 @@ std::vector<ablation_row> sieve_ablation(const sieve_data& d, const sieve_option
 
 /// The figures job: SIEVE on ResNet-20 (penultimate) and ViT (cls) on CIFAR-100, activations cached
 /// in `data_out`; writes data_out/sieve_ar.csv (returned: per hypothesis AR and Clopper-Pearson
-/// interval), data_out/sieve_ablation.csv and figures_out/sieve_ablation.md.
+/// interval), data_out/sieve_ablation.csv and figures_out/sieve_ablation.md, staged in `outputs`.
 std::filesystem::path sieve_figure_data(const std::filesystem::path& cifar_dir, const std::filesystem::path& data_out,
-                                        const std::filesystem::path& figures_out, bool quick, int threads);
+                                        const std::filesystem::path& figures_out, bool quick, int threads,
+                                        io::output_transaction& outputs);
 
 }  // namespace neuroncert::cli

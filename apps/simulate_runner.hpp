@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "neuroncert/core/output_files.hpp"
+
 namespace neuroncert::cli {
 
 /// The options every experiment shares. Optional ones fall back to the experiment's defaults.
@@ -18,6 +20,8 @@ struct simulate_options {
   int threads = 0;  ///< 0 = all cores
   std::optional<std::string> matrix;  ///< m00,m01,m10,m11: a custom binary setting (exp1, validate)
   bool quiet = false;
+  /// Stage the CSV and JSON here for the caller to commit (figures); null: committed by run_simulate.
+  io::output_transaction* outputs = nullptr;
 };
 
 /// Runs the experiment named in `o` and writes OUT/NAME.csv and OUT/NAME.json; returns the CSV path.

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "temp_dir.hpp"
 
@@ -22,10 +23,11 @@ struct cli_result {
 
 
 /// Runs `neuroncert <args>` in `workdir` (created if missing). args is passed to /bin/sh as is.
-inline cli_result run_cli(const std::string& args, const std::filesystem::path& workdir) {
+/// `prefix` goes before the executable (e.g. "timeout 60 ").
+inline cli_result run_cli(const std::string& args, const std::filesystem::path& workdir, const std::string& prefix = "") {
   std::filesystem::create_directories(workdir);
   const auto out = workdir / "stdout.txt", err = workdir / "stderr.txt";
-  const std::string command = "cd '" + workdir.string() + "' && '" + std::string(NEURONCERT_EXE) + "' " + args +
+  const std::string command = "cd '" + workdir.string() + "' && " + prefix + "'" + std::string(NEURONCERT_EXE) + "' " + args +
                               " > '" + out.string() + "' 2> '" + err.string() + "' < /dev/null";
   const int status = std::system(command.c_str());
   cli_result r;
@@ -33,6 +35,41 @@ inline cli_result run_cli(const std::string& args, const std::filesystem::path& 
   r.out = slurp(out);
   r.err = slurp(err);
   return r;
+}
+
+/// As run_cli, under `timeout SECONDS`: a command that hangs is killed and returns exit code 124,
+/// so a regression to an unbounded search fails its test instead of stalling the suite.
+inline cli_result run_cli_bounded(const std::string& args, const std::filesystem::path& workdir, int seconds = 60) {
+  return run_cli(args, workdir, "timeout " + std::to_string(seconds) + " ");
+}
+
+/// Runs `neuroncert <args[k]>` for every k, two at a time (each pays LibTorch's start-up), in `workdir`.
+inline std::vector<cli_result> run_cli_many(const std::vector<std::string>& args, const std::filesystem::path& workdir) {
+  std::filesystem::create_directories(workdir);
+  std::string jobs;
+  for (std::size_t k = 0; k < args.size(); ++k) {
+    const std::string i = std::to_string(k);
+    std::string job = "'";  // appended piece by piece: GCC 12 warns (-Wrestrict) on "literal" + std::string
+    job.append(NEURONCERT_EXE).append("' ").append(args[k]);
+    job.append(" > out").append(i).append(" 2> err").append(i).append(" < /dev/null; echo $? > rc").append(i);
+    jobs += job;
+    jobs += '\0';
+  }
+  std::ofstream(workdir / "jobs.bin", std::ios::binary) << jobs;
+  const std::string command = "cd '" + workdir.string() + "' && xargs -0 -P 2 -n 1 sh -c < jobs.bin";
+  if (std::system(command.c_str()) != 0) return {};
+  std::vector<cli_result> results;
+  for (std::size_t k = 0; k < args.size(); ++k) {
+    const std::string i = std::to_string(k);
+    cli_result r;
+    std::string code = "0";
+    code += slurp(workdir / ("rc" + i));
+    r.exit_code = std::stoi(code);
+    r.out = slurp(workdir / ("out" + i));
+    r.err = slurp(workdir / ("err" + i));
+    results.push_back(r);
+  }
+  return results;
 }
 
 /// A fresh directory under the system temp dir, unique to this test.

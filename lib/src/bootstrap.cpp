@@ -35,8 +35,15 @@ std::vector<double> resample_weights(std::uint64_t seed, std::uint64_t index, st
   return w;
 }
 
+double bootstrap_memory_bytes(std::int64_t samples, std::int64_t neurons, std::int64_t resamples) {
+  const double K = static_cast<double>(resamples);
+  return K * static_cast<double>(samples) * sizeof(std::uint16_t) + K * static_cast<double>(neurons) * sizeof(std::int32_t);
+}
+
 multiplicity_matrix resample_multiplicities(std::uint64_t seed, std::int64_t resamples, std::size_t n) {
   check_at_least("number of resamples K", resamples, 1);
+  if (resamples > max_resamples)
+    throw invalid_argument(fmt::format("number of resamples K must be at most {}, got {}", max_resamples, resamples));
   if (n == 0) throw invalid_argument("resampling an empty probing set");
   multiplicity_matrix w = multiplicity_matrix::Zero(resamples, static_cast<Eigen::Index>(n));
   std::atomic<bool> overflow{false};

@@ -140,6 +140,10 @@ std::vector<std::int64_t> log_grid(std::int64_t n_min, std::int64_t n_max, std::
   check_at_least("n_min", n_min, 1);
   check_at_least("n_max", n_max, n_min);
   check_at_least("grid points", points, 1);
+  if (n_max > max_probing_set_size)
+    throw invalid_argument(fmt::format("n_max must be at most {}, got {}", max_probing_set_size, n_max));
+  if (points > max_grid_points)
+    throw invalid_argument(fmt::format("grid points must be at most {}, got {}", max_grid_points, points));
   std::vector<std::int64_t> g;
   if (points == 1) return {n_min};
   const double lo = std::log10(static_cast<double>(n_min)), hi = std::log10(static_cast<double>(n_max));

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "cli_runner.hpp"
+#include "neuroncert/core/npy.hpp"
 #include "neuroncert/core/csv.hpp"
 #include "neuroncert/core/json_io.hpp"
 
@@ -79,4 +80,39 @@ TEST_CASE("sieve: bad input is one line and a non-zero exit", "[cli][sieve]") {
   expect("sieve --model resnet20 --data cifar100 --no-progress --limit 2000 --layer penultimate "
          "--min-verification-images 60",
          1, "too few held-out images");
+}
+
+TEST_CASE("sieve --activations-cache: a cache made from something else is refused, not used", "[cli][sieve][hardening]") {
+  if (!have_data()) {
+    WARN("CIFAR-100 or ResNet-20 weights missing in " NEURONCERT_DATA_DIR ": skipped");
+    return;
+  }
+  const auto dir = test::scratch_dir("sieve_cache");
+  auto run = [&](const std::string& args) { return test::run_cli(base + args + " --activations-cache c.npy --out s", dir); };
+  auto refused = [&](const test::cli_result& r, const std::string& needle) {
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(test::is_one_line(r.err));
+    CHECK(r.err.find(needle) != std::string::npos);
+  };
+  REQUIRE(run("--layer penultimate").exit_code == 0);
+  const auto record = io::read_json(dir / "c.npy.json");
+  CHECK(record["source"]["layer"] == "penultimate");
+  CHECK(record["source"]["images"] == 2000);
+  CHECK(record["features"] == 64);
+  CHECK(run("--layer penultimate").exit_code == 0);  // the same request reads it back
+  // Same n, another layer or pooling: before, only the row count was checked and the cache was used.
+  refused(run("--layer layer3"), "c.npy: activation cache was made from layer = \"penultimate\", not \"layer3\"");
+  refused(run("--layer penultimate --pool max"), "was made from pool = \"auto\", not \"max\"");
+  // Another model with the same n: the ViT.
+  refused(test::run_cli("sieve --model vit --data cifar100 --no-progress --limit 2000 --min-verification-images 5 "
+                        "--layer cls --activations-cache c.npy --out s",
+                        dir),
+          "was made from model = \"resnet20\", not \"vit\"");
+  // The matrix replaced by one of another width.
+  io::write_npy(dir / "c.npy", Eigen::MatrixXd(Eigen::MatrixXd::Zero(2000, 10)));
+  refused(run("--layer penultimate"), "cached activations are 2000 x 10, but its record says 2000 x 64");
+  // No record at all (an older cache, or any .npy).
+  std::filesystem::remove(dir / "c.npy.json");
+  refused(run("--layer penultimate"), "activation cache has no provenance record c.npy.json");
 }

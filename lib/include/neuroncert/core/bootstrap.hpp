@@ -36,6 +36,14 @@ namespace neuroncert {
 /// Salt of the bootstrap streams, so they never coincide with simulation streams of the same seed.
 inline constexpr std::uint64_t bootstrap_salt = 0xB007'5712'A9ull;
 
+/// The most resamples the bootstrap accepts: the paper uses K = 100, and BE sets settle long before
+/// 10^6; a larger K is a typo (1e18), refused before anything is allocated.
+inline constexpr std::int64_t max_resamples = 1'000'000;
+
+/// Bytes the ensemble holds at once for K resamples of n samples and F neurons (the K x n 16-bit
+/// multiplicities and the F x K winners), so callers can refuse a run that cannot fit up front.
+double bootstrap_memory_bytes(std::int64_t samples, std::int64_t neurons, std::int64_t resamples);
+
 /// Fills `weights` (size n) with Multinomial(n, 1/n) counts: n uniform draws of a sample index.
 void draw_multiplicities(random_engine& engine, std::span<double> weights);
 

@@ -81,8 +81,16 @@ binary_setting setting2();
 /// accuracy, auroc, iou, recall, precision (the paper's Fig. 2 / 3b metrics).
 std::vector<metric> paper_metrics();
 
+/// Limits of a simulation's size, refused up front rather than run for days or allocated in vain:
+/// a probing set of 10^9 samples is beyond any study (the per-sample experiments draw every sample),
+/// and 10^7 replicates resolve a 0.95-quantile far below any plotting resolution.
+inline constexpr std::int64_t max_probing_set_size = 1'000'000'000;
+inline constexpr std::int64_t max_replicates = 10'000'000;
+inline constexpr std::int64_t max_grid_points = 1000;
+
 /// About `points` integers log-spaced from n_min to n_max inclusive (rounded, duplicates removed).
-/// n_min >= 1, n_max >= n_min, points >= 1 (points = 1 gives {n_min}). Throws invalid_argument.
+/// 1 <= n_min <= n_max <= max_probing_set_size, 1 <= points <= max_grid_points (points = 1 gives
+/// {n_min}). Throws invalid_argument.
 std::vector<std::int64_t> log_grid(std::int64_t n_min, std::int64_t n_max, std::int64_t points);
 
 /// Type-7 quantile of defined values, counting `undefined` extra replicates as +infinity.

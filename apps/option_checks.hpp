@@ -1,0 +1,73 @@
+#pragma once
+// Checks that every option of every subcommand gets, whatever the subcommand: the class of bad
+// input is closed once, here, instead of option by option.
+//
+// harden_numeric_options() walks the whole command tree after registration and puts a strict
+// parser in front of every integer and floating-point option (CLI11 would clamp
+// 99999999999999999999 to INT64_MAX, wrap -1 to 2^64 - 1 for an unsigned seed, read 010 as octal
+// and accept nan/inf). A new option is covered by construction. Integers accept decimal digits,
+// or a whole number written with an exponent (1e6, 2.5e3), and are rewritten to plain decimal
+// before CLI11 converts them; floating-point values must be finite.
+//
+// The remaining helpers are the range checks that several subcommands share.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <CLI/CLI.hpp>
+
+namespace neuroncert::cli {
+
+/// Attaches the strict integer / finite-float parser to every numeric option under `root`.
+void harden_numeric_options(CLI::App& root);
+
+/// The strict parsers themselves (exposed for tests): the canonical decimal text of an integer
+/// option value, or an error message. `is_unsigned` rejects a sign.
+std::string canonical_integer(const std::string& text, bool is_unsigned, std::string& error);
+/// Empty when `text` is a finite double, else the reason.
+std::string check_finite_double(const std::string& text);
+
+/// The most worker threads any command accepts: more is certainly a typo, and LibTorch spends
+/// seconds creating thousands of threads.
+inline constexpr int max_threads = 256;
+/// invalid_argument unless 0 <= threads <= max_threads (0 = all cores).
+void check_threads(std::string_view option, std::int64_t threads);
+
+/// The largest probing-set size n that plan, bound and be-coverage accept: far beyond any study,
+/// and small enough that n + 1 and n * q never overflow or lose integer precision in a double.
+inline constexpr std::int64_t max_samples = 1'000'000'000'000'000;
+
+/// The largest --batch-size of a forward pass: larger batches buy nothing on a CPU and can ask
+/// LibTorch for tens of gigabytes at once.
+inline constexpr std::int64_t max_batch_size = 65536;
+
+/// invalid_argument unless lo <= value <= hi; `why` says what the upper limit protects.
+void check_count(std::string_view option, std::int64_t value, std::int64_t lo, std::int64_t hi, std::string_view why);
+
+/// Physical memory of this machine, in bytes.
+double physical_memory_bytes();
+/// invalid_argument naming `option` when `bytes` (what the run would hold at once, `what`) exceed
+/// the machine's physical memory: refused up front instead of a bad_alloc or swapping halfway.
+void check_memory(std::string_view option, double bytes, std::string_view what);
+
+/// invalid_argument if `option` was given on the command line of `cmd`: it has no effect in this
+/// mode, and a silently ignored option is a wrong result waiting to happen. `why` completes
+/// "--rho is not used ...".
+void reject_if_given(const CLI::App& cmd, std::string_view option, std::string_view why);
+
+/// An output prefix (`identify --out PREFIX` writes PREFIX.csv, PREFIX.json): non-empty, not a
+/// directory, not ending in '/', and its directory must exist. invalid_argument otherwise.
+void check_output_prefix(std::string_view option, const std::string& prefix);
+
+/// An output directory (`simulate --out DIR`), checked before any work: non-empty and not an
+/// existing non-directory (invalid_argument otherwise). Nothing is created yet.
+void check_output_directory(std::string_view option, const std::string& dir);
+/// Creates the checked directory (and its parents) once there is something to write into it;
+/// data_error naming the option if it cannot be created.
+void create_output_directory(std::string_view option, const std::string& dir);
+
+/// An input file option: must exist and be a regular file (not a directory). data_error naming
+/// the option and the path otherwise.
+void check_input_file(std::string_view option, const std::string& path);
+
+}  // namespace neuroncert::cli
