@@ -10,7 +10,6 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <tbb/global_control.h>
 
 #include "be_stability.hpp"
 #include "commands.hpp"
@@ -18,6 +17,7 @@
 #include "neuroncert/core/bootstrap.hpp"
 #include "neuroncert/core/csv.hpp"
 #include "neuroncert/core/error.hpp"
+#include "neuroncert/core/thread_limit.hpp"
 #include "neuroncert/core/json_io.hpp"
 #include "real_activations.hpp"
 #include "run_context.hpp"
@@ -42,9 +42,7 @@ std::string run_be_stability_tables(const std::string& data_dir, const std::stri
   constexpr int kTop = 8;     // concepts per bar chart
   const metric shown = metric::auroc;
   const std::vector<model_spec> specs = {{"resnet20", "penultimate"}, {"vit", "cls"}};
-  std::unique_ptr<tbb::global_control> limit_threads;
-  if (threads > 0)
-    limit_threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
+  const thread_limit limit_threads(threads);
 
   const fs::path csv_path = out / "be_stability.csv", freq_path = out / "be_stability_freq.csv",
                  table_path = out / "be_stability_tables.md";

@@ -14,7 +14,6 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <tbb/global_control.h>
 
 #include "commands.hpp"
 #include "neuroncert/bounds/be_coverage.hpp"
@@ -24,9 +23,11 @@
 #include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/csv.hpp"
 #include "neuroncert/core/error.hpp"
+#include "neuroncert/core/thread_limit.hpp"
 #include "neuroncert/core/json_io.hpp"
 #include "neuroncert/core/names_file.hpp"
 #include "neuroncert/core/npy.hpp"
+#include "neuroncert/core/progress_bar.hpp"
 #include "option_checks.hpp"
 #include "run_context.hpp"
 
@@ -46,18 +47,6 @@ struct identify_args {
   CLI::Option *bootstrap_opt = nullptr, *threshold_opt = nullptr, *fraction_opt = nullptr, *seed_opt = nullptr;
   const CLI::App* cmd = nullptr;  ///< to tell which options were given
 };
-
-void draw_bar(std::int64_t done, std::int64_t total, double seconds) {
-  constexpr int width = 30;
-  const int filled = total > 0 ? static_cast<int>(width * done / total) : width;
-  std::string bar(static_cast<std::size_t>(filled), '=');
-  bar.resize(width, ' ');
-  const double eta = done > 0 ? seconds * static_cast<double>(total - done) / static_cast<double>(done) : 0.0;
-  std::fprintf(stderr, "\r[%s] %5.1f%% bootstrap, %.0f s elapsed, ~%.0f s left ", bar.c_str(),
-               total > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0, seconds, eta);
-  if (done >= total) std::fputc('\n', stderr);
-  std::fflush(stderr);
-}
 
 /// Options that only some metrics read are refused for the others, so none is silently ignored.
 void reject_unused_metric_options(const identify_args& a, metric m) {
@@ -195,14 +184,8 @@ nlohmann::json run_bootstrap(const identify_args& a, const probing_set& set, met
   q.options = options;
   q.resamples = K;
   q.seed = a.seed;
-  if (bar) {
-    q.progress = [&, last = -1](std::int64_t done, std::int64_t total) mutable {
-      const int permille = total > 0 ? static_cast<int>(1000 * done / total) : 1000;
-      if (permille == last) return;
-      last = permille;
-      draw_bar(done, total, seconds());
-    };
-  }
+  progress_bar drawn("bootstrap", "neuron-resamples");
+  if (bar) q.progress = [&](std::int64_t done, std::int64_t total) { drawn.update(done, total); };
   // Finished neurons are written (and flushed) as soon as their counts are final, into the
   // ".partial" files, so an interrupted run keeps every neuron it finished, under a name that
   // says the file is incomplete; the files take their own names when the run completes.
@@ -322,9 +305,7 @@ void run_identify(identify_args a) {
     throw invalid_argument("--threshold, --threshold-fraction and --seed need --bootstrap K");
   }
 
-  std::unique_ptr<tbb::global_control> limit;
-  if (a.threads > 0)
-    limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, a.threads);
+  const thread_limit limit(a.threads);
 
   auto set = make_probing_set(io::read_npy_matrix(a.activations, "activations"),
                               io::read_npy_matrix(a.concepts, "concepts"));

@@ -22,7 +22,6 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <tbb/global_control.h>
 
 #include "commands.hpp"
 #include "model_commands.hpp"
@@ -31,6 +30,7 @@
 #include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/csv.hpp"
 #include "neuroncert/core/error.hpp"
+#include "neuroncert/core/thread_limit.hpp"
 #include "neuroncert/core/json_io.hpp"
 #include "neuroncert/core/metric.hpp"
 #include "neuroncert/core/npy.hpp"
@@ -176,9 +176,7 @@ void run_sieve_cmd(sieve_args a) {
   check_sieve_options(a.opts);
   check_open_unit("--delta", a.delta);
   check_open_unit("--alpha", a.alpha);
-  std::unique_ptr<tbb::global_control> limit;
-  if (a.data.threads > 0)
-    limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, a.data.threads);
+  const thread_limit limit(a.data.threads);
   a.data.progress = a.no_progress ? false : (a.progress || isatty(fileno(stderr)));
   const auto d = load_sieve_data(a.data);
   const auto r = run_sieve(d.probe_acts, d.probe_concepts, d.held_acts, d.held_concepts, a.opts);

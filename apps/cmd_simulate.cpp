@@ -21,12 +21,13 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
-#include <tbb/global_control.h>
 
 #include "commands.hpp"
 #include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/error.hpp"
+#include "neuroncert/core/thread_limit.hpp"
 #include "neuroncert/core/json_io.hpp"
+#include "neuroncert/core/progress_bar.hpp"
 #include "neuroncert/sim/be_coverage_sim.hpp"
 #include "neuroncert/sim/experiments.hpp"
 #include "neuroncert/sim/gaussian.hpp"
@@ -83,15 +84,12 @@ std::int64_t replicates_of(const simulate_options& o, std::int64_t fallback, nlo
 }
 
 /// A progress bar on stderr when it is a terminal (and not --quiet); silent otherwise.
-sim::study_progress progress_bar(const simulate_options& o) {
+sim::study_progress progress_of(const simulate_options& o) {
   if (o.quiet || !::isatty(::fileno(stderr))) return {};
-  return [](const std::string& study, std::size_t done, std::size_t total) {
-    const int width = 30;
-    const int filled = total ? static_cast<int>(width * done / total) : width;
-    fmt::print(stderr, "\r{:<36} [{}{}] {}/{}", study, std::string(static_cast<std::size_t>(filled), '#'),
-               std::string(static_cast<std::size_t>(width - filled), ' '), done, total);
-    if (done == total) fmt::print(stderr, "\n");
-    std::fflush(stderr);
+  auto bar = std::make_shared<progress_bar>("", "replicates");
+  return [bar](const std::string& study, std::size_t done, std::size_t total) {
+    bar->set_label(fmt::format("{:<36}", study));
+    bar->update(static_cast<std::int64_t>(done), static_cast<std::int64_t>(total));
   };
 }
 
@@ -116,7 +114,7 @@ sim::study_options study_of(const simulate_options& o, std::int64_t replicates, 
   s.replicates = replicates;
   s.n_grid = std::move(grid);
   s.delta = o.delta;
-  s.progress = progress_bar(o);
+  s.progress = progress_of(o);
   params["delta"] = o.delta;
   params["quantile_level"] = sim::quantile_level;
   params["quantile_type"] = "Hyndman-Fan type 7 over defined replicates (undefined ones counted separately)";
@@ -192,7 +190,7 @@ const std::vector<experiment_entry>& experiment_table() {
          g.seed = o.seed;
          g.replicates = replicates_of(o, 1000, params);
          g.n_grid = grid_of(o, 1000, 100000, 11, params);
-         g.progress = progress_bar(o);
+         g.progress = progress_of(o);
          const nlohmann::json meta = sim::gaussian_metadata(g);
          for (const auto& [key, value] : meta.items()) params[key] = value;
          return sim::run_gaussian(g);
@@ -206,7 +204,7 @@ const std::vector<experiment_entry>& experiment_table() {
          b.seed = o.seed;
          b.replicates = replicates_of(o, 200, params);
          b.n_grid = grid_of(o, 1000, 10000, 2, params);  // 10,000: a CIFAR test set
-         b.progress = progress_bar(o);
+         b.progress = progress_of(o);
          const nlohmann::json meta = sim::be_coverage_metadata(b);
          for (const auto& [key, value] : meta.items()) params[key] = value;
          return sim::run_be_coverage(b);
@@ -239,10 +237,7 @@ std::filesystem::path run_simulate(const simulate_options& o) {
   const experiment_entry* entry = &find_experiment(o.experiment);
   check_threads("--threads", o.threads);
   check_output_directory("--out", o.out.string());
-  std::unique_ptr<tbb::global_control> limit;
-  if (o.threads > 0)
-    limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
-                                                  static_cast<std::size_t>(o.threads));
+  const thread_limit limit(o.threads);
 
   nlohmann::json params = nlohmann::json::object();
   params["seed"] = o.seed;

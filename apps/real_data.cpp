@@ -13,12 +13,12 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <tbb/global_control.h>
 
 #include "neuroncert/bounds/certify.hpp"
 #include "neuroncert/core/csv.hpp"
 #include "neuroncert/core/json_io.hpp"
 #include "neuroncert/core/probing_set.hpp"
+#include "neuroncert/core/thread_limit.hpp"
 #include "neuroncert/sim/subsample_study.hpp"
 #include "neuroncert/sim/tidy.hpp"
 #include "real_activations.hpp"
@@ -44,9 +44,7 @@ bool is_coarse(const std::string& name) { return name.rfind("coarse:", 0) == 0; 
 
 fs::path run_real_data(const fs::path& cifar_dir, const fs::path& out, std::uint64_t seed, bool quick, int threads,
                        io::output_transaction& outputs) {
-  std::unique_ptr<tbb::global_control> limit_threads;
-  if (threads > 0)
-    limit_threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
+  const thread_limit limit_threads(threads);
   const std::int64_t limit = quick ? 2000 : 0;
   const std::int64_t replicates = quick ? 40 : 500;
   const std::vector<std::int64_t> grid =

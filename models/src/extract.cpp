@@ -11,6 +11,7 @@
 #include <torch/utils.h>
 
 #include "neuroncert/core/error.hpp"
+#include "neuroncert/core/progress_bar.hpp"
 #include "neuroncert/models/parameter_checks.hpp"
 
 namespace neuroncert::models {
@@ -68,15 +69,6 @@ at::Tensor pool_output(const at::Tensor& output, Pool pool, const std::string& l
 namespace {
 bool threads_chosen = false;  // set_intra_op_threads() called?
 
-void draw_progress(std::int64_t done, std::int64_t total) {
-  constexpr int width = 30;
-  const int filled = total > 0 ? static_cast<int>(width * done / total) : width;
-  std::string bar(static_cast<std::size_t>(filled), '=');
-  bar.resize(width, ' ');
-  std::fprintf(stderr, "\r[%s] %lld/%lld images", bar.c_str(), static_cast<long long>(done), static_cast<long long>(total));
-  if (done >= total) std::fputc('\n', stderr);
-  std::fflush(stderr);
-}
 }  // namespace
 
 at::Tensor extract_activations(Model& model, const at::Tensor& images, const std::string& layer, Pool pool,
@@ -90,7 +82,8 @@ at::Tensor extract_activations(Model& model, const at::Tensor& images, const std
   const std::int64_t n = images.size(0);
   const auto norm = model.normalization();
   at::Tensor result;
-  if (progress) draw_progress(0, n);
+  progress_bar bar("extract", "images");
+  if (progress) bar.update(0, n);
   for (std::int64_t start = 0; start < n; start += batch_size) {
     const auto stop = std::min(n, start + batch_size);
     auto x = preprocess(images.slice(0, start, stop), norm);
@@ -111,7 +104,7 @@ at::Tensor extract_activations(Model& model, const at::Tensor& images, const std
     check_finite_activations(feats, start, source);
     if (!result.defined()) result = at::empty({n, feats.size(1)}, at::TensorOptions().dtype(at::kFloat));
     result.slice(0, start, stop).copy_(feats);
-    if (progress) draw_progress(stop, n);
+    if (progress) bar.update(stop, n);
   }
   if (!result.defined()) result = at::empty({0, 0}, at::TensorOptions().dtype(at::kFloat));
   return result;

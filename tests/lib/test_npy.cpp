@@ -534,7 +534,10 @@ TEST_CASE("npy: parse_npy reads a buffer exactly as read_npy reads the file", "[
       npy_bytes("{'descr': '<u1', 'fortran_order': True, 'shape': (2, 1, 2), }", std::string("\1\2\3\4", 4), 2)};
   for (std::size_t k = 0; k < files.size(); ++k) {
     INFO("file " << k);
-    const fs::path p = t / ("m" + std::to_string(k) + ".npy");
+    std::string name = "m";  // built piece by piece: "m" + std::to_string(k) trips GCC 12's -Wrestrict
+    name += std::to_string(k);
+    name += ".npy";
+    const fs::path p = t / name;
     write_bytes(p, files[k]);
     const npy_array from_file = read_npy(p), from_memory = parse_npy(files[k], "buffer");
     CHECK(from_memory.shape == from_file.shape);
