@@ -13,12 +13,12 @@
 
 #include "be_stability.hpp"
 #include "commands.hpp"
-#include "neuroncert/core/binarize.hpp"
+#include "neuroncert/bounds/be_coverage.hpp"
 #include "neuroncert/core/bootstrap.hpp"
 #include "neuroncert/core/csv.hpp"
 #include "neuroncert/core/error.hpp"
-#include "neuroncert/core/thread_limit.hpp"
 #include "neuroncert/core/json_io.hpp"
+#include "neuroncert/core/thread_limit.hpp"
 #include "real_activations.hpp"
 #include "run_context.hpp"
 
@@ -60,7 +60,7 @@ std::string run_be_stability_tables(const std::string& data_dir, const std::stri
   for (const auto& spec : specs) {
     const auto data = load_or_extract(spec.model, spec.layer, "cifar100", limit, out, cifar_dir, threads);
     const auto set = make_probing_set(data.activations, data.concepts);
-    const auto t95 = static_cast<std::int64_t>(top_alpha_count(0.95, static_cast<double>(K)));
+    const std::int64_t t95 = bounds::threshold_from_fraction(0.95, K);
     table += fmt::format("\n## {} {} ({} neurons, {} images)\n\n| metric | top-1 frequency | 90%-coverage set size | "
                          "BE set size (tau 0.95) |\n|---|---|---|---|\n",
                          spec.model, spec.layer, set.neurons(), set.samples());

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "neuroncert/core/binarize.hpp"
+#include "neuroncert/core/quantile.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/ordering.hpp"
 #include "neuroncert/core/silhouette.hpp"

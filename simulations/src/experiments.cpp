@@ -9,7 +9,7 @@
 
 #include "neuroncert/bounds/exact_binomial.hpp"
 #include "neuroncert/bounds/rates.hpp"
-#include "neuroncert/core/binarize.hpp"
+#include "neuroncert/core/quantile.hpp"
 #include "neuroncert/core/binary_metrics.hpp"
 #include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/error.hpp"

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "neuroncert/core/binarize.hpp"
+#include "neuroncert/core/quantile.hpp"
 #include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/continuous_metrics.hpp"
 #include "neuroncert/core/error.hpp"

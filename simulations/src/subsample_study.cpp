@@ -9,7 +9,7 @@
 #include <boost/random/uniform_int_distribution.hpp>
 #include <fmt/format.h>
 
-#include "neuroncert/core/binarize.hpp"
+#include "neuroncert/core/quantile.hpp"
 #include "neuroncert/core/continuous_metrics.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/sim/engine.hpp"

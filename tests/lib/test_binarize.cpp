@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "neuroncert/core/binarize.hpp"
+#include "neuroncert/core/quantile.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/ordering.hpp"
 

@@ -1,5 +1,5 @@
 #pragma once
-// Binarising a neuron by its top-alpha fraction, and sample quantiles (THEORY.md sec. 3).
+// Binarising a neuron by its top-alpha fraction (THEORY.md sec. 3).
 //
 // Top-alpha: k = ceil(alpha * n), t = the k-th largest activation, f = 1 iff z >= t. Ties at the
 // cut-off are all included, so #{f = 1} >= k; the rule is deterministic and permutation-invariant.
@@ -25,10 +25,5 @@ double top_alpha_threshold(std::span<const double> z, std::span<const std::uint3
 
 /// Convenience: f_i = 1 if z_i >= top_alpha_threshold, else 0.
 std::vector<double> binarize_top_alpha(std::span<const double> z, double alpha, std::span<const double> weights = {});
-
-/// Hyndman-Fan type 7 quantile (NumPy's default, linear interpolation between order statistics):
-/// h = (n-1) q, Q = x_(floor h) + (h - floor h)(x_(floor h + 1) - x_(floor h)), 0-based sorted x.
-/// q in [0,1]; x non-empty and finite. Throws invalid_argument otherwise.
-double quantile_type7(std::span<const double> x, double q);
 
 }  // namespace neuroncert
