@@ -6,11 +6,11 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
-#include <boost/math/distributions/binomial.hpp>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "neuroncert/bounds/binomial_tail.hpp"
 #include "neuroncert/bounds/exact_binomial.hpp"
 #include "neuroncert/bounds/gap.hpp"
 #include "neuroncert/bounds/planning.hpp"
@@ -51,10 +51,7 @@ struct plan_row {
 // Largest m with P(Binomial(n, q) >= m) >= 1 - delta2 (0 if none): the effective count n delivers.
 // P(X >= m) decreases in m, so an integer bisection on Boost's cdf is exact.
 std::int64_t guaranteed_count(std::int64_t n, double q, double delta2) {
-  const boost::math::binomial_distribution<double> bin(static_cast<double>(n), q);
-  auto ok = [&](std::int64_t m) {
-    return m == 0 || boost::math::cdf(boost::math::complement(bin, static_cast<double>(m - 1))) >= 1.0 - delta2;
-  };
+  auto ok = [&](std::int64_t m) { return bounds::binomial_upper_tail(m, n, q) >= 1.0 - delta2; };
   std::int64_t lo = 0, hi = n + 1;  // ok(lo), !ok(hi)
   while (hi - lo > 1) {
     const std::int64_t mid = lo + (hi - lo) / 2;

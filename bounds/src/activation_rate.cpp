@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include <boost/math/distributions/binomial.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <fmt/format.h>
 
@@ -11,17 +10,6 @@
 #include "neuroncert/core/error.hpp"
 
 namespace neuroncert::bounds {
-
-double binomial_upper_tail(std::int64_t k, std::int64_t n, double p) {
-  if (n < 0) throw invalid_argument(fmt::format("binomial tail: n must be >= 0, got {}", n));
-  check_closed_unit("binomial tail p", p);
-  if (k <= 0) return 1.0;
-  if (k > n) return 0.0;
-  if (p == 0.0) return 0.0;
-  if (p == 1.0) return 1.0;
-  const boost::math::binomial_distribution<double> dist(static_cast<double>(n), p);
-  return boost::math::cdf(boost::math::complement(dist, static_cast<double>(k - 1)));
-}
 
 activation_rate_stats activation_rate(std::int64_t fired, std::int64_t images, double delta, double alpha, double p0) {
   if (images < 1) throw invalid_argument(fmt::format("activation rate: at least one verification image is required, got {}", images));

@@ -3,22 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
-#include <boost/math/distributions/binomial.hpp>
+#include "neuroncert/bounds/binomial_tail.hpp"
 
 #include "neuroncert/core/checks.hpp"
 
 namespace neuroncert::bounds {
 namespace {
-
-// P(Binomial(K, p) <= j); 0 for j < 0, 1 for j >= K.
-double binomial_cdf(std::int64_t K, double p, std::int64_t j) {
-  if (j < 0) return 0.0;
-  if (j >= K) return 1.0;
-  if (p == 0.0) return 1.0;
-  if (p == 1.0) return 0.0;
-  return boost::math::cdf(boost::math::binomial_distribution<double>(static_cast<double>(K), p),
-                          static_cast<double>(j));
-}
 
 void check_kt(std::int64_t K, std::int64_t t, const char* t_name, double p) {
   check_at_least("K", K, 1);
@@ -43,18 +33,18 @@ double p_from_margin_accuracy(double n, double margin, std::int64_t num_concepts
 
 double be_coverage_corrected(std::int64_t K, std::int64_t t, double p) {
   check_kt(K, t, "t", p);
-  return binomial_cdf(K, p, t - 1);
+  return binomial_cdf(t - 1, K, p);
 }
 
 double be_coverage_tightened(std::int64_t K, std::int64_t t, double p) {
   check_kt(K, t, "t", p);
   const std::int64_t half_up = (K + 1) / 2;  // ceil(K/2)
-  return binomial_cdf(K, p, std::max(t, half_up) - 1);
+  return binomial_cdf(std::max(t, half_up) - 1, K, p);
 }
 
 double paper_eq9(std::int64_t K, std::int64_t k_S, double p) {
   check_kt(K, k_S, "k_S", p);
-  return binomial_cdf(K, p, K - k_S - 1);
+  return binomial_cdf(K - k_S - 1, K, p);
 }
 
 std::int64_t threshold_from_fraction(double tau, std::int64_t K) {

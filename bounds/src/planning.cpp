@@ -2,21 +2,13 @@
 
 #include <cmath>
 
-#include <boost/math/distributions/binomial.hpp>
-
+#include "neuroncert/bounds/binomial_tail.hpp"
 #include "neuroncert/core/checks.hpp"
 
 namespace neuroncert::bounds {
 namespace {
 
 constexpr double max_plan_n = 1e15;
-
-// P(Binomial(n, q) >= m) for m >= 1.
-double prob_at_least(std::int64_t n, double q, std::int64_t m) {
-  if (n < m) return 0.0;
-  boost::math::binomial_distribution<double> bin(static_cast<double>(n), q);
-  return boost::math::cdf(boost::math::complement(bin, static_cast<double>(m - 1)));
-}
 
 }  // namespace
 
@@ -55,7 +47,7 @@ std::int64_t smallest_n_for_count(std::int64_t m, double q, double delta2) {
   // Invariant: lo fails, hi holds. n = m - 1 cannot give m successes.
   std::int64_t lo = m - 1;
   std::int64_t hi = std::max<std::int64_t>(m, static_cast<std::int64_t>(std::ceil(static_cast<double>(m) / q)));
-  while (prob_at_least(hi, q, m) < goal) {
+  while (binomial_upper_tail(m, hi, q) < goal) {
     lo = hi;
     if (static_cast<double>(hi) > max_plan_n)
       throw invalid_argument(fmt::format("q {} is too small: the required n exceeds {:g}", q, max_plan_n));
@@ -63,7 +55,7 @@ std::int64_t smallest_n_for_count(std::int64_t m, double q, double delta2) {
   }
   while (hi - lo > 1) {
     const std::int64_t mid = lo + (hi - lo) / 2;
-    (prob_at_least(mid, q, m) >= goal ? hi : lo) = mid;
+    (binomial_upper_tail(m, mid, q) >= goal ? hi : lo) = mid;
   }
   return hi;
 }

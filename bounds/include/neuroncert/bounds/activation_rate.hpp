@@ -5,13 +5,10 @@
 // fires with probability p0 = 0.01 (the top-1% threshold), so k ~ Binomial(n, p0).
 #include <cstdint>
 
+#include "neuroncert/bounds/binomial_tail.hpp"
 #include "neuroncert/bounds/exact_binomial.hpp"
 
 namespace neuroncert::bounds {
-
-/// P(X >= k) for X ~ Binomial(n, p): 1 for k <= 0, 0 for k > n (Boost.Math complement cdf).
-/// n >= 0, p in [0, 1].
-double binomial_upper_tail(std::int64_t k, std::int64_t n, double p);
 
 struct activation_rate_stats {
   std::int64_t fired = 0;   ///< k
