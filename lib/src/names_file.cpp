@@ -1,11 +1,10 @@
 #include "neuroncert/core/names_file.hpp"
 
-#include <fstream>
-#include <iterator>
 
 #include <fmt/format.h>
 
 #include "neuroncert/core/error.hpp"
+#include "neuroncert/core/file_bytes.hpp"
 
 namespace neuroncert::io {
 
@@ -72,14 +71,7 @@ std::vector<std::string> parse_names(std::string_view text, std::string_view sou
 }
 
 std::vector<std::string> read_names_file(const std::filesystem::path& path, std::size_t expected) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw data_error(fmt::format("{}: is a directory, not a names file", path.string()));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw data_error(fmt::format("{}: cannot open names file", path.string()));
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw data_error(fmt::format("{}: cannot read names file", path.string()));
-  return parse_names(text, path.string(), expected);
+  return parse_names(read_whole_file(path, fmt::format("{}: ", path.string())), path.string(), expected);
 }
 
 }  // namespace neuroncert::io

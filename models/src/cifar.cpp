@@ -1,12 +1,12 @@
 #include "neuroncert/models/cifar.hpp"
 
 #include <cstring>
-#include <fstream>
 
 #include <ATen/Functions.h>
 #include <fmt/format.h>
 
 #include "neuroncert/core/error.hpp"
+#include "neuroncert/core/file_bytes.hpp"
 #include "neuroncert/core/names_file.hpp"
 
 namespace neuroncert::models {
@@ -15,24 +15,9 @@ constexpr std::int64_t pixel_bytes = 3 * 32 * 32;
 
 const char* kind_name(CifarKind kind) { return kind == CifarKind::cifar10 ? "CIFAR-10" : "CIFAR-100"; }
 
-/// The whole file; a missing file, a directory or a failed read is a data_error naming it (the
-/// buffer is sized by the file system's size of a regular file, never by a seek).
+/// The whole file; errors name the data set and the file.
 std::string read_file(const std::filesystem::path& file, const char* what) {
-  const auto fail = [&](const std::string& why) {
-    throw data_error(fmt::format("{} file '{}': {}", what, file.string(), why));
-  };
-  std::error_code ec;
-  const auto status = std::filesystem::status(file, ec);
-  if (ec || !std::filesystem::exists(status)) fail("cannot open file (no such file)");
-  if (std::filesystem::is_directory(status)) fail("is a directory, not a file");
-  if (!std::filesystem::is_regular_file(status)) fail("is not a regular file");
-  const std::uintmax_t size = std::filesystem::file_size(file, ec);
-  if (ec) fail(fmt::format("cannot determine the file size: {}", ec.message()));
-  std::ifstream in(file, std::ios::binary);
-  if (!in) fail("cannot open file");
-  std::string bytes(static_cast<std::size_t>(size), '\0');
-  if (size > 0 && !in.read(bytes.data(), static_cast<std::streamsize>(size))) fail("read failed");
-  return bytes;
+  return io::read_whole_file(file, fmt::format("{} file '{}': ", what, file.string()));
 }
 }  // namespace
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <string_view>
 
@@ -12,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "neuroncert/core/error.hpp"
+#include "neuroncert/core/file_bytes.hpp"
 
 namespace neuroncert::models {
 
@@ -45,26 +45,11 @@ std::string shown(std::string_view s) {
   throw data_error(fmt::format("safetensors file '{}': {}", path.string(), what));
 }
 
-/// The whole file; a directory, a special file or a failed read is a data_error naming it (and
-/// the buffer is sized by the file system's size of a regular file, never by a seek).
-std::vector<char> read_whole_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status)) fail(path, "cannot open file (no such file)");
-  if (std::filesystem::is_directory(status)) fail(path, "is a directory, not a file");
-  if (!std::filesystem::is_regular_file(status)) fail(path, "is not a regular file");
-  const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec) fail(path, fmt::format("cannot determine the file size: {}", ec.message()));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "cannot open file");
-  std::vector<char> bytes(static_cast<std::size_t>(size));
-  if (size > 0 && !in.read(bytes.data(), static_cast<std::streamsize>(size))) fail(path, "read failed");
-  return bytes;
-}
 }  // namespace
 
 SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : path_(path) {
-  bytes_ = read_whole_file(path);
+  const std::string bytes = io::read_whole_file(path, fmt::format("safetensors file '{}': ", path.string()));
+  bytes_.assign(bytes.begin(), bytes.end());
   parse();
 }
 
