@@ -23,11 +23,11 @@
 #include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/csv.hpp"
 #include "neuroncert/core/error.hpp"
-#include "neuroncert/core/thread_limit.hpp"
 #include "neuroncert/core/json_io.hpp"
 #include "neuroncert/core/names_file.hpp"
 #include "neuroncert/core/npy.hpp"
 #include "neuroncert/core/progress_bar.hpp"
+#include "neuroncert/core/thread_limit.hpp"
 #include "option_checks.hpp"
 #include "run_context.hpp"
 

@@ -52,8 +52,8 @@ std::string expand_exponent(std::string_view s) {
   return digits;
 }
 
-}  // namespace
-
+/// The canonical decimal text of an integer option value, or "" with `error` set. `is_unsigned`
+/// rejects a sign.
 std::string canonical_integer(const std::string& text, bool is_unsigned, std::string& error) {
   std::string_view s = text;
   bool negative = false;
@@ -94,6 +94,7 @@ std::string canonical_integer(const std::string& text, bool is_unsigned, std::st
   return canonical;
 }
 
+/// Empty when `text` is a finite double, else the reason.
 std::string check_finite_double(const std::string& text) {
   double v = 0;
   const char* end = text.data() + text.size();
@@ -104,6 +105,12 @@ std::string check_finite_double(const std::string& text) {
     return fmt::format("must be a finite number, got '{}'", shown(text));
   return {};
 }
+
+double physical_memory_bytes() {
+  return static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace
 
 void harden_numeric_options(CLI::App& root) {
   for (CLI::Option* opt : root.get_options()) {
@@ -134,10 +141,6 @@ void check_threads(std::string_view option, std::int64_t threads) {
 void check_count(std::string_view option, std::int64_t value, std::int64_t lo, std::int64_t hi, std::string_view why) {
   if (value < lo || value > hi)
     throw invalid_argument(fmt::format("{} must lie between {} and {} ({}), got {}", option, lo, hi, why, value));
-}
-
-double physical_memory_bytes() {
-  return static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
 }
 
 void check_memory(std::string_view option, double bytes, std::string_view what) {
@@ -179,13 +182,6 @@ void create_output_directory(std::string_view option, const std::string& dir) {
   std::error_code ec;
   fs::create_directories(fs::path(dir), ec);
   if (ec) throw data_error(fmt::format("{}: cannot create directory '{}': {}", option, dir, ec.message()));
-}
-
-void check_input_file(std::string_view option, const std::string& path) {
-  std::error_code ec;
-  const fs::path p(path);
-  if (!fs::exists(p, ec)) throw data_error(fmt::format("{}: '{}' does not exist", option, path));
-  if (fs::is_directory(p, ec)) throw data_error(fmt::format("{}: '{}' is a directory, not a file", option, path));
 }
 
 }  // namespace neuroncert::cli

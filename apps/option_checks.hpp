@@ -21,12 +21,6 @@ namespace neuroncert::cli {
 /// Attaches the strict integer / finite-float parser to every numeric option under `root`.
 void harden_numeric_options(CLI::App& root);
 
-/// The strict parsers themselves (exposed for tests): the canonical decimal text of an integer
-/// option value, or an error message. `is_unsigned` rejects a sign.
-std::string canonical_integer(const std::string& text, bool is_unsigned, std::string& error);
-/// Empty when `text` is a finite double, else the reason.
-std::string check_finite_double(const std::string& text);
-
 /// The most worker threads any command accepts: more is certainly a typo, and LibTorch spends
 /// seconds creating thousands of threads.
 inline constexpr int max_threads = 256;
@@ -44,8 +38,6 @@ inline constexpr std::int64_t max_batch_size = 65536;
 /// invalid_argument unless lo <= value <= hi; `why` says what the upper limit protects.
 void check_count(std::string_view option, std::int64_t value, std::int64_t lo, std::int64_t hi, std::string_view why);
 
-/// Physical memory of this machine, in bytes.
-double physical_memory_bytes();
 /// invalid_argument naming `option` when `bytes` (what the run would hold at once, `what`) exceed
 /// the machine's physical memory: refused up front instead of a bad_alloc or swapping halfway.
 void check_memory(std::string_view option, double bytes, std::string_view what);
@@ -65,9 +57,5 @@ void check_output_directory(std::string_view option, const std::string& dir);
 /// Creates the checked directory (and its parents) once there is something to write into it;
 /// data_error naming the option if it cannot be created.
 void create_output_directory(std::string_view option, const std::string& dir);
-
-/// An input file option: must exist and be a regular file (not a directory). data_error naming
-/// the option and the path otherwise.
-void check_input_file(std::string_view option, const std::string& path);
 
 }  // namespace neuroncert::cli

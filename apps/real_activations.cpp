@@ -32,6 +32,9 @@ Eigen::MatrixXd to_matrix(const models::ConceptMatrix& concepts) {
   return out;
 }
 
+namespace {
+
+/// The provenance record of `source` as written beside a cache (model file identity included).
 nlohmann::json provenance_record(const activation_source& source) {
   nlohmann::json j = {{"model", source.model}, {"layer", source.layer}, {"pool", source.pool},
                       {"data", source.data},   {"images", source.images}};
@@ -42,8 +45,6 @@ nlohmann::json provenance_record(const activation_source& source) {
   }
   return j;
 }
-
-namespace {
 
 fs::path provenance_path(const fs::path& cache) {
   fs::path p = cache;
@@ -121,7 +122,6 @@ real_set load_or_extract(const std::string& model, const std::string& layer, con
   if (!fs::exists(acts) || !fs::exists(concepts) || !fs::exists(names) || !cache_mismatch(acts, source).empty()) {
     auto m = models::load_model(model, cifar_dir);
     fs::remove(acts);  // a partial cache is rebuilt as a whole
-    fs::remove(provenance_path(acts));
     cached_activations(*m, set.images, source, models::Pool::automatic, 256, threads, acts, stale_cache::rebuild);
     const auto c = models::concept_matrix(set);
     io::write_npy(concepts, c.matrix.data_ptr<std::uint8_t>(),

@@ -35,9 +35,6 @@ struct activation_source {
   std::int64_t images = 0;
 };
 
-/// The provenance record of `source` as written beside a cache (model file identity included).
-nlohmann::json provenance_record(const activation_source& source);
-
 /// What to do with a cache whose record is missing or differs from the request: a cache the user
 /// named is refused (data_error naming the first difference); the figures' own caches are rebuilt.
 enum class stale_cache { refuse, rebuild };
