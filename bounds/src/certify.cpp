@@ -66,7 +66,7 @@ std::vector<certified_identification> certify_identifications(const probing_set&
   const bool needs_counts = kind.has_value();
   pairwise_counts counts;
   if (needs_counts) counts = all_pairs_counts(set, options);
-  const bool integer_counts = needs_counts && is_whole(counts.n) && (set.concepts.array() == set.concepts.array().round()).all();
+  const bool integer_counts = needs_counts && is_whole(counts.n) && set.sparse.binary();
 
   for (std::size_t f = 0; f < ids.size(); ++f) {
     const Eigen::Index fi = static_cast<Eigen::Index>(f);

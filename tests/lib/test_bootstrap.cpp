@@ -257,7 +257,7 @@ TEST_CASE("probabilistic concepts take the general path and still sum to K", "[b
 TEST_CASE("sparse-concept overload equals the dense one", "[bootstrap]") {
   const auto p = test::make_random_probe(180, 11, 9, 4u, 3);
   const auto dense = make_probing_set(p.activations, p.concepts);
-  probing_set bare{p.activations, Eigen::MatrixXd(0, 0), dense.orders};
+  probing_set bare{p.activations, Eigen::MatrixXd(0, 0), {}};  // activations only: concepts given sparse below
   const auto sparse = to_sparse_concepts(p.concepts);
   REQUIRE(sparse.has_value());
   bootstrap_request q;

@@ -1,15 +1,13 @@
 #pragma once
 // All-pairs evaluation: every neuron against every concept, as F x |C| matrices.
 //
-// The fast path turns each metric into one matrix product over the samples:
-//   count metrics   F11 = B^T diag(w) Y           (B: n x F top-alpha binarisation)
-//   AUROC           S   = R^T diag(w) Y           (R: n x F weighted mid-ranks)
-//   correlation/MAD S   = Zc^T diag(w) Y          (Zc: activations centred by their weighted mean)
-//   WPMI            S   = B^T diag(w) log(max(Y, eps))
-// AUPRC has no product form; it walks each neuron's sorted order once for all concepts.
-// The products run in fixed blocks of neurons in parallel (oneTBB), so results are
-// bit-identical for any number of threads. all_pairs_similarity_loop() is the plain per-pair
-// loop over pair_metric(), kept as the test oracle.
+// all_pairs_similarity() runs the library's one similarity engine (lib/src/similarity_engine.hpp,
+// the same code the bootstrap runs on every resample) once, with the given weights: per block of
+// 32 neurons their orders are computed once, and each metric is a walk of those orders or a
+// product over the nonzeros of the sparse concept rows. Blocks run in parallel (oneTBB) and every
+// entry is computed by the same operations whatever the thread count, so results are
+// bit-identical for any number of threads. all_pairs_similarity_loop() is the plain per-pair loop
+// over pair_metric(), kept as the test oracle.
 #include <cstdint>
 #include <span>
 
@@ -52,20 +50,18 @@ struct pairwise_counts {
 Eigen::MatrixXd binarize_neurons(const probing_set& set, const metric_options& options,
                                  std::span<const double> weights = {});
 
-/// Counts via one matrix product. weights: empty (all 1) or n multiplicities >= 0.
+/// The 2x2 counts of every top-alpha binarised neuron (or 0/1 neuron) with every concept. weights: empty (all 1) or n multiplicities >= 0.
 pairwise_counts all_pairs_counts(const probing_set& set, const metric_options& options,
                                  std::span<const double> weights = {});
 
-/// The fast path for any metric.
+/// Every metric, through the similarity engine. weights: empty (all 1) or n values >= 0.
 similarity_matrix all_pairs_similarity(const probing_set& set, metric m, const metric_options& options = {},
                                        std::span<const double> weights = {});
 
 /// The oracle: pair_metric() for every (neuron, concept). O(F |C| n log n); for tests and benchmarks.
+/// Needs the dense concepts (a set built from dense concepts).
 similarity_matrix all_pairs_similarity_loop(const probing_set& set, metric m, const metric_options& options = {},
                                             std::span<const double> weights = {});
-
-/// L^T R computed in fixed blocks of columns of L in parallel: bit-identical for any thread count.
-Eigen::MatrixXd blocked_transpose_product(const Eigen::MatrixXd& left, const Eigen::MatrixXd& right);
 
 /// Throws invalid_argument unless weights are empty or n finite values >= 0 with a positive sum.
 void check_weights(std::span<const double> weights, Eigen::Index samples);

@@ -5,21 +5,12 @@
 // weighted counts and weighted ranks, so no data is copied. Resample i draws from
 // make_stream(seed, i, bootstrap_salt) only; the ensemble is bit-identical for any thread count.
 //
-// Fast path. Resampling changes only the weights, so everything else is prepared once: each
-// neuron's descending order (in the probing set), the concept matrix as sparse 0/1 rows (CSR),
-// the activations centred once (correlation, MAD). Per resample and neuron:
-//   count metrics, binary AUROC, WPMI: the top-alpha active set is a prefix of the neuron's order
-//       (cut at the end of the tied block), so F11 sums only ~alpha n sparse rows;
-//   AUROC: weighted mid-ranks by one walk of the order, then sum_i w_i r_i y_i over the nonzeros
-//       of Y, for 32 neurons at a time (one vector update per nonzero);
-//   correlation, MAD: the same sparse product with the pre-centred activations;
-//   AUPRC: one walk of the order touching only the nonzeros of each row.
-// Work is split into fixed tasks (32 neurons x 8 resamples); each (neuron, resample) winner is
-// computed by the same operations in the same order whatever the thread count. Count metrics,
-// AUROC and AUPRC sum exactly representable numbers and agree bit for bit with
-// all_pairs_similarity(); correlation, MAD and WPMI agree to rounding (tested).
-// Concepts that are not all 0/1 (probabilities) and the standardised MAD use the general path:
-// all_pairs_similarity() per resample.
+// Every resample runs the library's one similarity engine (lib/src/similarity_engine.hpp, the
+// same code as all_pairs_similarity()): per task (a block of 32 neurons and a run of resamples)
+// the neurons' orders are computed once, then each resample only reweights. Each (neuron,
+// resample) winner is computed by the same operations in the same order whatever the thread
+// count, so the ensemble is bit-identical for any number of threads and equals identify() of
+// all_pairs_similarity() with the resample's multiplicities as weights.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -30,6 +21,7 @@
 
 #include "neuroncert/core/all_pairs.hpp"
 #include "neuroncert/core/random_stream.hpp"
+#include "neuroncert/core/sparse_concepts.hpp"
 
 namespace neuroncert {
 
@@ -40,9 +32,11 @@ inline constexpr std::uint64_t bootstrap_salt = 0xB007'5712'A9ull;
 /// 10^6; a larger K is a typo (1e18), refused before anything is allocated.
 inline constexpr std::int64_t max_resamples = 1'000'000;
 
-/// Bytes the ensemble holds at once for K resamples of n samples and F neurons (the K x n 16-bit
-/// multiplicities and the F x K winners), so callers can refuse a run that cannot fit up front.
-double bootstrap_memory_bytes(std::int64_t samples, std::int64_t neurons, std::int64_t resamples);
+/// Bytes the ensemble holds at once for K resamples of n samples, F neurons and |C| concepts (the
+/// K x n 16-bit multiplicities, the F x K winners and the K x |C| per-resample concept terms), so
+/// callers can refuse a run that cannot fit up front.
+double bootstrap_memory_bytes(std::int64_t samples, std::int64_t neurons, std::int64_t resamples,
+                              std::int64_t concepts = 0);
 
 /// Fills `weights` (size n) with Multinomial(n, 1/n) counts: n uniform draws of a sample index.
 void draw_multiplicities(random_engine& engine, std::span<double> weights);
@@ -55,16 +49,7 @@ std::vector<double> resample_weights(std::uint64_t seed, std::uint64_t index, st
 using multiplicity_matrix = Eigen::Matrix<std::uint16_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 multiplicity_matrix resample_multiplicities(std::uint64_t seed, std::int64_t resamples, std::size_t n);
 
-/// A 0/1 concept matrix as sparse rows: the concepts present in sample i are
-/// index[row_start[i] .. row_start[i+1]), ascending.
-struct sparse_concepts {
-  Eigen::Index samples = 0, concepts = 0;
-  std::vector<std::uint64_t> row_start;  ///< samples + 1 entries
-  std::vector<std::uint32_t> index;      ///< concept indices of the nonzeros, row by row
-  [[nodiscard]] std::size_t nonzeros() const { return index.size(); }
-};
-
-/// The sparse rows of a concept matrix, or nullopt when some entry is neither 0 nor 1.
+/// The sparse rows of a 0/1 concept matrix, or nullopt when some entry is neither 0 nor 1.
 std::optional<sparse_concepts> to_sparse_concepts(const Eigen::MatrixXd& concepts);
 
 /// Selection counts k_c of every concept for every neuron over K resamples.
@@ -86,15 +71,15 @@ struct bootstrap_request {
   /// order and serialized, so callers can stream finished neurons. `counts` rows outside
   /// [0, end) are not final yet.
   std::function<void(Eigen::Index begin, Eigen::Index end, const ensemble_counts& counts)> neurons_done{};
-  /// Force the general path (all_pairs_similarity per resample); for tests and benchmarks.
+  /// Run all_pairs_similarity() once per resample instead of the task-parallel engine; the same
+  /// results, for tests and benchmarks.
   bool general_path = false;
 };
 
 /// The bootstrap ensemble: identify every neuron on each of K resamples (THEORY.md sec. 5).
 ensemble_counts bootstrap_ensemble(const probing_set& set, const bootstrap_request& request);
 
-/// Same with the concepts given as sparse rows (set.concepts is ignored and may be empty): for
-/// large concept sets that would not fit densely. Requires the fast path's metric options.
+/// Same with the concepts given as sparse rows (the set's own concepts are ignored).
 ensemble_counts bootstrap_ensemble(const probing_set& set, const sparse_concepts& concepts,
                                    const bootstrap_request& request);
 

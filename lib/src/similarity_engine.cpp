@@ -1,0 +1,385 @@
+#include "similarity_engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "neuroncert/core/binarize.hpp"
+#include "neuroncert/core/binary_metrics.hpp"
+#include "neuroncert/core/error.hpp"
+#include "neuroncert/core/ordering.hpp"
+
+namespace neuroncert::detail {
+namespace {
+
+using row_matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+template <class Body>
+void for_row(const sparse_concepts& y, std::size_t i, Body&& body) {
+  for (auto p = y.row_start[i]; p < y.row_start[i + 1]; ++p) body(p, y.index[p]);
+}
+
+}  // namespace
+
+similarity_engine::similarity_engine(const Eigen::MatrixXd& activations, const sparse_concepts& concepts, metric m,
+                                     const metric_options& options)
+    : a_(activations), y_(concepts), m_(m), o_(options) {
+  if (concepts.samples != activations.rows())
+    throw invalid_argument(fmt::format("concepts have {} rows but the activations have {} samples", concepts.samples,
+                                       activations.rows()));
+  check_metric_options(o_);
+  if (m_ == metric::auroc && o_.auroc == auroc_convention::strict && !o_.binary_activations)
+    throw invalid_argument("the strict AUROC is defined for binary activations only (use --binary)");
+  if (is_count_metric(m_) || m_ == metric::wpmi || (m_ == metric::auroc && o_.binary_activations))
+    family_ = family::counts;
+  else if (m_ == metric::auroc)
+    family_ = family::auroc;
+  else if (m_ == metric::auprc)
+    family_ = family::auprc;
+  else
+    family_ = family::centred;
+  if (family_ == family::counts && o_.binary_activations) {
+    for (Eigen::Index j = 0; j < a_.cols(); ++j)
+      for (Eigen::Index i = 0; i < a_.rows(); ++i) {
+        const double a = a_(i, j);
+        if (a != 0.0 && a != 1.0)
+          throw data_error(fmt::format("binary activations must be 0 or 1, got {} at row {}, neuron {}", a, i, j));
+      }
+  }
+  if (m_ == metric::wpmi) {
+    log_eps_ = std::log(o_.wpmi_eps);
+    const auto& y = y_;
+    if (!y.binary()) {
+      log_excess_.resize(y.nonzeros());
+      for (std::size_t p = 0; p < y.nonzeros(); ++p) log_excess_[p] = std::log(std::max(y.value[p], o_.wpmi_eps)) - log_eps_;
+    }
+  }
+}
+
+weight_terms similarity_engine::terms(std::span<const double> w) const {
+  const auto& y = y_;
+  weight_terms t;
+  t.w = w;
+  t.positives.assign(static_cast<std::size_t>(y.concepts), 0.0);
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    const double wi = w[i];
+    t.total += wi;
+    if (wi == 0.0) continue;
+    for_row(y, i, [&](std::size_t p, std::uint32_t c) { t.positives[c] += wi * y.at(p); });
+  }
+  if (m_ == metric::correlation) {
+    // sum w (y - mc)^2: zeros of y contribute mc^2 each, so only the nonzeros are visited.
+    t.concept_ss.resize(t.positives.size());
+    std::vector<double> nonzero_weight(t.positives.size(), 0.0), nonzero_ss(t.positives.size(), 0.0);
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      if (w[i] == 0.0) continue;
+      for_row(y, i, [&](std::size_t p, std::uint32_t c) {
+        const double d = y.at(p) - t.positives[c] / t.total;
+        nonzero_weight[c] += w[i];
+        nonzero_ss[c] += w[i] * d * d;
+      });
+    }
+    for (std::size_t c = 0; c < t.positives.size(); ++c) {
+      const double mc = t.positives[c] / t.total;
+      t.concept_ss[c] = y.binary() ? t.positives[c] * (1.0 - mc) * (1.0 - mc) + (t.total - t.positives[c]) * mc * mc
+                                   : nonzero_ss[c] + (t.total - nonzero_weight[c]) * mc * mc;
+    }
+  }
+  return t;
+}
+
+neuron_block similarity_engine::prepare(Eigen::Index begin, Eigen::Index width) const {
+  const Eigen::Index n = a_.rows();
+  neuron_block b;
+  b.begin = begin;
+  b.width = width;
+  b.order.resize(static_cast<std::size_t>(width));
+  b.sorted.resize(static_cast<std::size_t>(width));
+  for (Eigen::Index j = 0; j < width; ++j) {
+    const double* z = a_.col(begin + j).data();
+    auto& ord = b.order[static_cast<std::size_t>(j)];
+    ord = descending_order({z, static_cast<std::size_t>(n)});
+    auto& sorted = b.sorted[static_cast<std::size_t>(j)];
+    sorted.resize(ord.size());
+    for (std::size_t k = 0; k < ord.size(); ++k) sorted[k] = z[ord[k]];
+    if (o_.binary_activations)  // validated 0/1: the 1s come first in the descending order
+      b.ones.push_back(static_cast<std::size_t>(std::count(sorted.begin(), sorted.end(), 1.0)));
+  }
+  if (family_ == family::centred) {
+    // Centred once by the plain mean; each weight vector corrects by its weighted mean of these.
+    b.centred.resize(n, width);
+    for (Eigen::Index j = 0; j < width; ++j) {
+      const auto col = a_.col(begin + j);
+      b.centred.col(j) = col.array() - col.mean();
+    }
+  }
+  return b;
+}
+
+// Top-alpha active set = the prefix of the order up to the end of the tied block that reaches
+// k = ceil(alpha * total) (top_alpha_threshold's rule); binary activations: the leading 1s.
+std::size_t similarity_engine::active_length(const neuron_block& b, Eigen::Index j, const weight_terms& t) const {
+  if (o_.binary_activations) return b.ones[static_cast<std::size_t>(j)];
+  const auto& ord = b.order[static_cast<std::size_t>(j)];
+  const auto& z = b.sorted[static_cast<std::size_t>(j)];
+  const double k = top_alpha_count(o_.alpha, t.total);
+  double cumulative = 0.0;
+  std::size_t p = 0;
+  for (; p < ord.size(); ++p) {
+    cumulative += t.w[ord[p]];
+    if (cumulative >= k) break;
+  }
+  if (p == ord.size()) p = ord.size() - 1;
+  std::size_t length = p + 1;
+  while (length < ord.size() && z[length] >= z[p]) ++length;
+  return length;
+}
+
+void similarity_engine::counts(const neuron_block& b, const weight_terms& t, engine_scratch& s,
+                               const std::function<void(Eigen::Index, double, std::span<const double>)>& emit) const {
+  if (family_ != family::counts) throw invalid_argument(fmt::format("{} is not a count metric", to_string(m_)));
+  const auto& y = y_;
+  const auto C = static_cast<std::size_t>(y.concepts);
+  s.acc.resize(C);
+  if (!log_excess_.empty()) s.acc_log.resize(C);
+  for (Eigen::Index j = 0; j < b.width; ++j) {
+    const auto& ord = b.order[static_cast<std::size_t>(j)];
+    const std::size_t length = active_length(b, j, t);
+    std::fill(s.acc.begin(), s.acc.end(), 0.0);
+    std::fill(s.acc_log.begin(), s.acc_log.end(), 0.0);
+    double fire = 0.0;
+    for (std::size_t p = 0; p < length; ++p) {
+      const std::uint32_t i = ord[p];
+      const double wi = t.w[i];
+      if (wi == 0.0) continue;
+      fire += wi;
+      if (y.binary()) {
+        for_row(y, i, [&](std::size_t, std::uint32_t c) { s.acc[c] += wi; });
+      } else {
+        for_row(y, i, [&](std::size_t q, std::uint32_t c) {
+          s.acc[c] += wi * y.value[q];
+          if (!log_excess_.empty()) s.acc_log[c] += wi * log_excess_[q];
+        });
+      }
+    }
+    emit(j, fire, s.acc);
+  }
+}
+
+void similarity_engine::count_scores(const neuron_block& b, const weight_terms& t, engine_scratch& s,
+                                     const std::function<void(Eigen::Index, std::span<const metric_value>)>& emit) const {
+  const auto C = t.positives.size();
+  s.scores.resize(C);
+  const bool binary_concepts = y_.binary();
+  counts(b, t, s, [&](Eigen::Index j, double fire, std::span<const double> f11) {
+    for (std::size_t c = 0; c < C; ++c) {
+      const double pos = t.positives[c];
+      if (m_ != metric::wpmi) {
+        s.scores[c] = binary_metric(m_, counts2x2::from_margins(t.total, fire, pos, f11[c]), o_);
+      } else if (!(pos > 0.0)) {
+        s.scores[c] = metric_value::undefined(undefined_reason::no_concept_positives);
+      } else if (!(fire > 0.0)) {
+        s.scores[c] = metric_value::undefined(undefined_reason::neuron_never_fires);
+      } else {
+        // Active-set sum of w log(max(y, eps)): log(eps) for every active weight, plus the excess
+        // of each nonzero (0/1 concepts: -log(eps) per positive).
+        const double log_sum = binary_concepts ? log_eps_ * (fire - f11[c]) : log_eps_ * fire + s.acc_log[c];
+        s.scores[c] = metric_value::of(log_sum / fire - o_.wpmi_lambda * std::log(pos / t.total));
+      }
+    }
+    emit(j, s.scores);
+  });
+}
+
+// sums(c, j) += w_i * rows(i, j) over the nonzeros y_ic; one vector update per nonzero.
+void similarity_engine::sparse_product(std::span<const double> w, Eigen::Index width, const row_matrix& rows,
+                                       row_matrix& sums) const {
+  const auto& y = y_;
+  sums.setZero(y.concepts, width);
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    const double wi = w[i];
+    if (wi == 0.0) continue;
+    const double* v = rows.row(static_cast<Eigen::Index>(i)).data();
+    for_row(y, i, [&](std::size_t p, std::uint32_t c) {
+      const double scale = wi * y.at(p);
+      double* out = sums.row(c).data();
+      for (Eigen::Index j = 0; j < width; ++j) out[j] += scale * v[j];
+    });
+  }
+}
+
+void similarity_engine::auroc_scores(const neuron_block& b, const weight_terms& t, engine_scratch& s,
+                                     const std::function<void(Eigen::Index, std::span<const metric_value>)>& emit) const {
+  // Weighted mid-ranks (ordering.hpp's weighted_mid_ranks): with integer weights half-integers,
+  // so every sum below is exact and independent of the summation order. Each neuron scatters into
+  // its own column (cache-resident), then one transposing copy makes the rows contiguous.
+  const Eigen::Index n = a_.rows();
+  s.columns.resize(n, b.width);
+  for (Eigen::Index j = 0; j < b.width; ++j) {
+    const auto& ord = b.order[static_cast<std::size_t>(j)];
+    const auto& z = b.sorted[static_cast<std::size_t>(j)];
+    double* col = s.columns.col(j).data();
+    double above = 0.0;
+    std::size_t first = 0;
+    while (first < ord.size()) {
+      std::size_t last = first;
+      double block = 0.0;
+      while (last < ord.size() && z[last] == z[first]) block += t.w[ord[last++]];
+      const double rank = (t.total - above - block) + 0.5 * block;
+      for (std::size_t k = first; k < last; ++k) col[ord[k]] = rank;
+      above += block;
+      first = last;
+    }
+  }
+  s.rows = s.columns;
+  sparse_product(t.w, b.width, s.rows, s.sums);
+  const auto C = t.positives.size();
+  s.scores.resize(C);
+  for (Eigen::Index j = 0; j < b.width; ++j) {
+    for (std::size_t c = 0; c < C; ++c) {
+      const double pos = t.positives[c], neg = t.total - pos;
+      if (!(pos > 0.0))
+        s.scores[c] = metric_value::undefined(undefined_reason::no_concept_positives);
+      else if (!(neg > 0.0))
+        s.scores[c] = metric_value::undefined(undefined_reason::no_concept_negatives);
+      else
+        s.scores[c] = metric_value::of((s.sums(static_cast<Eigen::Index>(c), j) - 0.5 * pos * pos) / (pos * neg));
+    }
+    emit(j, s.scores);
+  }
+}
+
+void similarity_engine::auprc_scores(const neuron_block& b, const weight_terms& t, engine_scratch& s,
+                                     const std::function<void(Eigen::Index, std::span<const metric_value>)>& emit) const {
+  const auto& y = y_;
+  const auto C = t.positives.size();
+  s.tp.resize(C);
+  s.ap.resize(C);
+  s.block_pos.assign(C, 0.0);
+  s.scores.resize(C);
+  for (Eigen::Index j = 0; j < b.width; ++j) {
+    const auto& ord = b.order[static_cast<std::size_t>(j)];
+    const auto& z = b.sorted[static_cast<std::size_t>(j)];
+    std::fill(s.tp.begin(), s.tp.end(), 0.0);
+    std::fill(s.ap.begin(), s.ap.end(), 0.0);
+    double seen = 0.0;
+    std::size_t first = 0;
+    while (first < ord.size()) {
+      s.touched.clear();
+      std::size_t last = first;
+      for (; last < ord.size() && z[last] == z[first]; ++last) {
+        const std::uint32_t i = ord[last];
+        const double wi = t.w[i];
+        if (wi == 0.0) continue;
+        seen += wi;
+        for_row(y, i, [&](std::size_t p, std::uint32_t c) {
+          if (s.block_pos[c] == 0.0) s.touched.push_back(c);
+          s.block_pos[c] += wi * y.at(p);
+        });
+      }
+      // Precision at the end of each tied block, weighted by the positives the block adds.
+      for (std::uint32_t c : s.touched) {
+        s.tp[c] += s.block_pos[c];
+        if (seen > 0.0) s.ap[c] += s.block_pos[c] * s.tp[c] / seen;
+        s.block_pos[c] = 0.0;
+      }
+      first = last;
+    }
+    for (std::size_t c = 0; c < C; ++c)
+      s.scores[c] = t.positives[c] > 0.0 ? metric_value::of(s.ap[c] / t.positives[c])
+                                         : metric_value::undefined(undefined_reason::no_concept_positives);
+    emit(j, s.scores);
+  }
+}
+
+void similarity_engine::centred_scores(const neuron_block& b, const weight_terms& t, engine_scratch& s,
+                                       const std::function<void(Eigen::Index, std::span<const metric_value>)>& emit) const {
+  const Eigen::Index n = a_.rows(), width = b.width;
+  // sum w (z0 - s) y = sum w z0 y - s P with s the weighted mean of z0.
+  sparse_product(t.w, width, b.centred, s.sums);
+  s.shift.resize(static_cast<std::size_t>(width));
+  s.spread.resize(static_cast<std::size_t>(width));
+  for (Eigen::Index j = 0; j < width; ++j) {
+    const auto& ord = b.order[static_cast<std::size_t>(j)];
+    const auto& z = b.sorted[static_cast<std::size_t>(j)];
+    // Constant under these weights (first and last weighted samples equal): zero variance exactly.
+    std::size_t first = 0, last = ord.size() - 1;
+    while (t.w[ord[first]] == 0.0) ++first;
+    while (t.w[ord[last]] == 0.0) --last;
+    double mean = 0.0;
+    for (Eigen::Index i = 0; i < n; ++i) mean += t.w[static_cast<std::size_t>(i)] * b.centred(i, j);
+    mean /= t.total;
+    double ss = 0.0;
+    if (z[first] != z[last])
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const double d = b.centred(i, j) - mean;
+        ss += t.w[static_cast<std::size_t>(i)] * d * d;
+      }
+    s.shift[static_cast<std::size_t>(j)] = mean;
+    s.spread[static_cast<std::size_t>(j)] = ss;
+  }
+  if (m_ == metric::mad && o_.mad_standardised) {
+    // sum w (z0 - s)^2 y per concept, for the spread on y = 0.
+    s.rows.resize(n, width);
+    for (Eigen::Index i = 0; i < n; ++i)
+      for (Eigen::Index j = 0; j < width; ++j) {
+        const double d = b.centred(i, j) - s.shift[static_cast<std::size_t>(j)];
+        s.rows(i, j) = d * d;
+      }
+    sparse_product(t.w, width, s.rows, s.squares);
+  }
+  const auto C = t.positives.size();
+  s.scores.resize(C);
+  for (Eigen::Index j = 0; j < width; ++j) {
+    const double shift = s.shift[static_cast<std::size_t>(j)], szz = s.spread[static_cast<std::size_t>(j)];
+    for (std::size_t c = 0; c < C; ++c) {
+      const double pos = t.positives[c], neg = t.total - pos;
+      const double cross = s.sums(static_cast<Eigen::Index>(c), j) - shift * pos;
+      if (m_ == metric::correlation) {
+        if (!(szz > 0.0))
+          s.scores[c] = metric_value::undefined(undefined_reason::zero_variance_activation);
+        else if (!(t.concept_ss[c] > 0.0))
+          s.scores[c] = metric_value::undefined(undefined_reason::zero_variance_concept);
+        else
+          s.scores[c] = metric_value::of(cross / std::sqrt(szz * t.concept_ss[c]));
+        continue;
+      }
+      if (!(pos > 0.0)) {
+        s.scores[c] = metric_value::undefined(undefined_reason::no_concept_positives);
+        continue;
+      }
+      if (!(neg > 0.0)) {
+        s.scores[c] = metric_value::undefined(undefined_reason::no_concept_negatives);
+        continue;
+      }
+      // MAD: mean1 - mean0 = S/P + S/N, because sum w (z - s) = 0 gives sum w (1-y)(z - s) = -S.
+      const double diff = cross / pos + cross / neg;
+      if (!o_.mad_standardised) {
+        s.scores[c] = metric_value::of(diff);
+        continue;
+      }
+      // sum w (1-y)(z - mean0)^2 = sum w (1-y)(z - s)^2 - N (mean0 - s)^2, mean0 - s = -S/N.
+      const double to_negatives = cross / neg;
+      const double ss0 = (szz - s.squares(static_cast<Eigen::Index>(c), j)) - neg * to_negatives * to_negatives;
+      // Relative guard: a constant neuron on y = 0 leaves only rounding noise in ss0.
+      if (!(ss0 > 1e-12 * std::max(szz, 1e-300)))
+        s.scores[c] = metric_value::undefined(undefined_reason::zero_variance_negatives);
+      else
+        s.scores[c] = metric_value::of(diff / std::sqrt(ss0 / neg));
+    }
+    emit(j, s.scores);
+  }
+}
+
+void similarity_engine::score(const neuron_block& b, const weight_terms& t, engine_scratch& s,
+                              const std::function<void(Eigen::Index, std::span<const metric_value>)>& emit) const {
+  switch (family_) {
+    case family::counts: count_scores(b, t, s, emit); break;
+    case family::auroc: auroc_scores(b, t, s, emit); break;
+    case family::auprc: auprc_scores(b, t, s, emit); break;
+    case family::centred: centred_scores(b, t, s, emit); break;
+  }
+}
+
+}  // namespace neuroncert::detail
