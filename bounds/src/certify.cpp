@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "neuroncert/bounds/rates.hpp"
 #include "neuroncert/core/checks.hpp"
+#include "neuroncert/core/binary_metrics.hpp"
 #include "neuroncert/core/identify.hpp"
 
 namespace neuroncert::bounds {
@@ -52,20 +54,50 @@ pair_rate rate_of(metric m, const counts2x2& k, const metric_options& options, d
   return r;
 }
 
+/// The similarities and, when the rate needs them, the 2x2 counts behind them, from one pass of
+/// the similarity engine: a count metric is binary_metric() of the counts (what
+/// all_pairs_similarity computes from the same counts), and AUROC's rate needs only each concept's
+/// class counts (n1 positives, n0 = n - n1), so no neuron is binarised for it.
+std::pair<similarity_matrix, pairwise_counts> similarities_and_counts(const probing_set& set, metric m,
+                                                                      const metric_options& options, bool need_counts) {
+  std::pair<similarity_matrix, pairwise_counts> out;
+  auto& [sim, counts] = out;
+  const bool from_counts = is_count_metric(m) || (m == metric::auroc && options.binary_activations);
+  if (!from_counts) {
+    sim = all_pairs_similarity(set, m, options);
+    if (need_counts) {  // class counts only: fire = F11 = 0 leaves n1 = positives, n0 = n - n1
+      counts.n = static_cast<double>(set.samples());
+      counts.positives = concept_sums(set.sparse);
+      counts.fire = Eigen::VectorXd::Zero(set.neurons());
+      counts.both = Eigen::MatrixXd::Zero(set.neurons(), set.concept_count());
+    }
+    return out;
+  }
+  counts = all_pairs_counts(set, options);
+  check_metric_options(options);
+  sim.which = m;
+  sim.value.resize(set.neurons(), set.concept_count());
+  sim.reason.resize(set.neurons(), set.concept_count());
+  for (Eigen::Index c = 0; c < set.concept_count(); ++c)
+    for (Eigen::Index f = 0; f < set.neurons(); ++f) {
+      const metric_value v = binary_metric(m, counts.at(f, c), options);
+      sim.value(f, c) = v.defined() ? v.value : 0.0;
+      sim.reason(f, c) = static_cast<std::uint8_t>(v.reason);
+    }
+  return out;
+}
+
 }  // namespace
 
 std::vector<certified_identification> certify_identifications(const probing_set& set, metric m,
                                                               const metric_options& options, double delta) {
   check_open_unit("delta", delta);
-  const auto sim = all_pairs_similarity(set, m, options);
+  const auto kind = rate_kind_for(m);
+  const auto [sim, counts] = similarities_and_counts(set, m, options, kind.has_value());
   const auto ids = identify(sim);
   std::vector<certified_identification> out(ids.size());
-  const auto kind = rate_kind_for(m);
   const double delta_c = union_delta(delta, set.concept_count());
-  // AUROC's rate needs only the class counts, which the counts path provides for any activations.
   const bool needs_counts = kind.has_value();
-  pairwise_counts counts;
-  if (needs_counts) counts = all_pairs_counts(set, options);
   const bool integer_counts = needs_counts && is_whole(counts.n) && set.sparse.binary();
 
   for (std::size_t f = 0; f < ids.size(); ++f) {

@@ -575,21 +575,26 @@ npy_array read_npy_from(npy_input& in) {
   return a;
 }
 
-Eigen::MatrixXd read_matrix_from(npy_input& in, std::string_view what) {
-  const opened_npy o = open_npy(in);
+/// Shape checks shared by the matrix readers: a 1-D or 2-D array, dimensions Eigen can index.
+std::pair<std::size_t, std::size_t> matrix_shape(const opened_npy& o, const npy_input& in, std::string_view what) {
   const auto& shape = o.header.shape;
   if (shape.size() != 1 && shape.size() != 2)
     fail_at(in.source, "{} must be a 1-D or 2-D array, got shape {}", what, shape_repr(shape));
   const std::size_t rows = shape[0], cols = shape.size() == 2 ? shape[1] : 1;
   constexpr auto index_max = static_cast<std::size_t>(std::numeric_limits<Eigen::Index>::max());
   if (rows > index_max || cols > index_max) fail_at(in.source, "{}: shape {} is too large", what, shape_repr(shape));
-  const auto r = static_cast<Eigen::Index>(rows), c = static_cast<Eigen::Index>(cols);
+  return {rows, cols};
+}
+
+Eigen::MatrixXd read_matrix_from_opened(const opened_npy& o, npy_input& in) {
+  const auto& shape = o.header.shape;
+  const auto r = static_cast<Eigen::Index>(shape[0]), c = static_cast<Eigen::Index>(shape.size() == 2 ? shape[1] : 1);
   // No values: Eigen's copy would still loop over every column (or row) of a (0, 10^13) array.
   if (o.count == 0) return Eigen::MatrixXd(r, c);
   return dispatch(o.header.dtype, [&](auto tag) -> Eigen::MatrixXd {
     using T = decltype(tag);
     const std::vector<T> raw = read_raw<T>(o, in);
-    if (o.header.fortran || cols == 1) {
+    if (o.header.fortran || c == 1) {
       return Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>>(raw.data(), r, c)
           .template cast<double>();
     }
@@ -598,7 +603,75 @@ Eigen::MatrixXd read_matrix_from(npy_input& in, std::string_view what) {
   });
 }
 
+Eigen::MatrixXd read_matrix_from(npy_input& in, std::string_view what) {
+  const opened_npy o = open_npy(in);
+  matrix_shape(o, in, what);
+  return read_matrix_from_opened(o, in);
+}
+
+void stream_rows_from(npy_input& in, std::string_view what, const npy_row_sink& sink) {
+  const opened_npy o = open_npy(in);
+  const auto [rows, cols] = matrix_shape(o, in, what);
+  sink.shape(rows, cols);
+  if (o.count == 0) return;
+  if (o.header.fortran && cols > 1) {  // stored by columns: read whole, hand over in C order
+    const auto m = read_matrix_from_opened(o, in);
+    std::vector<double> row(cols);
+    for (std::size_t i = 0; i < rows; ++i) {
+      for (std::size_t j = 0; j < cols; ++j) row[j] = m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+      sink.rows(i, 1, row.data());
+    }
+    return;
+  }
+  // About 4 MiB of raw values per block, whole rows, at least one.
+  const std::size_t block_rows = std::max<std::size_t>(1, (std::size_t{4} << 20) / (cols * npy_itemsize(o.header.dtype)));
+  dispatch(o.header.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    std::vector<T> raw;
+    std::vector<double> values;
+    std::size_t element = 0;
+    for (std::size_t first = 0; first < rows; first += block_rows) {
+      const std::size_t count = std::min(block_rows, rows - first);
+      raw.resize(count * cols);
+      in.read(raw.data(), raw.size() * sizeof(T), "data");
+      if constexpr (std::is_same_v<T, std::uint8_t>) {
+        if (o.header.dtype == npy_dtype::b1) {
+          const auto it = std::find_if(raw.begin(), raw.end(), [](std::uint8_t v) { return v > 1; });
+          if (it != raw.end())
+            fail_at(in.source, "invalid bool value {} at element {} (bool data must be 0 or 1)",
+                    static_cast<unsigned>(*it), element + static_cast<std::size_t>(it - raw.begin()));
+        }
+      }
+      values.assign(raw.begin(), raw.end());
+      sink.rows(first, count, values.data());
+      element += raw.size();
+    }
+  });
+}
+
 }  // namespace
+
+void stream_npy_rows(const fs::path& path, std::string_view what, const npy_row_sink& sink) {
+  stream_rows_from(open_file(path)->in, what, sink);
+}
+
+Eigen::MatrixXd read_npy_matrix_by_rows(const fs::path& path, std::string_view what) {
+  Eigen::MatrixXd m;
+  std::size_t cols = 0;
+  stream_npy_rows(path, what,
+                  {[&](std::size_t r, std::size_t c) {
+                     m.resize(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c));
+                     cols = c;
+                   },
+                   [&](std::size_t first, std::size_t count, const double* values) {
+                     // Column by column within the block: each column of m is written contiguously.
+                     for (std::size_t j = 0; j < cols; ++j) {
+                       double* column = m.col(static_cast<Eigen::Index>(j)).data() + first;
+                       for (std::size_t i = 0; i < count; ++i) column[i] = values[i * cols + j];
+                     }
+                   }});
+  return m;
+}
 
 npy_array read_npy(const fs::path& path) { return read_npy_from(open_file(path)->in); }
 

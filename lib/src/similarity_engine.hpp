@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
@@ -52,6 +53,7 @@ struct neuron_block {
   std::vector<std::vector<std::uint32_t>> order;  ///< per neuron: descending order of its samples
   std::vector<std::vector<double>> sorted;        ///< per neuron: its activations in that order
   std::vector<std::size_t> ones;                  ///< binary activations: leading 1s of each order
+  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> ties;  ///< per neuron: [first, last) of each tied block
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> centred;  ///< correlation/MAD: n x width
 };
 
@@ -97,7 +99,8 @@ class similarity_engine {
                       const std::function<void(Eigen::Index, std::span<const metric_value>)>& emit) const;
   void sparse_product(std::span<const double> w, Eigen::Index width,
                       const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>& rows,
-                      Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>& sums) const;
+                      Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>& sums,
+                      bool weighted_rows) const;
 
   const Eigen::MatrixXd& a_;
   const sparse_concepts& y_;

@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +67,23 @@ npy_array read_npy(const std::filesystem::path& path);
 /// n becomes n x 1). `what` names the argument in errors ("activations"). Converts straight from
 /// the stored type, without an intermediate vector of doubles.
 Eigen::MatrixXd read_npy_matrix(const std::filesystem::path& path, std::string_view what);
+
+/// Receives a matrix row block by row block: shape(rows, cols) once, then rows(first, count,
+/// values) with count x cols doubles in C order, for consecutive blocks.
+struct npy_row_sink {
+  std::function<void(std::size_t rows, std::size_t cols)> shape;
+  std::function<void(std::size_t first, std::size_t count, const double* values)> rows;
+};
+
+/// Streams a 1-D or 2-D array (1-D of length n as n x 1) in blocks of about 4 MiB of stored values,
+/// so a large file is never held whole, as raw bytes or as doubles. The same checks and errors as
+/// read_npy_matrix; the header is validated (including the exact data size) before the first call.
+/// A Fortran-order file is not stored by rows: it is read whole and handed over row by row.
+void stream_npy_rows(const std::filesystem::path& path, std::string_view what, const npy_row_sink& sink);
+
+/// read_npy_matrix through stream_npy_rows: peak memory the matrix plus one block, not the file
+/// and the matrix (for large activation files).
+Eigen::MatrixXd read_npy_matrix_by_rows(const std::filesystem::path& path, std::string_view what);
 
 /// read_npy and read_npy_matrix on the bytes of a whole .npy file held in memory; `source` takes
 /// the place of the path in messages. The same checks and errors: the file functions are these
