@@ -174,6 +174,7 @@ ensemble_counts run_engine(const Eigen::MatrixXd& activations, const sparse_conc
     copy_row(w, r, row);
     terms[static_cast<std::size_t>(r)] = engine.terms(row);
     terms[static_cast<std::size_t>(r)].w = {};
+    std::vector<float>().swap(terms[static_cast<std::size_t>(r)].w_float);  // per task below, not K x n
     if (!(terms[static_cast<std::size_t>(r)].total > 0.0)) throw invalid_argument("a resample has zero total weight");
   });
   const Eigen::Index blocks = (F + kBlock - 1) / kBlock;
@@ -194,6 +195,7 @@ ensemble_counts run_engine(const Eigen::MatrixXd& activations, const sparse_conc
             copy_row(w, r, row);
             auto t = terms[static_cast<std::size_t>(r)];
             t.w = row;
+            t.w_float.assign(row.begin(), row.end());  // multiplicities <= 65535: exact
             engine.score(prepared, t, scratch, [&](Eigen::Index j, std::span<const metric_value> scores) {
               out.winner(begin + j, r) = best_concept(scores);
             });

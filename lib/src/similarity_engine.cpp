@@ -47,6 +47,39 @@ void accumulate_rows(const sparse_concepts& y, const double* w, std::size_t n, c
   }
 }
 
+// Integer rows (2 w_i r_ij) into 32-bit sums, moved into the double sums whenever the next row
+// could carry a sum past 2^31 - 1: each row adds at most w_i * `row_bound` to any sum.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+void accumulate_rows_int(const sparse_concepts& y, const double* w, std::size_t n, const std::int32_t* rows,
+                         std::size_t width, double row_bound, std::int32_t* sums, double* flushed) {
+  const std::size_t size = static_cast<std::size_t>(y.concepts) * width;
+  auto flush = [&] {
+    for (std::size_t k = 0; k < size; ++k) {
+      flushed[k] += sums[k];
+      sums[k] = 0;
+    }
+  };
+  constexpr double limit = 2147483647.0;
+  double bound = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double wi = w[i];
+    if (wi == 0.0) continue;
+    if (bound + wi * row_bound > limit) {
+      flush();
+      bound = 0.0;
+    }
+    bound += wi * row_bound;
+    const std::int32_t* v = rows + i * width;
+    for (auto p = y.row_start[i]; p < y.row_start[i + 1]; ++p) {
+      std::int32_t* out = sums + static_cast<std::size_t>(y.index[p]) * width;
+      for (std::size_t j = 0; j < width; ++j) out[j] += v[j];
+    }
+  }
+  flush();
+}
+
 }  // namespace
 
 similarity_engine::similarity_engine(const Eigen::MatrixXd& activations, const sparse_concepts& concepts, metric m,
@@ -89,6 +122,9 @@ weight_terms similarity_engine::terms(std::span<const double> w) const {
   weight_terms t;
   t.w = w;
   t.positives.assign(static_cast<std::size_t>(y.concepts), 0.0);
+  if (std::all_of(w.begin(), w.end(), [](double x) { return static_cast<double>(static_cast<float>(x)) == x; }))
+    t.w_float.assign(w.begin(), w.end());
+  t.integer_ranks = !t.w_float.empty() && std::all_of(w.begin(), w.end(), [](double x) { return x == std::floor(x); });
   for (std::size_t i = 0; i < w.size(); ++i) {
     const double wi = w[i];
     t.total += wi;
@@ -113,6 +149,9 @@ weight_terms similarity_engine::terms(std::span<const double> w) const {
                                    : nonzero_ss[c] + (t.total - nonzero_weight[c]) * mc * mc;
     }
   }
+  // 2 w_i r_i <= 2 w_max W must fit in 32 bits for the integer rank sums.
+  const double w_max = w.empty() ? 0.0 : *std::max_element(w.begin(), w.end());
+  t.integer_ranks = t.integer_ranks && 2.0 * w_max * t.total < 2147483647.0;
   return t;
 }
 
@@ -233,41 +272,116 @@ void similarity_engine::sparse_product(std::span<const double> w, Eigen::Index w
   accumulate_rows(y_, w.data(), w.size(), rows.data(), static_cast<std::size_t>(width), weighted_rows, sums.data());
 }
 
-void similarity_engine::auroc_scores(const neuron_block& b, const weight_terms& t, engine_scratch& s,
-                                     const std::function<void(Eigen::Index, std::span<const metric_value>)>& emit) const {
+// S(c, j) = sum_i w_i r_ij y_ic in doubles: any weights, any concept values.
+void similarity_engine::rank_sums_double(const neuron_block& b, const weight_terms& t, engine_scratch& s) const {
   // Weighted mid-ranks (ordering.hpp's weighted_mid_ranks), times the sample's weight: with
   // integer weights half-integers, so every sum below is exact and independent of the summation
   // order. Each neuron scatters into its own column (cache-resident), then one transposing copy
   // makes the rows contiguous.
   const Eigen::Index n = y_.samples;
   s.columns.resize(n, b.width);
+  const double total = t.total;
   for (Eigen::Index j = 0; j < b.width; ++j) {
     const auto& ord = b.order[static_cast<std::size_t>(j)];
     double* col = s.columns.col(j).data();
     double above = 0.0;
     // Between tied blocks one sample per value, without a branch; each tied block shares its rank.
+    // The weights are gathered from their float copy when exact (half the cache footprint).
+    auto single = [&](std::size_t from, std::size_t to, const auto* w) {
+      for (std::size_t k = from; k < to; ++k) {
+        const std::uint32_t i = ord[k];
+        const double wi = w[i];
+        col[i] = wi * ((total - above - wi) + 0.5 * wi);
+        above += wi;
+      }
+    };
+    auto run = [&](std::size_t from, std::size_t to) {
+      if (t.w_float.empty())
+        single(from, to, t.w.data());
+      else
+        single(from, to, t.w_float.data());
+    };
+    std::size_t done = 0;
+    for (const auto& [first, last] : b.ties[static_cast<std::size_t>(j)]) {
+      run(done, first);
+      double block = 0.0;
+      for (std::size_t k = first; k < last; ++k) block += t.w[ord[k]];
+      const double rank = (total - above - block) + 0.5 * block;
+      for (std::size_t k = first; k < last; ++k) col[ord[k]] = t.w[ord[k]] * rank;
+      above += block;
+      done = last;
+    }
+    run(done, ord.size());
+  }
+  // Column-major to row-major in tiles of 64 samples: reading whole columns at a stride of n
+  // would touch a new page on every read.
+  s.rows.resize(n, b.width);
+  constexpr Eigen::Index tile = 64;
+  for (Eigen::Index i0 = 0; i0 < n; i0 += tile) {
+    const Eigen::Index i1 = std::min(n, i0 + tile);
+    for (Eigen::Index j = 0; j < b.width; ++j) {
+      const double* from = s.columns.col(j).data();
+      for (Eigen::Index i = i0; i < i1; ++i) s.rows(i, j) = from[i];
+    }
+  }
+  sparse_product(t.w, b.width, s.rows, s.sums, true);
+}
+
+// The same sums in 32-bit integers, twice as many per vector operation: with integer weights and
+// 0/1 concepts, 2 w_i r_i = w_i (2 (W - above_i - w_i) + w_i) is an integer below 2 w_max W, and the
+// integer sums are moved into the doubles before they could pass 2^31 (weights.integer_ranks says
+// 2 w_max W fits). Exact, so the same bits as rank_sums_double.
+void similarity_engine::rank_sums_integer(const neuron_block& b, const weight_terms& t, engine_scratch& s) const {
+  const Eigen::Index n = y_.samples;
+  const auto total = static_cast<std::int64_t>(t.total);
+  s.columns_int.resize(n, b.width);
+  for (Eigen::Index j = 0; j < b.width; ++j) {
+    const auto& ord = b.order[static_cast<std::size_t>(j)];
+    std::int32_t* col = s.columns_int.col(j).data();
+    std::int64_t above = 0;
     auto single = [&](std::size_t from, std::size_t to) {
       for (std::size_t k = from; k < to; ++k) {
         const std::uint32_t i = ord[k];
-        const double wi = t.w[i];
-        col[i] = wi * ((t.total - above - wi) + 0.5 * wi);
+        const auto wi = static_cast<std::int64_t>(t.w_float[i]);
+        col[i] = static_cast<std::int32_t>(wi * (2 * (total - above - wi) + wi));
         above += wi;
       }
     };
     std::size_t done = 0;
     for (const auto& [first, last] : b.ties[static_cast<std::size_t>(j)]) {
       single(done, first);
-      double block = 0.0;
-      for (std::size_t k = first; k < last; ++k) block += t.w[ord[k]];
-      const double rank = (t.total - above - block) + 0.5 * block;
-      for (std::size_t k = first; k < last; ++k) col[ord[k]] = t.w[ord[k]] * rank;
+      std::int64_t block = 0;
+      for (std::size_t k = first; k < last; ++k) block += static_cast<std::int64_t>(t.w_float[ord[k]]);
+      const std::int64_t twice_rank = 2 * (total - above - block) + block;
+      for (std::size_t k = first; k < last; ++k)
+        col[ord[k]] = static_cast<std::int32_t>(static_cast<std::int64_t>(t.w_float[ord[k]]) * twice_rank);
       above += block;
       done = last;
     }
     single(done, ord.size());
   }
-  s.rows = s.columns;
-  sparse_product(t.w, b.width, s.rows, s.sums, true);
+  s.rows_int.resize(n, b.width);
+  constexpr Eigen::Index tile = 64;
+  for (Eigen::Index i0 = 0; i0 < n; i0 += tile) {
+    const Eigen::Index i1 = std::min(n, i0 + tile);
+    for (Eigen::Index j = 0; j < b.width; ++j) {
+      const std::int32_t* from = s.columns_int.col(j).data();
+      for (Eigen::Index i = i0; i < i1; ++i) s.rows_int(i, j) = from[i];
+    }
+  }
+  s.sums.setZero(y_.concepts, b.width);
+  s.sums_int.setZero(y_.concepts, b.width);
+  accumulate_rows_int(y_, t.w.data(), t.w.size(), s.rows_int.data(), static_cast<std::size_t>(b.width),
+                      2.0 * t.total, s.sums_int.data(), s.sums.data());
+  s.sums *= 0.5;  // 2 S -> S, exact
+}
+
+void similarity_engine::auroc_scores(const neuron_block& b, const weight_terms& t, engine_scratch& s,
+                                     const std::function<void(Eigen::Index, std::span<const metric_value>)>& emit) const {
+  if (t.integer_ranks && y_.binary())
+    rank_sums_integer(b, t, s);
+  else
+    rank_sums_double(b, t, s);
   const auto C = t.positives.size();
   s.scores.resize(C);
   for (Eigen::Index j = 0; j < b.width; ++j) {

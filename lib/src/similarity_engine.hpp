@@ -42,6 +42,8 @@ inline constexpr Eigen::Index engine_block = 32;
 /// What one weight vector fixes for every neuron.
 struct weight_terms {
   std::span<const double> w;        ///< n weights
+  std::vector<float> w_float;       ///< the same as float when every weight is one (multiplicities)
+  bool integer_ranks = false;       ///< integer weights with 2 w_max W < 2^31: AUROC in 32-bit integers
   double total = 0.0;               ///< W
   std::vector<double> positives;    ///< P_c
   std::vector<double> concept_ss;   ///< correlation: sum w (y_c - P_c/W)^2; else empty
@@ -64,6 +66,8 @@ struct engine_scratch {
   std::vector<metric_value> scores;
   Eigen::MatrixXd columns;
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows, sums, squares;
+  Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic> columns_int;
+  Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows_int, sums_int;
 };
 
 class similarity_engine {
@@ -95,6 +99,8 @@ class similarity_engine {
                     const std::function<void(Eigen::Index, std::span<const metric_value>)>& emit) const;
   void auprc_scores(const neuron_block& b, const weight_terms& t, engine_scratch& s,
                     const std::function<void(Eigen::Index, std::span<const metric_value>)>& emit) const;
+  void rank_sums_double(const neuron_block& b, const weight_terms& t, engine_scratch& s) const;
+  void rank_sums_integer(const neuron_block& b, const weight_terms& t, engine_scratch& s) const;
   void centred_scores(const neuron_block& b, const weight_terms& t, engine_scratch& s,
                       const std::function<void(Eigen::Index, std::span<const metric_value>)>& emit) const;
   void sparse_product(std::span<const double> w, Eigen::Index width,
