@@ -15,16 +15,17 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "be_stability.hpp"
 #include "commands.hpp"
 #include "model_commands.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/json_io.hpp"
-#include "real_data.hpp"
+#include "neuroncert/core/thread_limit.hpp"
+#include "neuroncert/studies/be_stability.hpp"
+#include "neuroncert/studies/experiment_table.hpp"
+#include "neuroncert/studies/real_data.hpp"
+#include "neuroncert/studies/sieve_study.hpp"
 #include "option_checks.hpp"
 #include "run_context.hpp"
-#include "sieve_runner.hpp"
-#include "simulate_runner.hpp"
 
 extern char** environ;
 
@@ -61,21 +62,19 @@ struct figure_job {
 
 using producer = std::function<fs::path(const figures_args&, const fs::path&, io::output_transaction&)>;
 
-/// A job that runs `neuroncert simulate --experiment NAME` with the figures' seed and threads.
+/// A job that runs a synthetic experiment (studies/experiment_table.hpp) with the figures' seed and
+/// threads, as `neuroncert simulate --experiment NAME --quiet` would.
 producer simulation(const std::string& experiment) {
   return [experiment](const figures_args& a, const fs::path& data_dir, io::output_transaction& outputs) {
-    simulate_options o;
-    o.experiment = experiment;
-    o.out = data_dir;
-    o.seed = a.seed;
-    o.threads = a.threads;
-    o.quiet = true;
-    o.outputs = &outputs;
+    const auto& e = studies::find_experiment(experiment);
+    studies::experiment_settings s;
+    s.seed = a.seed;
     if (a.quick) {  // a smoke test: the grid's two ends only, few replicates
-      o.replicates = 30;
-      o.n_points = 2;
+      s.replicates = 30;
+      s.n_points = 2;
     }
-    return run_simulate(o);
+    const thread_limit limit(a.threads);
+    return studies::write_experiment(e, s, studies::run_experiment(e, s), a.threads, data_dir, outputs);
   };
 }
 
@@ -91,8 +90,7 @@ const std::vector<figure_job>& figure_jobs() {
       {"be-coverage", simulation("be-coverage"), {{"be_coverage.gp", "be_coverage", ""}}},
       {"be-stability",
        [](const figures_args& a, const fs::path& data_dir, io::output_transaction& outputs) {
-         return fs::path(
-             run_be_stability_tables(data_dir.string(), a.data_dir.string(), a.seed, a.quick, a.threads, outputs));
+         return studies::be_stability_figure_data(data_dir, a.data_dir, a.seed, a.quick, a.threads, outputs);
        },
        {{"be_stability_bars.gp", "fig5_be_frequencies_resnet20", "resnet20"},
         {"be_stability_bars.gp", "fig5_be_frequencies_vit", "vit"},
@@ -101,13 +99,13 @@ const std::vector<figure_job>& figure_jobs() {
        true},
       {"sieve",
        [](const figures_args& a, const fs::path& d, io::output_transaction& outputs) {
-         return sieve_figure_data(a.data_dir, d, a.out, a.quick, a.threads, outputs);
+         return studies::sieve_figure_data(a.data_dir, d, a.out, a.quick, a.threads, outputs);
        },
        {{"sieve_ar.gp", "sieve_ar", ""}},
        true},
       {"real-data",
        [](const figures_args& a, const fs::path& d, io::output_transaction& outputs) {
-         return run_real_data(a.data_dir, d, a.seed, a.quick, a.threads, outputs);
+         return studies::real_data_figure_data(a.data_dir, d, a.seed, a.quick, a.threads, outputs);
        },
        {{"real_h2.gp", "figH2_resnet20", "resnet20"}, {"real_h2.gp", "figH2_vit", "vit"}},
        true},

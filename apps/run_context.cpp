@@ -1,35 +1,15 @@
 #include "run_context.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <memory>
 
 #include <fmt/format.h>
 
-#include "neuroncert/core/version.hpp"
+#include "neuroncert/core/progress_bar.hpp"
 
 namespace neuroncert::cli {
-namespace {
-std::string& command_line_storage() {
-  static std::string s;
-  return s;
-}
-}  // namespace
-
-const std::string& command_line() { return command_line_storage(); }
-
-void set_command_line(int argc, char** argv) {
-  std::string& s = command_line_storage();
-  s.clear();
-  for (int i = 0; i < argc; ++i) {
-    if (i) s += ' ';
-    s += argv[i];
-  }
-}
-
-nlohmann::json run_metadata(const nlohmann::json& extra) {
-  nlohmann::json j = {{"command_line", command_line()}, {"version", neuroncert::version}, {"program", "neuroncert"}};
-  for (auto it = extra.begin(); it != extra.end(); ++it) j[it.key()] = it.value();
-  return j;
-}
 
 void commit_outputs(io::output_transaction& outputs) {
   outputs.commit();
@@ -44,6 +24,19 @@ void commit_outputs(io::output_transaction& outputs) {
   if (!outputs.removed().empty())
     fmt::print(stderr, "neuroncert: removed {} stale file(s) of an earlier run that this run does not produce: {}\n",
                outputs.removed().size(), list(outputs.removed()));
+}
+
+bool want_progress(bool progress, bool no_progress) {
+  return !no_progress && (progress || ::isatty(::fileno(stderr)));
+}
+
+studies::progress_callback draw_progress(bool draw, std::string unit, int label_width) {
+  if (!draw) return {};
+  auto bar = std::make_shared<progress_bar>("", std::move(unit));
+  return [bar, label_width](std::string_view stage, std::int64_t done, std::int64_t total) {
+    bar->set_label(fmt::format("{:<{}}", stage, label_width));
+    bar->update(done, total);
+  };
 }
 
 }  // namespace neuroncert::cli

@@ -1,5 +1,5 @@
 #pragma once
-// Real activations for the figures jobs and `sieve`: one place that runs a model layer over a
+// The activation cache: for the figures jobs and `sieve`, one place that runs a model layer over a
 // CIFAR test set (models library) and caches the result as .npy, so a second run reuses it.
 #include <cstdint>
 #include <filesystem>
@@ -14,7 +14,7 @@
 #include "neuroncert/models/extract.hpp"
 #include "neuroncert/models/model.hpp"
 
-namespace neuroncert::cli {
+namespace neuroncert::studies {
 
 /// Activations (n x F) and one-hot concepts (n x |C|) of one model layer on one data set.
 struct real_set {
@@ -58,4 +58,4 @@ real_set load_or_extract(const std::string& model, const std::string& layer, con
                          std::int64_t limit, const std::filesystem::path& cache_dir,
                          const std::filesystem::path& cifar_dir, int threads);
 
-}  // namespace neuroncert::cli
+}  // namespace neuroncert::studies

@@ -1,5 +1,5 @@
-// Cached extraction of real activations (real_activations.hpp).
-#include "real_activations.hpp"
+// Cached extraction of real activations (activation_cache.hpp).
+#include "neuroncert/studies/activation_cache.hpp"
 
 
 #include <fmt/format.h>
@@ -8,9 +8,9 @@
 #include "neuroncert/core/json_io.hpp"
 #include "neuroncert/core/names_file.hpp"
 #include "neuroncert/core/npy.hpp"
-#include "run_context.hpp"
+#include "neuroncert/studies/provenance.hpp"
 
-namespace neuroncert::cli {
+namespace neuroncert::studies {
 
 namespace fs = std::filesystem;
 
@@ -140,4 +140,4 @@ real_set load_or_extract(const std::string& model, const std::string& layer, con
   return r;
 }
 
-}  // namespace neuroncert::cli
+}  // namespace neuroncert::studies

@@ -1,12 +1,9 @@
-// The figures job "real-data" (THEORY.md sec. 6.5): the App. H.2 analogue on final-layer neurons
-// and the certified identification of penultimate neurons against the 120 CIFAR-100 concepts.
-// CIFAR-10 test images are JPEG-decoded (labels official), so model accuracies differ slightly from
-// the bit-exact set; the subsampling population is this JPEG-decoded test set.
-#include "real_data.hpp"
+// The real-data study (real_data.hpp). CIFAR-10 test images are JPEG-decoded (labels official), so
+// model accuracies differ slightly from the bit-exact set; the subsampling population is this
+// JPEG-decoded test set.
+#include "neuroncert/studies/real_data.hpp"
 
 #include <chrono>
-#include <fstream>
-#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -14,20 +11,20 @@
 
 #include <fmt/format.h>
 
-#include "neuroncert/bounds/certify.hpp"
 #include "neuroncert/core/csv.hpp"
 #include "neuroncert/core/json_io.hpp"
 #include "neuroncert/core/probing_set.hpp"
 #include "neuroncert/core/thread_limit.hpp"
 #include "neuroncert/sim/subsample_study.hpp"
 #include "neuroncert/sim/tidy.hpp"
-#include "real_activations.hpp"
-#include "run_context.hpp"
+#include "neuroncert/studies/activation_cache.hpp"
+#include "neuroncert/studies/provenance.hpp"
 
-namespace neuroncert::cli {
-namespace {
+namespace neuroncert::studies {
 
 namespace fs = std::filesystem;
+
+namespace {
 
 struct layer_spec {
   std::string model, layer;
@@ -40,10 +37,73 @@ const std::vector<metric> kStudyMetrics = {metric::accuracy, metric::recall,    
 
 bool is_coarse(const std::string& name) { return name.rfind("coarse:", 0) == 0; }
 
+/// The App. H.2 analogue into `path` (tidy rows).
+void write_h2(const fs::path& path, const fs::path& cifar_dir, const fs::path& out, std::int64_t limit,
+              std::int64_t replicates, const std::vector<std::int64_t>& grid, std::uint64_t seed, int threads,
+              io::output_transaction& outputs) {
+  sim::tidy_writer h2(path, &outputs);
+  for (const layer_spec& s : {layer_spec{"resnet20", "logits"}, layer_spec{"vit", "logits"}}) {
+    const auto data = load_or_extract(s.model, s.layer, "cifar10", limit, out, cifar_dir, threads);
+    sim::subsample_study_options o;
+    o.metrics = kStudyMetrics;
+    o.n_grid = grid;
+    o.replicates = replicates;
+    o.seed = seed;
+    o.label = "real-h2/" + s.model;
+    h2.write(sim::to_tidy_rows(sim::run_subsample_study(data.activations, data.concepts, o), "real-h2", s.model));
+  }
+  h2.close();
+}
+
+/// One neuron's row of real_identification_<model>.csv.
+std::vector<io::csv_cell> identification_row(const layer_spec& s, metric m, std::size_t f,
+                                             const bounds::certified_identification& id,
+                                             const std::vector<std::string>& names) {
+  if (id.concept_index < 0)
+    return {s.model, s.layer, std::string(to_string(m)), static_cast<std::int64_t>(f), "", "", "", "",
+            "", "", "", "", "", "", "", id.skipped};
+  const auto& name = names[static_cast<std::size_t>(id.concept_index)];
+  auto num = [&](double v) { return id.has_bound ? std::optional<double>(v) : std::nullopt; };
+  return {s.model, s.layer, std::string(to_string(m)), static_cast<std::int64_t>(f),
+          static_cast<std::int64_t>(id.concept_index), name, is_coarse(name) ? 1 : 0, id.estimate,
+          id.bound, num(id.rate), num(id.certified.lower), num(id.certified.upper),
+          id.clopper_pearson ? std::optional<double>(id.clopper_pearson->lower) : std::nullopt,
+          id.clopper_pearson ? std::optional<double>(id.clopper_pearson->upper) : std::nullopt,
+          num(id.gap), id.skipped};
+}
+
 }  // namespace
 
-fs::path run_real_data(const fs::path& cifar_dir, const fs::path& out, std::uint64_t seed, bool quick, int threads,
-                       io::output_transaction& outputs) {
+identification_summary summarise_identification(const std::vector<bounds::certified_identification>& ids,
+                                                const std::vector<std::string>& names) {
+  identification_summary s;
+  double est = 0.0, gap = 0.0, rate = 0.0;
+  std::int64_t coarse = 0;
+  std::set<Eigen::Index> distinct;
+  for (const auto& id : ids) {
+    if (id.concept_index < 0) continue;
+    ++s.identified;
+    est += id.estimate;
+    coarse += is_coarse(names[static_cast<std::size_t>(id.concept_index)]) ? 1 : 0;
+    distinct.insert(id.concept_index);
+    if (id.has_bound) {
+      s.has_bound = true;
+      s.bound = id.bound;
+      gap += id.gap;
+      rate += id.rate;
+    }
+  }
+  const double c = static_cast<double>(s.identified > 0 ? s.identified : 1);
+  s.mean_estimate = est / c;
+  s.coarse_share = static_cast<double>(coarse) / c;
+  s.mean_gap = gap / c;
+  s.mean_rate = rate / c;
+  s.distinct_concepts = static_cast<std::int64_t>(distinct.size());
+  return s;
+}
+
+fs::path real_data_figure_data(const fs::path& cifar_dir, const fs::path& out, std::uint64_t seed, bool quick,
+                               int threads, io::output_transaction& outputs) {
   const thread_limit limit_threads(threads);
   const std::int64_t limit = quick ? 2000 : 0;
   const std::int64_t replicates = quick ? 40 : 500;
@@ -62,20 +122,8 @@ fs::path run_real_data(const fs::path& cifar_dir, const fs::path& out, std::uint
       "top-alpha binarisation (count metrics, WPMI) re-done on each subsample",
       "certified intervals and gaps at delta/|C| per neuron (union over concepts), no correction across neurons"};
 
-  // ---- App. H.2 analogue -----------------------------------------------------------------------
   const fs::path h2_path = out / "real_h2.csv";
-  sim::tidy_writer h2(h2_path, &outputs);
-  for (const layer_spec& s : {layer_spec{"resnet20", "logits"}, layer_spec{"vit", "logits"}}) {
-    const auto data = load_or_extract(s.model, s.layer, "cifar10", limit, out, cifar_dir, threads);
-    sim::subsample_study_options o;
-    o.metrics = kStudyMetrics;
-    o.n_grid = grid;
-    o.replicates = replicates;
-    o.seed = seed;
-    o.label = "real-h2/" + s.model;
-    h2.write(sim::to_tidy_rows(sim::run_subsample_study(data.activations, data.concepts, o), "real-h2", s.model));
-  }
-  h2.close();
+  write_h2(h2_path, cifar_dir, out, limit, replicates, grid, seed, threads, outputs);
   meta["seconds_h2"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   // ---- certified identification of the penultimate neurons on CIFAR-100 ---------------------------
@@ -102,45 +150,15 @@ fs::path run_real_data(const fs::path& cifar_dir, const fs::path& out, std::uint
                       s.model, s.layer, set.neurons());
     for (metric m : all_metrics) {
       const auto ids = bounds::certify_identifications(set, m, {}, delta);
-      double est = 0.0, gap = 0.0, rate = 0.0;
-      std::int64_t coarse = 0, chosen = 0;
-      bool has_bound = false;
-      std::string bound;
-      std::set<Eigen::Index> distinct;
-      for (std::size_t f = 0; f < ids.size(); ++f) {
-        const auto& id = ids[f];
-        if (id.concept_index < 0) {
-          rows.write_row({s.model, s.layer, std::string(to_string(m)), static_cast<std::int64_t>(f), "", "", "", "",
-                          "", "", "", "", "", "", "", id.skipped});
-          continue;
-        }
-        const auto& name = data.names[static_cast<std::size_t>(id.concept_index)];
-        ++chosen;
-        est += id.estimate;
-        coarse += is_coarse(name) ? 1 : 0;
-        distinct.insert(id.concept_index);
-        auto num = [&](double v) { return id.has_bound ? std::optional<double>(v) : std::nullopt; };
-        if (id.has_bound) {
-          has_bound = true;
-          bound = id.bound;
-          gap += id.gap;
-          rate += id.rate;
-        }
-        rows.write_row({s.model, s.layer, std::string(to_string(m)), static_cast<std::int64_t>(f),
-                        static_cast<std::int64_t>(id.concept_index), name, is_coarse(name) ? 1 : 0, id.estimate,
-                        id.bound, num(id.rate), num(id.certified.lower), num(id.certified.upper),
-                        id.clopper_pearson ? std::optional<double>(id.clopper_pearson->lower) : std::nullopt,
-                        id.clopper_pearson ? std::optional<double>(id.clopper_pearson->upper) : std::nullopt,
-                        num(id.gap), id.skipped});
-      }
-      const double c = static_cast<double>(chosen > 0 ? chosen : 1);
-      const auto opt = [&](double v) { return has_bound ? fmt::format("{:.4f}", v / c) : std::string("-"); };
-      summary.write_row({s.model, std::string(to_string(m)), chosen, est / c, static_cast<double>(coarse) / c,
-                         has_bound ? std::optional<double>(gap / c) : std::nullopt,
-                         has_bound ? std::optional<double>(rate / c) : std::nullopt,
-                         static_cast<std::int64_t>(distinct.size()), bound});
-      md += fmt::format("| {} | {:.4f} | {:.3f} | {} | {} | {} |\n", to_string(m), est / c,
-                        static_cast<double>(coarse) / c, opt(rate), opt(gap), distinct.size());
+      for (std::size_t f = 0; f < ids.size(); ++f) rows.write_row(identification_row(s, m, f, ids[f], data.names));
+      const auto sm = summarise_identification(ids, data.names);
+      const auto opt = [&](double v) { return sm.has_bound ? fmt::format("{:.4f}", v) : std::string("-"); };
+      summary.write_row({s.model, std::string(to_string(m)), sm.identified, sm.mean_estimate, sm.coarse_share,
+                         sm.has_bound ? std::optional<double>(sm.mean_gap) : std::nullopt,
+                         sm.has_bound ? std::optional<double>(sm.mean_rate) : std::nullopt, sm.distinct_concepts,
+                         sm.bound});
+      md += fmt::format("| {} | {:.4f} | {:.3f} | {} | {} | {} |\n", to_string(m), sm.mean_estimate, sm.coarse_share,
+                        opt(sm.mean_rate), opt(sm.mean_gap), sm.distinct_concepts);
     }
     rows.close();
   }
@@ -155,4 +173,4 @@ fs::path run_real_data(const fs::path& cifar_dir, const fs::path& out, std::uint
   return h2_path;
 }
 
-}  // namespace neuroncert::cli
+}  // namespace neuroncert::studies
