@@ -1,12 +1,15 @@
 #include "neuroncert/bounds/exact_binomial.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <map>
 #include <queue>
 #include <vector>
 
 #include <boost/math/distributions/binomial.hpp>
 #include <boost/math/distributions/normal.hpp>
+#include <boost/math/special_functions/beta.hpp>
 
 #include "neuroncert/bounds/planning.hpp"
 #include "neuroncert/bounds/rates.hpp"
@@ -34,92 +37,202 @@ interval clopper_pearson(std::int64_t successes, std::int64_t trials, double del
 // Worst-case tail T(n) = sup_p g(p), g(p) = P_p(X <= a(p)) + P_p(X >= b(p)),
 //   a(p) = floor(n (p - eps)),  b(p) = ceil(n (p + eps))          (|X/n - p| >= eps, inclusive).
 // Hand-written because no library computes a certified sup of a discontinuous function; every
-// probability is still Boost.Math's binomial cdf.
+// probability is still Boost.Math's (binomial cdf, incomplete beta and its derivative).
 //
 // Structure. g(p) = g(1 - p) (X -> n - X), so only p in [0, 1/2] is searched. a jumps up at the
 // critical points A_j = j/n + eps (a = j from A_j on: right-closed), b jumps up at B_k = k/n - eps
 // (b = k up to B_k: left-closed). Between consecutive critical points ("pieces") a, b are constant and
 // h(p) = P_p(X <= a) + P_p(X >= b) is continuous. At A_j the attained value is the right limit and
-// exceeds the left limit; at B_k it is the left limit and exceeds the right limit. Hence
-//   T(n) = max over pieces of max over the CLOSED piece of its h,
-// and every value of h on a closed piece is a limit of attained values (a valid lower bound on T).
+// exceeds the left limit; at B_k it is the left limit and exceeds the right limit.
+// On a piece, h is quasi-convex: d/dp P_p(X <= a) = -n C(n-1, a) p^a (1-p)^(n-1-a) and
+// d/dp P_p(X >= b) = n C(n-1, b-1) p^(b-1) (1-p)^(n-b), so h'(p) has the sign of
+//   C(n-1, b-1) (p/(1-p))^(b-1-a) - C(n-1, a),
+// increasing in p (b - 1 - a >= 0): h falls, then rises, and its max over the closed piece is at an end.
+// An end is a critical point (whose attained value is the larger one-sided limit) or p = 0 (g = 0) or
+// p = 1/2. Hence
+//   T(n) = max( g(1/2), max over the critical points c in (0, 1/2) of g(c) ),
+// a finite maximum over two integer families, A (index j) and B (index k). Each g(c) is evaluated
+// with a(c), b(c) rounded outward (a jump within floating-point resolution of c counts as included:
+// when an a-jump and a b-jump coincide, n eps a half-integer multiple, e.g. eps = 0.1, n = 100 read as
+// the decimal 1/10, both are included, the value at c for the decimal epsilon).
 //
-// Bounds. P_p(X <= a) decreases in p and increases in a; P_p(X >= b) increases in p, decreases in b.
-// On [L, H] inside one piece: sup h <= P_L(X <= a) + P_H(X >= b). On an interval spanning several
-// pieces: a(p) <= a(H), b(p) >= b(L), so sup g <= P_L(X <= a(H)) + P_H(X >= b(L)) (a(H), b(L) rounded
-// outward, so floating point only loosens it).
+// Bounds on a run c_1 < ... < c_W of consecutive critical points of one family (a(c), b(c) are
+// non-decreasing along it; P_p(X <= a) decreases in p and increases in a, P_p(X >= b) the reverse).
+// Bounding each tail by its value at a corner of the run (the smallest c with the largest a, ...) loses
+// a factor of about 1 + z/sqrt(n p (1-p)) per lattice step inside the run (4% at n = 41,000): near
+// p = 1/2, where g is flat and within a percent of the target for a thousand points, that would mean
+// evaluating every point. Two bounds avoid it:
+//  - Bernstein: P(|X - n c| >= t) <= 2 exp(-t^2 / (2 (n c (1-c) + t/3))) with t = n eps (less the
+//    outward rounding) and the variance at c_W (c (1-c) increases on [0, 1/2]). One exp for a whole
+//    run; it settles the runs far from 1/2.
+//  - ratio: the likelihood ratio L(i) = P_c(X = i) / P_p(X = i) = (c/p)^i ((1-c)/(1-p))^(n-i) grows
+//    geometrically in i when c > p (by rho^-1 = c (1-p) / (p (1-c)) per step), so
+//      P_c(X <= a) = L(a) sum_{m >= 0} P_p(X = a-m) rho^m
+//                 <= L(a) ( sum_{m < M} P_p(X = a-m) rho^m + rho^M P_p(X <= a-M) ),
+//    and likewise P_c(X >= b) <= L(b) ( sum_{m < M} P_q(X = b+m) tau^m + tau^M P_q(X >= b+M) ) against
+//    a q >= c, tau = c (1-q) / (q (1-c)). With p = c_1, q = c_W, one lower tail at c_1, one upper tail at
+//    c_W and the pmf recurrence bound every g(c_i) of the run; what is lost is only the variation of L
+//    beyond the first M terms. Long runs are bounded in 64 blocks (per block the corner of L and of the
+//    tail, M = 0), runs of at most 64 points per point (M = 32).
+// Both bounds are computed in double precision (Boost's incomplete beta and its derivative without the
+// long-double promotion, about 5x faster than the binomial cdf) and inflated by 1e-9 relative, far above
+// the functions' error (about 1e-12 against the long-double values), so they stay upper bounds. A
+// single critical point is evaluated as g(c) with Boost's binomial cdf (long double internally).
 //
-// Search. Best-first branch and bound: an interval that contains critical points is split at the one
-// nearest its middle (so intervals become pieces exactly), a piece is bisected; the lower bound is the
-// largest h evaluated (at midpoints and piece ends), the upper bound the largest bound still open.
-// Critical points closer than 1e-12 to an interval end are not split at (floating-point resolution).
+// Search. Best-first branch and bound over runs: the run with the largest bound is halved, and a run of
+// one point is evaluated. The points next to 1/2 are evaluated first: T(n) is usually attained there, so
+// a "T(n) > target" decision costs a handful of evaluations. The lower bound is the largest g found, the
+// upper bound the largest bound still open (or the lower bound).
 // ---------------------------------------------------------------------------------------------
 namespace {
 
-struct node {
-  double lo, hi, bound;
-  double a, b;  // piece constants; meaningful only when `piece`
-  bool piece;
-  bool operator<(const node& o) const { return bound < o.bound; }
-};
+using fast_policy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
+constexpr double rounding_allowance = 1.0 + 1e-9;  // on the double-precision bounds, see above
+constexpr std::size_t ratio_blocks = 64;        // blocks per ratio bound
+constexpr double ratio_run_max = 512;           // longer runs get only Bernstein's bound
+constexpr double ratio_terms = 32;              // tail terms weighted exactly in a per-point ratio bound
 
 struct tail_problem {
   double n;
   double eps;
-  double slack;  // outward rounding of a(H), b(L) for multi-piece intervals
+  double slack;  // outward rounding of a, b at a critical point, in lattice units
 
-  // P_p(X <= a)
+  // P_p(X <= a), P_p(X >= b) with Boost's binomial cdf: the exact values.
   double lower_tail(double p, double a) const {
     if (a < 0) return 0.0;
     if (a >= n) return 1.0;
     if (p <= 0.0) return 1.0;
     return boost::math::cdf(boost::math::binomial_distribution<double>(n, p), a);
   }
-  // P_p(X >= b)
   double upper_tail(double p, double b) const {
     if (b <= 0) return 1.0;
     if (b > n) return 0.0;
     if (p <= 0.0) return 0.0;
     return boost::math::cdf(boost::math::complement(boost::math::binomial_distribution<double>(n, p), b - 1.0));
   }
-  double h(double p, double a, double b) const { return std::min(1.0, lower_tail(p, a) + upper_tail(p, b)); }
+  // The same in double precision (for the bounds): P(X <= a) = I_{1-p}(n-a, a+1), P(X >= b) = I_p(b, n-b+1).
+  double fast_lower(double p, double a) const {
+    if (a < 0) return 0.0;
+    if (a >= n) return 1.0;
+    return boost::math::ibetac(a + 1.0, n - a, p, fast_policy());
+  }
+  double fast_upper(double q, double b) const {
+    if (b <= 0) return 1.0;
+    if (b > n) return 0.0;
+    return boost::math::ibeta(b, n - b + 1.0, q, fast_policy());
+  }
+  // P_p(X = i), 0 <= i <= n.
+  double pmf(double p, double i) const {
+    return boost::math::ibeta_derivative(i + 1.0, n - i + 1.0, p, fast_policy()) / (n + 1.0);
+  }
 
-  // A critical point strictly inside (L, H) nearest to the middle, or a negative value if none.
-  double split_point(double L, double H) const {
-    const double mid = 0.5 * (L + H);
-    const double margin = 1e-12;
-    double best = -1.0;
-    auto consider = [&](double c) {
-      if (c > L + margin && c < H - margin && (best < 0 || std::abs(c - mid) < std::abs(best - mid))) best = c;
+  // Critical point `index` of family A (sign +1: j/n + eps) or B (sign -1: k/n - eps), with a, b rounded
+  // outward.
+  struct point {
+    double c, a, b;
+  };
+  point at(double sign, double index) const {
+    const double c = index / n + sign * eps;
+    return {c, std::floor(n * (c - eps) + slack), std::ceil(n * (c + eps) - slack)};
+  }
+  double g(const point& x) const { return std::min(1.0, lower_tail(x.c, x.a) + upper_tail(x.c, x.b)); }
+
+  // Bernstein's bound on a run ending at `last`: every point deviates by t >= n eps - slack (a and b are
+  // rounded outward by at most slack; 2 slack covers the rounding of n (c -+ eps) too).
+  double bernstein_bound(const point& last) const {
+    const double t = n * eps - 2.0 * slack, v = n * last.c * (1.0 - last.c);
+    if (!(t > 0.0)) return 1.0;
+    return std::min(1.0, 2.0 * std::exp(-t * t / (2.0 * (v + t / 3.0))) * rounding_allowance);
+  }
+
+  // P_p(X = i) for i = from, ..., to (0 outside [0, n]). The recurrence runs towards the mode from the
+  // end farther from it, where the terms grow, so nothing that matters underflows; a term below 1e-280
+  // is recomputed directly.
+  void pmf_range(double p, double from, double to, std::vector<double>& out) const {
+    out.clear();
+    if (to < from) return;
+    out.assign(static_cast<std::size_t>(to - from) + 1, 0.0);
+    const bool upward = to <= n * p || (from < n * p && n * p - from >= to - n * p);
+    auto slot = [&](double i) -> double& { return out[static_cast<std::size_t>(i - from)]; };
+    double mass = 0.0;
+    if (upward) {
+      for (double i = std::max(from, 0.0); i <= std::min(to, n); i += 1.0) {
+        // P(X = i) = P(X = i-1) (n-i+1) p / (i (1-p))
+        mass = i == 0.0 || mass < 1e-280 ? pmf(p, i) : mass * (n - i + 1.0) / i * p / (1.0 - p);
+        slot(i) = mass;
+      }
+    } else {
+      for (double i = std::min(to, n); i >= std::max(from, 0.0); i -= 1.0) {
+        // P(X = i) = P(X = i+1) (i+1) (1-p) / ((n-i) p)
+        mass = i == n || mass < 1e-280 ? pmf(p, i) : mass * (i + 1.0) / (n - i) * (1.0 - p) / p;
+        slot(i) = mass;
+      }
+    }
+  }
+
+  // The ratio bound over indices [lo, hi] of one family (see the header comment), taken over blocks of
+  // `step` consecutive points: in a block i1..i2, L against p is largest at (c_i1, a_i2) (it increases in a
+  // and, as a <= n c, decreases in c) and P_p(X <= a) at a_i2; L against q is largest at (c_i2, b_i1) and
+  // P_q(X >= b) at b_i1. With step = 1 it is the per-point bound. The first ratio_terms terms of each
+  // tail carry their own weight (per-point bounds only), the rest the weight of the last of them.
+  double ratio_bound(double sign, double lo, double hi, double step) const {
+    const double M = step == 1.0 ? ratio_terms : 0.0;  // coarse blocks lose more to their width anyway
+    const point first = at(sign, lo), last = at(sign, hi);
+    const double p = first.c, q = last.c;
+    const double lp = std::log(p), l1p = std::log1p(-p), lq = std::log(q), l1q = std::log1p(-q);
+    const auto blocks = static_cast<std::size_t>(std::ceil((hi - lo + 1.0) / step));  // <= ratio_blocks
+    auto block = [&](std::size_t k) {
+      const double i1 = lo + static_cast<double>(k) * step;
+      return std::pair{at(sign, i1), at(sign, std::min(hi, i1 + step - 1.0))};
     };
-    // A_j = j/n + eps, j integer in (n(L - eps), n(H - eps)); B_k = k/n - eps likewise with +eps.
-    for (double sign : {1.0, -1.0}) {
-      const double lo = n * (L - sign * eps), hi = n * (H - sign * eps);
-      const double jlo = std::floor(lo) + 1.0, jhi = std::ceil(hi) - 1.0;
-      if (jlo > jhi) continue;
-      const double j = std::clamp(std::round(n * (mid - sign * eps)), jlo, jhi);
-      consider(j / n + sign * eps);
+    std::array<double, ratio_blocks> upper{};
+    std::vector<double> mass;
+    {  // Upper tails at q; cut-offs b of the blocks' first points, from bfirst to blast.
+      const double bfirst = first.b, blast = block(blocks - 1).first.b;
+      pmf_range(q, bfirst, blast + M - 1.0, mass);
+      double rest = fast_upper(q, blast + M);  // P_q(X >= b + M), growing as b steps down
+      double b = blast;
+      for (std::size_t k = blocks; k-- > 0;) {
+        const auto [x1, x2] = block(k);
+        for (; b > x1.b; b -= 1.0) rest += mass[static_cast<std::size_t>(b - 1.0 + M - bfirst)];
+        if (x1.b > n) continue;
+        // P_c(X >= b) = L(b) sum_m P_q(X = b+m) tau^m, tau = c (1-q) / (q (1-c)) <= 1, c = x2.c
+        const double c = x2.c, tau = c * (1.0 - q) / (q * (1.0 - c));
+        double sum = 0.0, w = 1.0;
+        for (double m = 0; m < M; m += 1.0, w *= tau) sum += mass[static_cast<std::size_t>(b + m - bfirst)] * w;
+        sum += w * rest;
+        const double ratio = c == q ? 1.0 : std::exp(b * (std::log(c) - lq) + (n - b) * (std::log1p(-c) - l1q));
+        upper[k] = std::min(1.0, sum * ratio);
+      }
     }
-    return best;
-  }
-
-  // g at a critical point c, with both tails rounded outward: a jump within floating-point resolution of
-  // c counts as included. This is g(c) when only one jump is at c; when an a-jump and a b-jump coincide
-  // (n eps a half-integer multiple, e.g. eps = 0.1, n = 100, read as the decimal 1/10), it includes
-  // both, the value at c for the decimal epsilon. Used as witness and as upper bound at c.
-  double at_critical_point(double c) const {
-    return h(c, std::floor(n * (c - eps) + slack), std::ceil(n * (c + eps) - slack));
-  }
-
-  node make(double L, double H) const {
-    if (split_point(L, H) < 0.0) {
-      const double m = 0.5 * (L + H);  // far from any jump: a, b are the piece's constants
-      const double a = std::floor(n * (m - eps)), b = std::ceil(n * (m + eps));
-      return {L, H, std::min(1.0, lower_tail(L, a) + upper_tail(H, b)), a, b, true};
+    // Lower tails at p; cut-offs a of the blocks' last points, from afirst to alast; and the bound.
+    const double afirst = block(0).second.a, alast = last.a;
+    pmf_range(p, afirst - M + 1.0, alast, mass);
+    double rest = fast_lower(p, afirst - M);  // P_p(X <= a - M), growing as a steps up
+    double a = afirst, best = 0.0;
+    for (std::size_t k = 0; k < blocks; ++k) {
+      const auto [x1, x2] = block(k);
+      for (; a < x2.a; a += 1.0) rest += mass[static_cast<std::size_t>(a + 1.0 - M - (afirst - M + 1.0))];
+      double lower = 0.0;
+      if (a >= 0) {
+        // P_c(X <= a) = L(a) sum_m P_p(X = a-m) rho^m, rho = p (1-c) / (c (1-p)) <= 1, c = x1.c
+        const double c = x1.c, rho = p * (1.0 - c) / (c * (1.0 - p));
+        double sum = 0.0, w = 1.0;
+        for (double m = 0; m < M; m += 1.0, w *= rho) sum += mass[static_cast<std::size_t>(a - m - (afirst - M + 1.0))] * w;
+        sum += w * rest;
+        const double ratio = c == p ? 1.0 : std::exp(a * (std::log(c) - lp) + (n - a) * (std::log1p(-c) - l1p));
+        lower = std::min(1.0, sum * ratio);
+      }
+      best = std::max(best, lower + upper[k]);
     }
-    const double a = std::floor(n * (H - eps) + slack), b = std::ceil(n * (L + eps) - slack);
-    return {L, H, std::min(1.0, lower_tail(L, a) + upper_tail(H, b)), 0.0, 0.0, false};
+    return std::min(1.0, best * rounding_allowance);
   }
+};
+
+struct run {
+  double bound;
+  double sign, lo, hi;  // family and index range
+  bool operator<(const run& o) const { return bound < o.bound; }
 };
 
 constexpr std::int64_t max_evaluations = 2'000'000;
@@ -128,6 +241,7 @@ constexpr std::int64_t max_evaluations = 2'000'000;
 // With target <= 0: stop when upper <= lower (1 + rel_tol).
 worst_case_tail branch_and_bound(std::int64_t n, double eps, double target, double rel_tol) {
   const tail_problem prob{static_cast<double>(n), eps, 1e-9 * std::max(1.0, static_cast<double>(n))};
+  const double nd = prob.n;
   worst_case_tail out{0.0, 0.0, 0.5};
   auto record = [&](double p, double g) {
     if (g > out.lower) {
@@ -135,52 +249,54 @@ worst_case_tail branch_and_bound(std::int64_t n, double eps, double target, doub
       out.argmax_p = p;
     }
   };
-  // h on a closed piece, or g at a critical point: limits of attained values, so lower bounds on T.
-  auto witness = [&](double p, double a, double b) { record(p, prob.h(p, a, b)); };
+  // 1/2 may be a critical point; else this is g(1/2), a piece end.
+  record(0.5, prob.g({0.5, std::floor(nd * (0.5 - eps) + prob.slack), std::ceil(nd * (0.5 + eps) - prob.slack)}));
   const bool decide = target > 0.0;
+  auto settled = [&](double upper) {
+    return decide ? (out.lower > target || upper <= target) : upper <= out.lower * (1.0 + rel_tol);
+  };
   auto keep = [&](double bound) { return decide ? bound > target : bound > out.lower * (1.0 + rel_tol); };
-  double closed_upper = 0.0;  // bounds of pieces too narrow to bisect further
-  std::priority_queue<node> open;
-  record(0.5, prob.at_critical_point(0.5));  // 1/2 may be a critical point; else this is g(1/2) or above
-  open.push(prob.make(0.0, 0.5));
   std::int64_t evaluations = 0;
+  std::priority_queue<run> open;
+  auto push = [&](double sign, double lo, double hi) {
+    double bound = 0.0;
+    if (lo == hi) {  // one point: its exact value
+      const auto x = prob.at(sign, lo);
+      bound = prob.g(x);
+      record(x.c, bound);
+      evaluations += 2;
+      return;
+    }
+    const double w = hi - lo + 1.0;
+    bound = prob.bernstein_bound(prob.at(sign, hi));
+    evaluations += 1;
+    if (keep(bound) && w <= ratio_run_max) {
+      bound = std::min(bound, prob.ratio_bound(sign, lo, hi, std::ceil(w / static_cast<double>(ratio_blocks))));
+      evaluations += 4;
+    }
+    if (keep(bound)) open.push({bound, sign, lo, hi});
+  };
+  // The families' index ranges with c in (0, 1/2): A_j = j/n + eps, B_k = k/n - eps. Their points next to
+  // 1/2 first (exactly), where T(n) is usually attained.
+  for (const double sign : {1.0, -1.0}) {
+    double lo = std::floor(nd * (0.0 - sign * eps)) + 1.0, hi = std::ceil(nd * (0.5 - sign * eps)) - 1.0;
+    while (lo <= hi && !(prob.at(sign, lo).c > 0.0)) lo += 1.0;
+    while (lo <= hi && !(prob.at(sign, hi).c < 0.5)) hi -= 1.0;
+    if (lo > hi) continue;
+    const double top = std::max(lo, hi - 1.0);
+    for (double i = top; i <= hi; i += 1.0) push(sign, i, i);
+    if (lo < top) push(sign, lo, top - 1.0);
+  }
   while (!open.empty()) {
-    const double upper = std::max(open.top().bound, closed_upper);
-    if (decide ? (out.lower > target || upper <= target) : upper <= out.lower * (1.0 + rel_tol)) break;
-    if (evaluations > max_evaluations) break;
-    const node top = open.top();
+    if (settled(open.top().bound) || evaluations > max_evaluations) break;
+    const run top = open.top();
     open.pop();
     if (!keep(top.bound)) continue;
-    if (top.piece) {
-      const double cut = 0.5 * (top.lo + top.hi);
-      if (!(cut > top.lo && cut < top.hi) || top.hi - top.lo < 1e-15) {
-        closed_upper = std::max(closed_upper, top.bound);
-        continue;
-      }
-      witness(cut, top.a, top.b);
-      for (const auto& [L, H] : {std::pair{top.lo, cut}, std::pair{cut, top.hi}}) {
-        const node child{L, H, std::min(1.0, prob.lower_tail(L, top.a) + prob.upper_tail(H, top.b)), top.a, top.b,
-                         true};
-        evaluations += 3;
-        if (keep(child.bound)) open.push(child);
-      }
-    } else {
-      const double cut = prob.split_point(top.lo, top.hi);
-      record(cut, prob.at_critical_point(cut));
-      evaluations += 2;
-      for (const auto& [L, H] : {std::pair{top.lo, cut}, std::pair{cut, top.hi}}) {
-        const node child = prob.make(L, H);
-        evaluations += 2;
-        if (child.piece) {  // the closed piece's end values are limits of attained values
-          witness(L, child.a, child.b);
-          witness(H, child.a, child.b);
-          evaluations += 4;
-        }
-        if (keep(child.bound)) open.push(child);
-      }
-    }
+    const double mid = std::floor(0.5 * (top.lo + top.hi));
+    push(top.sign, top.lo, mid);
+    push(top.sign, mid + 1.0, top.hi);
   }
-  out.upper = std::max(out.lower, std::max(closed_upper, open.empty() ? 0.0 : open.top().bound));
+  out.upper = std::max(out.lower, open.empty() ? 0.0 : open.top().bound);
   return out;
 }
 
@@ -216,7 +332,14 @@ std::int64_t plan_n_exact_binomial(double epsilon, double delta, std::int64_t nu
   if (n_hoeffding > exact_binomial_max_n)
     throw invalid_argument(fmt::format("exact-binomial planning needs n <= {}, but Hoeffding's n is {} here: use it",
                                        exact_binomial_max_n, n_hoeffding));
-  auto holds = [&](std::int64_t n) { return n >= n_hoeffding || exact_binomial_holds(n, epsilon, target); };
+  // The search below may ask about the same n twice (a bisection end, then a period check): remember.
+  std::map<std::int64_t, bool> known;
+  auto holds = [&](std::int64_t n) {
+    if (n >= n_hoeffding) return true;
+    const auto it = known.find(n);
+    if (it != known.end()) return it->second;
+    return known[n] = exact_binomial_holds(n, epsilon, target);
+  };
 
   // Step 1: bisection for a transition lo -> lo + 1 (T(lo) > target >= T(lo + 1)), bracket found by
   // galloping from the normal approximation at p = 1/2: 2 Phi(-2 eps sqrt(n)) = target. Any n <= lo is

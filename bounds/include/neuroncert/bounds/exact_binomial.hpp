@@ -19,10 +19,10 @@ struct interval {
 /// delta / |C| (union_delta). trials >= 1, 0 <= successes <= trials, delta in (0,1).
 interval clopper_pearson(std::int64_t successes, std::int64_t trials, double delta);
 
-/// The largest n the exact worst-case tail is computed for. The branch and bound below visits up to
-/// about 2n critical points per evaluation and a planning search makes dozens of evaluations, so
-/// the cost grows linearly in n (about a second at this n on one core); beyond it Hoeffding's rate,
-/// within about 20% of the exact one there, is the answer. Every function below refuses a larger n
+/// The largest n the exact worst-case tail is computed for. The worst-case tail is a maximum over
+/// about 2n critical points, bounded in runs (see exact_binomial.cpp), and a planning search makes a
+/// dozen or more evaluations, so the cost still grows with n; beyond it Hoeffding's rate, within about
+/// 20% of the exact one there, is the answer. Every function below refuses a larger n
 /// (invalid_argument), so no call can run for minutes.
 inline constexpr std::int64_t exact_binomial_max_n = 200'000;
 
