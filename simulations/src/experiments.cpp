@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "neuroncert/bounds/exact_binomial.hpp"
+#include "neuroncert/bounds/rate_basis.hpp"
 #include "neuroncert/bounds/rates.hpp"
 #include "neuroncert/core/quantile.hpp"
 #include "neuroncert/core/binary_metrics.hpp"
@@ -44,34 +45,6 @@ counts2x2 draw_dataset(random_engine& rng, std::int64_t n, const counts2x2& m, s
   return k == sampler_kind::per_sample ? draw_counts_per_sample(rng, n, m) : draw_counts(rng, n, m);
 }
 
-/// The population share of the conditioning event of a count metric's ESS rate (THEORY.md sec. 4):
-/// recall rho, precision a, IoU P(f=1 or c=1); accuracy 1 (all samples).
-double population_share(metric m, const counts2x2& w) {
-  switch (m) {
-    case metric::recall: return w.concept_positives();
-    case metric::precision: return w.neuron_positives();
-    case metric::iou: return w.union_count();
-    default: return 1.0;
-  }
-}
-
-/// (successes, trials) of a count metric's estimate, for Clopper-Pearson.
-std::pair<std::int64_t, std::int64_t> binomial_form(metric m, const counts2x2& k) {
-  const auto r = [](double x) { return static_cast<std::int64_t>(std::llround(x)); };
-  switch (m) {
-    case metric::accuracy: return {r(k.f00 + k.f11), r(k.total())};
-    case metric::recall: return {r(k.f11), r(k.concept_positives())};
-    case metric::precision: return {r(k.f11), r(k.neuron_positives())};
-    case metric::iou: return {r(k.f11), r(k.union_count())};
-    default: break;
-  }
-  throw invalid_argument(fmt::format("metric '{}' has no binomial (Clopper-Pearson) form", to_string(m)));
-}
-
-bool has_binomial_form(metric m) {
-  return m == metric::accuracy || m == metric::recall || m == metric::precision || m == metric::iou;
-}
-
 /// Radius of the CP interval around the estimate k/m: max(p_hat - lower, upper - p_hat).
 double cp_radius(std::int64_t k, std::int64_t m, double delta) {
   const bounds::interval ci = bounds::clopper_pearson(k, m, delta);
@@ -79,28 +52,20 @@ double cp_radius(std::int64_t k, std::int64_t m, double delta) {
   return std::max(p - ci.lower, ci.upper - p);
 }
 
-/// The metric's closed-form rate at the population effective size (delta already split).
-/// Returns nullopt for metrics without one (F1).
-std::optional<double> population_rate(metric m, const counts2x2& w, double n, double delta) {
-  switch (m) {
-    case metric::accuracy: return bounds::hoeffding_rate(n, delta);
-    case metric::recall:
-    case metric::precision:
-    case metric::iou: return bounds::ess_rate(population_share(m, w) * n, delta);
-    case metric::auroc: return bounds::auroc_rate(n, w.concept_positives(), delta);
-    default: return std::nullopt;
-  }
+/// The metric's rate basis on the population cells (shares of the conditioning events; orientation
+/// from the study's options).
+bounds::rate_basis population_basis(metric m, const counts2x2& w, const study_options& o) {
+  return bounds::rate_basis_for(m, w, o.metric_opts.recall_precision);
 }
 
-std::string population_rate_name(metric m) {
-  switch (m) {
-    case metric::accuracy: return "hoeffding_rate";
-    case metric::recall:
-    case metric::precision:
-    case metric::iou: return "ess_rate_at_population_m";
-    case metric::auroc: return "agarwal_rate_at_population_rho";
-    default: return "";
+std::string population_rate_name(const bounds::rate_basis& b) {
+  if (!b.kind) return "";
+  switch (*b.kind) {
+    case bounds::rate_kind::hoeffding: return "hoeffding_rate";
+    case bounds::rate_kind::effective_sample_size: return "ess_rate_at_population_m";
+    case bounds::rate_kind::agarwal_auroc: return "agarwal_rate_at_population_rho";
   }
+  return "";
 }
 
 std::string fmt_double(double x) { return fmt::format("{}", x); }
@@ -266,8 +231,8 @@ exp2_replicate exp2_draw(random_engine& rng, std::int64_t n, const concept_set_s
     if (id.found()) {
       const auto ch = static_cast<std::size_t>(id.concept_index);
       r.gap.push_back(pop[static_cast<std::size_t>(best)] - pop[ch]);
-      const auto rc = population_rate(m, r.matrices[ch], nd, dc);
-      const auto rs = population_rate(m, r.matrices[static_cast<std::size_t>(best)], nd, dc);
+      const auto rc = bounds::population_rate(population_basis(m, r.matrices[ch], o), nd, dc);
+      const auto rs = bounds::population_rate(population_basis(m, r.matrices[static_cast<std::size_t>(best)], o), nd, dc);
       r.per_concept_bound.push_back(rc && rs ? *rc + *rs : inf);
     } else {
       r.gap.push_back(0.0);
@@ -360,10 +325,11 @@ std::vector<tidy_row> run_validate(const std::vector<binary_setting>& settings, 
         for (std::size_t k = 0; k < nm; ++k) {
           const metric_value e = binary_metric(metrics[k], c, o.metric_opts);
           err[j * nm + k] = e.defined() ? metric_value::of(std::abs(e.value - pop[k].value)) : e;
-          if (e.defined() && has_binomial_form(metrics[k])) {
-            const auto [succ, trials] = binomial_form(metrics[k], c);
-            if (trials >= 1) cp[j * nm + k] = cp_radius(succ, trials, o.delta);
-          }
+          if (!e.defined()) continue;
+          const bounds::rate_basis b = bounds::rate_basis_for(metrics[k], c, o.metric_opts.recall_precision);
+          if (!b.successes) continue;
+          const auto trials = std::llround(b.trials);
+          if (trials >= 1) cp[j * nm + k] = cp_radius(std::llround(*b.successes), trials, o.delta);
         }
       });
       for (std::size_t k = 0; k < nm; ++k) {
@@ -389,18 +355,19 @@ std::vector<tidy_row> run_validate(const std::vector<binary_setting>& settings, 
         row("replicates", static_cast<double>(reps));
         row("undefined_count", static_cast<double>(reps - d.size()));
         row("empirical_q95", emp);
-        if (const auto r = population_rate(m, s.m, nd, o.delta)) {
-          const std::string name = population_rate_name(m);
+        const bounds::rate_basis pb = population_basis(m, s.m, o);
+        if (const auto r = bounds::population_rate(pb, nd, o.delta)) {
+          const std::string name = population_rate_name(pb);
           row(name, *r);
           row("ratio_" + name + "_to_empirical", ratio_of(*r, emp));
           row("coverage_" + name, coverage([&](std::size_t) { return *r; }));
         }
-        if (has_binomial_form(m)) {
+        if (pb.successes) {
           const std::optional<double> cpq = cpd.empty() ? std::nullopt : std::optional<double>(quantile_type7(cpd, quantile_level));
           row("cp_radius_q95", cpq);
           row("ratio_cp_radius_q95_to_empirical", ratio_of(cpq, emp));
           row("coverage_cp_radius", coverage([&](std::size_t i) { return cpd[i]; }));
-          const auto trials = static_cast<std::int64_t>(std::llround(population_share(m, s.m) * nd));
+          const auto trials = static_cast<std::int64_t>(std::llround(pb.trials * nd));
           std::optional<double> cpp;
           if (trials >= 1) {
             const auto succ = static_cast<std::int64_t>(std::llround(pop[k].value * static_cast<double>(trials)));
