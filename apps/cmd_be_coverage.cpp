@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -33,48 +34,53 @@ struct be_options {
   bool json = false;
 };
 
-void run_be(const be_options& o) {
+// The BE threshold t from --threshold or --threshold-fraction.
+std::int64_t checked_threshold(const be_options& o) {
   check_count("--K", o.K, 1, max_resamples, "bootstrap resamples; the paper uses 100");
   if (o.threshold.has_value() == o.threshold_fraction.has_value())
     throw invalid_argument("give exactly one of --threshold or --threshold-fraction");
-  std::int64_t t = 0;
   if (o.threshold) {
-    t = *o.threshold;
+    const std::int64_t t = *o.threshold;
     if (t < 1 || t > o.K) throw invalid_argument(fmt::format("--threshold must lie in [1, K] = [1, {}], got {}", o.K, t));
-  } else {
-    if (!(*o.threshold_fraction > 0.0 && *o.threshold_fraction <= 1.0))
-      throw invalid_argument(fmt::format("--threshold-fraction must lie in (0, 1], got {}", *o.threshold_fraction));
-    t = bounds::threshold_from_fraction(*o.threshold_fraction, o.K);
+    return t;
   }
-  double p = 0;
-  std::string p_source;
+  if (!(*o.threshold_fraction > 0.0 && *o.threshold_fraction <= 1.0))
+    throw invalid_argument(fmt::format("--threshold-fraction must lie in (0, 1], got {}", *o.threshold_fraction));
+  return bounds::threshold_from_fraction(*o.threshold_fraction, o.K);
+}
+
+// The per-identification failure probability p: given, or solving r(n, p/|C|) = Delta/2; with its source.
+std::pair<double, std::string> checked_p(const be_options& o) {
   const bool from_margin = o.n || o.margin || o.concepts || o.metric_name || o.rho;
   if (o.p) {
     if (from_margin) throw invalid_argument("--p excludes --n, --margin, --concepts, --metric and --rho");
     check_closed_unit("--p", *o.p);
-    p = *o.p;
-    p_source = "given";
-  } else {
-    if (!(o.n && o.margin && o.concepts && o.metric_name))
-      throw invalid_argument("give --p, or all of --n, --margin, --concepts and --metric");
-    const metric m = parse_metric(*o.metric_name);
-    const bounds::rate_kind kind = require_rate_kind(m);
-    check_positive("--margin", *o.margin);
-    check_at_least("--concepts", *o.concepts, 1);
-    if (kind == bounds::rate_kind::agarwal_auroc && !o.rho)
-      throw invalid_argument("--rho (the concept frequency) is required for auroc");
-    if (o.rho) check_open_unit("--rho", *o.rho);
-    if (kind != bounds::rate_kind::agarwal_auroc && o.rho)
-      throw invalid_argument(fmt::format("--rho is not used for metric {} (only auroc's rate uses the frequency)",
-                                         to_string(m)));
-    if (kind == bounds::rate_kind::effective_sample_size) check_nonnegative("--n", *o.n);
-    else if (!(*o.n >= 1)) throw invalid_argument(fmt::format("--n must be at least 1, got {}", *o.n));
-    if (*o.n > static_cast<double>(max_samples))
-      throw invalid_argument(fmt::format("--n must be at most {} (probing-set size), got {}", max_samples, *o.n));
-    p = bounds::p_from_margin({kind, o.rho.value_or(0.5)}, *o.n, *o.margin, *o.concepts);
-    p_source = fmt::format("solves r(n, p/|C|) = Delta/2 ({}, n = {}, Delta = {}, |C| = {})", to_string(m), *o.n,
-                           *o.margin, *o.concepts);
+    return {*o.p, "given"};
   }
+  if (!(o.n && o.margin && o.concepts && o.metric_name))
+    throw invalid_argument("give --p, or all of --n, --margin, --concepts and --metric");
+  const metric m = parse_metric(*o.metric_name);
+  const bounds::rate_kind kind = require_rate_kind(m);
+  check_positive("--margin", *o.margin);
+  check_at_least("--concepts", *o.concepts, 1);
+  if (kind == bounds::rate_kind::agarwal_auroc && !o.rho)
+    throw invalid_argument("--rho (the concept frequency) is required for auroc");
+  if (o.rho) check_open_unit("--rho", *o.rho);
+  if (kind != bounds::rate_kind::agarwal_auroc && o.rho)
+    throw invalid_argument(fmt::format("--rho is not used for metric {} (only auroc's rate uses the frequency)",
+                                       to_string(m)));
+  if (kind == bounds::rate_kind::effective_sample_size) check_nonnegative("--n", *o.n);
+  else if (!(*o.n >= 1)) throw invalid_argument(fmt::format("--n must be at least 1, got {}", *o.n));
+  if (*o.n > static_cast<double>(max_samples))
+    throw invalid_argument(fmt::format("--n must be at most {} (probing-set size), got {}", max_samples, *o.n));
+  return {bounds::p_from_margin({kind, o.rho.value_or(0.5)}, *o.n, *o.margin, *o.concepts),
+          fmt::format("solves r(n, p/|C|) = Delta/2 ({}, n = {}, Delta = {}, |C| = {})", to_string(m), *o.n,
+                      *o.margin, *o.concepts)};
+}
+
+void run_be(const be_options& o) {
+  const std::int64_t t = checked_threshold(o);
+  const auto [p, p_source] = checked_p(o);
   const double corrected = bounds::be_coverage_corrected(o.K, t, p);
   const double tightened = bounds::be_coverage_tightened(o.K, t, p);
   const double eq9 = bounds::paper_eq9(o.K, t, p);

@@ -2,7 +2,10 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "neuroncert/bounds/binomial_tail.hpp"
+#include "neuroncert/bounds/exact_binomial.hpp"
 #include "neuroncert/core/checks.hpp"
 
 namespace neuroncert::bounds {
@@ -84,5 +87,104 @@ double epsilon_for_margin(double margin) {
   check_positive("margin", margin);
   return margin / 2.0;
 }
+
+std::int64_t guaranteed_count(std::int64_t n, double q, double delta2) {
+  auto ok = [&](std::int64_t m) { return binomial_upper_tail(m, n, q) >= 1.0 - delta2; };
+  std::int64_t lo = 0, hi = n + 1;  // ok(lo), !ok(hi)
+  while (hi - lo > 1) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    (ok(mid) ? lo : hi) = mid;
+  }
+  return lo;
+}
+
+double exact_epsilon(std::int64_t n, double target) {
+  double lo = 0.0, hi = 1.0;  // at eps = 1 the tail is 0 for every p, so hi holds
+  if (!exact_binomial_holds(n, hi, target)) return 1.0;
+  while (hi - lo > 1e-6 * hi) {
+    const double mid = 0.5 * (lo + hi);
+    (exact_binomial_holds(n, mid, target) ? hi : lo) = mid;
+  }
+  return hi;
+}
+
+namespace {
+
+plan_row exact_skipped(const char* bound) {
+  return {bound, {}, {}, {}, {}, {}, {},
+          fmt::format("not computed above n = {} (its cost grows with n); use hoeffding", exact_binomial_max_n)};
+}
+
+// Planning by epsilon.
+std::vector<plan_row> rows_for_epsilon(const plan_request& r) {
+  const double eps = r.epsilon;
+  std::vector<plan_row> rows;
+  switch (r.kind) {
+    case rate_kind::hoeffding:
+      rows.push_back({"hoeffding", plan_n_accuracy(eps, r.delta, r.concepts), {}, {}, {}, {}, {}, ""});
+      if (exact_binomial_plannable(eps, r.delta, r.concepts))
+        rows.push_back({"exact-binomial", plan_n_exact_binomial(eps, r.delta, r.concepts), {}, {}, {}, {}, {},
+                        "worst case over p, tighter"});
+      else
+        rows.push_back(exact_skipped("exact-binomial"));
+      break;
+    case rate_kind::agarwal_auroc:
+      rows.push_back({"agarwal", plan_n_auroc(eps, r.delta, r.concepts, r.rho), {}, {}, {}, {}, {},
+                      fmt::format("rho = {}", r.rho)});
+      break;
+    case rate_kind::effective_sample_size: {
+      const auto p = plan_n_ess(eps, r.delta, r.concepts, r.q, r.delta_split);
+      rows.push_back({"ess-hoeffding", p.n, p.m, {}, {}, p.delta1, p.delta2, fmt::format("q = {}", r.q)});
+      const double d1 = r.delta_split * r.delta;
+      if (exact_binomial_plannable(eps, d1, r.concepts)) {
+        const std::int64_t m_exact = plan_n_exact_binomial(eps, d1, r.concepts);
+        const auto pe = plan_n_for_m(m_exact, r.delta, r.q, r.delta_split);
+        rows.push_back({"ess-exact-binomial", pe.n, pe.m, {}, {}, pe.delta1, pe.delta2, fmt::format("q = {}", r.q)});
+      } else {
+        rows.push_back(exact_skipped("ess-exact-binomial"));
+      }
+      break;
+    }
+  }
+  return rows;
+}
+
+// The accuracy and margin a given n resolves.
+std::vector<plan_row> rows_for_n(const plan_request& r) {
+  const std::int64_t given = *r.n;
+  const double n = static_cast<double>(given), target = union_delta(r.delta, r.concepts);
+  std::vector<plan_row> rows;
+  switch (r.kind) {
+    case rate_kind::hoeffding: {
+      const double e = hoeffding_rate(n, target);
+      rows.push_back({"hoeffding", given, {}, e, 2 * e, {}, {}, ""});
+      if (given <= exact_binomial_max_n) {
+        const double x = exact_epsilon(given, target);
+        rows.push_back({"exact-binomial", given, {}, x, 2 * x, {}, {}, "worst case over p"});
+      } else {
+        rows.push_back(exact_skipped("exact-binomial"));
+      }
+      break;
+    }
+    case rate_kind::agarwal_auroc: {
+      const double e = auroc_rate(n, r.rho, target);
+      rows.push_back({"agarwal", given, {}, e, 2 * e, {}, {}, fmt::format("rho = {}", r.rho)});
+      break;
+    }
+    case rate_kind::effective_sample_size: {
+      const double d1 = r.delta_split * r.delta, d2 = r.delta - d1;
+      const std::int64_t m = guaranteed_count(given, r.q, d2);
+      const double e = ess_rate(static_cast<double>(m), union_delta(d1, r.concepts));
+      rows.push_back({"ess-hoeffding", given, m, e, 2 * e, d1, d2,
+                      fmt::format("q = {}; m delivered with prob. >= 1 - delta2", r.q)});
+      break;
+    }
+  }
+  return rows;
+}
+
+}  // namespace
+
+std::vector<plan_row> plan_rows(const plan_request& r) { return r.n ? rows_for_n(r) : rows_for_epsilon(r); }
 
 }  // namespace neuroncert::bounds

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "neuroncert/bounds/binomial_tail.hpp"
 #include "neuroncert/bounds/exact_binomial.hpp"
 #include "neuroncert/bounds/planning.hpp"
 #include "neuroncert/core/error.hpp"
@@ -116,4 +117,56 @@ TEST_CASE("exact planning stays bounded: a stated n limit, and tiny per-concept 
   const auto n = plan_n_exact_binomial(0.05, 0.05, 1'000'000'000'000'000'000);
   CHECK(n < 9028);
   CHECK(exact_binomial_holds(n, 0.05, 5e-20));
+}
+
+TEST_CASE("exact planning keeps the answers of the earlier branch and bound", "[bounds][exact_binomial]") {
+  // Reference values computed with the branch and bound over p that bisected pieces with Boost's
+  // binomial cdf (commit 99eb4cf, before the run bounds), for the same search.
+  CHECK(plan_n_exact_binomial(0.01, 0.05, 1000) == 41201);
+  CHECK(plan_n_exact_binomial(0.05, 0.05, 1) == 401);
+  CHECK(plan_n_exact_binomial(0.1, 0.05, 100) == 311);
+  CHECK(plan_n_exact_binomial(0.02, 0.01, 50) == 8676);
+  CHECK(plan_n_exact_binomial(0.03, 0.1, 10) == 1867);
+  CHECK(plan_n_exact_binomial(0.025, 0.05, 1000) == 6601);
+  CHECK(plan_n_exact_binomial(0.0125, 0.02, 7) == 14281);
+  CHECK(plan_n_exact_binomial(0.2, 0.3, 3) == 21);
+  CHECK(plan_n_exact_binomial(0.05, 0.05, 1'000'000'000'000'000'000) == 8401);
+}
+
+TEST_CASE("exact_epsilon: the accuracy a given n resolves, as before", "[bounds][exact_binomial]") {
+  // Reference values from `plan --n`'s bisection on the earlier branch and bound (commit 99eb4cf).
+  CHECK(exact_epsilon(5000, 5e-5) == 0.028700008988380432);
+  CHECK(exact_epsilon(1000, 0.005) == 0.044500023126602173);
+  CHECK(exact_epsilon(100, 0.05) == 0.10000002384185791);
+  CHECK(exact_epsilon(7, 0.3) == 0.21428573131561279);
+  // The result holds and is within 1e-6 relative of failing.
+  CHECK(exact_binomial_holds(5000, exact_epsilon(5000, 5e-5), 5e-5));
+  CHECK_FALSE(exact_binomial_holds(5000, exact_epsilon(5000, 5e-5) * (1 - 2e-6), 5e-5));
+}
+
+TEST_CASE("guaranteed_count: the largest m that n samples deliver", "[bounds][planning]") {
+  // n = 5000, q = 0.2, delta2 = 0.025: `plan --metric precision --rate 0.2 --n 5000` reported m = 945
+  // (mean 1000, sd 28.3: about 1.94 sd below). P(Bin(5000, 0.2) >= 945) >= 0.975 > P(... >= 946).
+  CHECK(guaranteed_count(5000, 0.2, 0.025) == 945);
+  CHECK(binomial_upper_tail(945, 5000, 0.2) >= 0.975);
+  CHECK(binomial_upper_tail(946, 5000, 0.2) < 0.975);
+  CHECK(guaranteed_count(10, 1.0, 0.05) == 10);  // every sample is in the event
+  CHECK(guaranteed_count(10, 0.0, 0.05) == 0);
+}
+
+TEST_CASE("plan_rows: Hoeffding and exact-binomial rows by epsilon and by n", "[bounds][planning]") {
+  plan_request r;
+  r.epsilon = 0.01;
+  r.concepts = 1000;
+  const auto rows = plan_rows(r);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].bound == "hoeffding");
+  CHECK(rows[0].n == 52984);
+  CHECK(rows[1].bound == "exact-binomial");
+  CHECK(rows[1].n == 41201);
+  r.n = 300'000;  // past exact_binomial_max_n: a note instead of a number
+  const auto by_n = plan_rows(r);
+  REQUIRE(by_n.size() == 2);
+  CHECK_FALSE(by_n[1].epsilon.has_value());
+  CHECK_THAT(by_n[1].note, Contains("not computed above n = 200000"));
 }

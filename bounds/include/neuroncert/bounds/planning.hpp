@@ -2,6 +2,9 @@
 // Planning, the inverse problems of THEORY.md sec. 4.1: how many probing samples a target accuracy
 // epsilon (or margin Delta) needs, with the union bound over the concept set.
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "neuroncert/bounds/rates.hpp"
 
@@ -51,5 +54,44 @@ ess_plan plan_n_for_m(std::int64_t m, double delta, double q, double delta1_frac
 /// Corollary 3.2 turned around: to resolve a margin Delta the uniform error must be below Delta/2.
 /// margin > 0; returns margin / 2.
 double epsilon_for_margin(double margin);
+
+/// Largest m with P(Binomial(n, q) >= m) >= 1 - delta2 (0 if none): the effective count that n samples
+/// deliver with probability >= 1 - delta2 (THEORY.md sec. 4.1, `plan --n` for recall / precision / IoU).
+/// P(X >= m) decreases in m, so an integer bisection on Boost's cdf is exact. n >= 0, q in [0,1].
+std::int64_t guaranteed_count(std::int64_t n, double q, double delta2);
+
+/// Smallest epsilon (to 1e-6 relative, rounded up) with sup_p P(|X/n - p| >= eps) <= target, X ~
+/// Binomial(n, p) (THEORY.md sec. 4.2, `plan --n`): 1 when even eps = 1 fails. The sup is non-increasing
+/// in eps, so bisection on exact_binomial_holds is valid. 1 <= n <= exact_binomial_max_n, target > 0.
+double exact_epsilon(std::int64_t n, double target);
+
+/// One line of `neuroncert plan`: a bound's planned n (or, given n, the accuracy and margin it resolves).
+struct plan_row {
+  std::string bound;
+  std::optional<std::int64_t> n;  ///< planned n (or the given n)
+  std::optional<std::int64_t> m;  ///< effective count (ESS)
+  std::optional<double> epsilon;  ///< accuracy resolved (given n)
+  std::optional<double> margin;   ///< margin resolved (given n)
+  std::optional<double> delta1, delta2;
+  std::string note;
+};
+
+/// What `neuroncert plan` asks: a rate kind with its parameter (rho for AUROC, q for the ESS metrics),
+/// and either a target epsilon or a given n.
+struct plan_request {
+  rate_kind kind = rate_kind::hoeffding;
+  double epsilon = 0.0;            ///< target accuracy (when n is not given)
+  std::optional<std::int64_t> n;   ///< given probing-set size
+  double delta = 0.05;
+  std::int64_t concepts = 1;
+  double rho = 0.5;                ///< AUROC's concept frequency
+  double q = 1.0;                  ///< ESS: probability of the conditioning event
+  double delta_split = 0.5;        ///< ESS: fraction of delta spent on the rate
+};
+
+/// The bounds `plan` reports for a request: Hoeffding and exact-binomial (accuracy), Agarwal (AUROC),
+/// ESS-Hoeffding and ESS-exact-binomial (recall, precision, IoU; exact-binomial only by epsilon); an
+/// exact-binomial row past exact_binomial_max_n carries a note instead of a number.
+std::vector<plan_row> plan_rows(const plan_request& r);
 
 }  // namespace neuroncert::bounds
