@@ -46,7 +46,8 @@ models::Normalization parse_norm(const std::string& name) {
   throw invalid_argument(fmt::format("unknown --norm '{}' (known: imagenet, cifar, none)", name));
 }
 
-void run_extract(const extract_args& a) {
+/// Every option checked before the model is loaded.
+void check_extract_args(const extract_args& a) {
   check_threads("--threads", a.threads);
   check_count("--batch-size", a.batch_size, 1, max_batch_size, "images per forward pass");
   if (a.limit < 0) throw invalid_argument(fmt::format("--limit must be non-negative, got {}", a.limit));
@@ -55,6 +56,51 @@ void run_extract(const extract_args& a) {
   if (!torchscript) reject_if_given(*a.cmd, "--norm", "by the built-in models (they normalise as they were trained)");
   if (a.subset != "full" && a.subset != "exact")
     throw invalid_argument(fmt::format("unknown --subset '{}' (known: full, exact)", a.subset));
+}
+
+/// The five files of a run: activations, concepts and their names, labels, and the JSON record.
+struct extract_files {
+  std::filesystem::path out;
+  std::string concepts_npy, concepts_txt, labels_npy, meta_json;
+};
+
+/// Writes them (together, the JSON last) from the extracted activations and the data set.
+void write_extract_files(const extract_args& a, const extract_files& files, const std::string& model_name,
+                         const at::Tensor& acts, const models::CifarSet& set, models::Pool pool) {
+  const auto n = static_cast<std::size_t>(acts.size(0)), f = static_cast<std::size_t>(acts.size(1));
+  const auto concepts = models::concept_matrix(set);
+  const auto c = static_cast<std::size_t>(concepts.matrix.size(1));
+  io::output_transaction outputs;
+  io::write_npy(files.out, acts.data_ptr<float>(), {n, f}, &outputs);
+  io::write_npy(files.concepts_npy, concepts.matrix.data_ptr<std::uint8_t>(), {n, c}, &outputs);
+  std::string names;
+  for (const auto& name : concepts.names) names += name + '\n';
+  io::write_text_file(files.concepts_txt, names, &outputs);
+  std::vector<std::int64_t> labels;
+  for (std::size_t i = 0; i < n; ++i) {
+    labels.push_back(set.labels[i]);
+    if (!set.coarse.empty()) labels.push_back(set.coarse[i]);
+  }
+  if (set.coarse.empty())
+    io::write_npy(files.labels_npy, labels.data(), {n}, &outputs);
+  else
+    io::write_npy(files.labels_npy, labels.data(), {n, 2}, &outputs);
+  nlohmann::json meta = run_metadata(
+      {{"command", "extract"}, {"model", a.model}, {"data", a.data}, {"subset", a.subset}, {"data_dir", a.data_dir},
+       {"layer", a.layer}, {"pool", models::pool_name(pool)}, {"n", n}, {"features", f}, {"batch_size", a.batch_size},
+       {"activations", files.out.string()}, {"concepts", files.concepts_npy}, {"concept_names_file", files.concepts_txt},
+       {"labels", files.labels_npy}, {"concept_names", concepts.names}});
+  if (a.model != "resnet20" && a.model != "vit") meta["normalization"] = a.norm;
+  io::write_json(files.meta_json, meta, &outputs);
+  commit_outputs(outputs);
+  fmt::print("extract: {} layer {} (pool {}) on {} ({}): {} images x {} features -> {}\n", model_name, a.layer,
+             models::pool_name(pool), a.data, a.subset, n, f, files.out.string());
+  fmt::print("concepts: {} x {} -> {} (names {}), labels {}, metadata {}\n", n, c, files.concepts_npy,
+             files.concepts_txt, files.labels_npy, files.meta_json);
+}
+
+void run_extract(const extract_args& a) {
+  check_extract_args(a);
   const auto pool = models::parse_pool(a.pool);
   const std::filesystem::path data_dir(a.data_dir);
   if (a.data != "cifar10" && a.data != "cifar100")
@@ -71,59 +117,16 @@ void run_extract(const extract_args& a) {
 
   const std::filesystem::path out(a.out);
   if (out.extension() != ".npy") throw invalid_argument(fmt::format("--out '{}' must end in .npy", a.out));
-  const std::filesystem::path stem = out.parent_path() / out.stem();
-  const auto concepts_npy = stem.string() + "_concepts.npy", concepts_txt = stem.string() + "_concepts.txt";
-  const auto labels_npy = stem.string() + "_labels.npy", meta_json = stem.string() + ".json";
+  const std::string stem = (out.parent_path() / out.stem()).string();
+  const extract_files files{out, stem + "_concepts.npy", stem + "_concepts.txt", stem + "_labels.npy", stem + ".json"};
 
   const auto set = models::load_cifar(data_dir, a.data, a.subset == "exact" ? models::CifarSubset::exact
                                                                            : models::CifarSubset::full,
                                       a.limit);
   models::set_intra_op_threads(a.threads);
-  const bool progress = a.no_progress ? false : (a.progress || isatty(fileno(stderr)));
-  const auto acts = models::extract_activations(*model, set.images, a.layer, pool, a.batch_size, progress);
-  const auto n = static_cast<std::size_t>(acts.size(0)), f = static_cast<std::size_t>(acts.size(1));
-  const auto concepts = models::concept_matrix(set);
-  const auto c = static_cast<std::size_t>(concepts.matrix.size(1));
-
-  io::output_transaction outputs;
-  io::write_npy(out, acts.data_ptr<float>(), {n, f}, &outputs);
-  io::write_npy(concepts_npy, concepts.matrix.data_ptr<std::uint8_t>(), {n, c}, &outputs);
-  std::string names;
-  for (const auto& name : concepts.names) names += name + '\n';
-  io::write_text_file(concepts_txt, names, &outputs);
-  std::vector<std::int64_t> labels;
-  for (std::size_t i = 0; i < n; ++i) {
-    labels.push_back(set.labels[i]);
-    if (!set.coarse.empty()) labels.push_back(set.coarse[i]);
-  }
-  if (set.coarse.empty())
-    io::write_npy(labels_npy, labels.data(), {n}, &outputs);
-  else
-    io::write_npy(labels_npy, labels.data(), {n, 2}, &outputs);
-
-  nlohmann::json meta = run_metadata({{"command", "extract"},
-                                      {"model", a.model},
-                                      {"data", a.data},
-                                      {"subset", a.subset},
-                                      {"data_dir", data_dir.string()},
-                                      {"layer", a.layer},
-                                      {"pool", models::pool_name(pool)},
-                                      {"n", n},
-                                      {"features", f},
-                                      {"batch_size", a.batch_size},
-                                      {"activations", out.string()},
-                                      {"concepts", concepts_npy},
-                                      {"concept_names_file", concepts_txt},
-                                      {"labels", labels_npy},
-                                      {"concept_names", concepts.names}});
-  if (torchscript) meta["normalization"] = a.norm;
-  io::write_json(meta_json, meta, &outputs);
-  commit_outputs(outputs);
-
-  fmt::print("extract: {} layer {} (pool {}) on {} ({}): {} images x {} features -> {}\n", model->name(), a.layer,
-             models::pool_name(pool), a.data, a.subset, n, f, out.string());
-  fmt::print("concepts: {} x {} -> {} (names {}), labels {}, metadata {}\n", n, c, concepts_npy, concepts_txt,
-             labels_npy, meta_json);
+  const auto acts = models::extract_activations(*model, set.images, a.layer, pool, a.batch_size,
+                                                want_progress(a.progress, a.no_progress));
+  write_extract_files(a, files, model->name(), acts, set, pool);
 }
 
 }  // namespace

@@ -17,14 +17,13 @@
 #include "neuroncert/core/thread_limit.hpp"
 #include "neuroncert/studies/identify_report.hpp"
 #include "neuroncert/studies/probing_bundle.hpp"
+#include "neuroncert/studies/identify_records.hpp"
 #include "neuroncert/studies/record.hpp"
 #include "option_checks.hpp"
 #include "run_context.hpp"
 
 namespace neuroncert::cli {
 namespace {
-
-using studies::field_value;
 
 struct identify_args {
   std::string activations, concepts, concept_names, metric_name, out = "identification", orientation_name = "paper";
@@ -39,105 +38,6 @@ struct identify_args {
   CLI::Option *bootstrap_opt = nullptr, *threshold_opt = nullptr, *fraction_opt = nullptr, *seed_opt = nullptr;
   const CLI::App* cmd = nullptr;  ///< to tell which options were given
 };
-
-// ---- the records ---------------------------------------------------------------------------------
-
-/// One neuron's certified identification (PREFIX.csv; "neurons" in PREFIX.json).
-struct neuron_record {
-  std::size_t neuron;
-  const bounds::certified_identification& id;
-  const std::string* name;  ///< of the chosen concept (null: none)
-};
-
-const studies::record_layout<neuron_record>& neuron_layout() {
-  using r = const neuron_record&;
-  const auto bounded = [](auto get) {
-    return [get](r x) { return x.id.has_bound ? field_value(get(x.id)) : field_value::omitted(); };
-  };
-  const auto cp = [](bool lower) {
-    return [lower](r x) {
-      if (!x.id.has_bound || !x.id.clopper_pearson) return field_value::omitted();
-      return field_value(lower ? x.id.clopper_pearson->lower : x.id.clopper_pearson->upper);
-    };
-  };
-  using id_t = const bounds::certified_identification&;
-  static const studies::record_layout<neuron_record> layout = {
-      {"neuron", "neuron", [](r x) { return field_value(x.neuron); }},
-      {"concept", "concept",
-       [](r x) { return x.name ? field_value(x.id.concept_index) : field_value::null(); }},
-      {"concept_name", "concept_name", [](r x) { return x.name ? field_value(*x.name) : field_value::omitted(); }},
-      {"estimate", "estimate", [](r x) { return x.name ? field_value(x.id.estimate) : field_value::omitted(); }},
-      {"skipped_concepts", "skipped_concepts", [](r x) { return field_value(x.id.skipped); }},
-      {"bound", "bound",
-       [](r x) { return x.id.has_bound ? field_value(x.id.bound) : field_value::omitted(x.name ? "none" : ""); }},
-      {"effective_n", "effective_n", bounded([](id_t i) { return i.effective_n; })},
-      {"rate", "rate", bounded([](id_t i) { return i.rate; })},
-      {"certified_lower", "certified_interval/lower", bounded([](id_t i) { return i.certified.lower; })},
-      {"certified_upper", "certified_interval/upper", bounded([](id_t i) { return i.certified.upper; })},
-      {"cp_lower", "clopper_pearson/lower", cp(true)},
-      {"cp_upper", "clopper_pearson/upper", cp(false)},
-      {"gap_to_best", "gap_to_best", bounded([](id_t i) { return i.gap; })},
-      {"", "note",
-       [](r x) { return x.name ? field_value::omitted() : field_value("every concept is undefined for this neuron"); }}};
-  return layout;
-}
-
-/// One concept's selection frequency for one neuron (PREFIX_bootstrap.csv; "frequencies").
-struct frequency_record {
-  Eigen::Index neuron;
-  const studies::concept_frequency& c;
-  const std::string& name;
-};
-
-const studies::record_layout<frequency_record>& frequency_layout() {
-  using r = const frequency_record&;
-  static const studies::record_layout<frequency_record> layout = {
-      {"neuron", "", [](r x) { return field_value(x.neuron); }},
-      {"concept", "concept", [](r x) { return field_value(x.c.concept_index); }},
-      {"concept_name", "concept_name", [](r x) { return field_value(x.name); }},
-      {"count", "count", [](r x) { return field_value(x.c.count); }},
-      {"frequency", "frequency", [](r x) { return field_value(x.c.frequency); }}};
-  return layout;
-}
-
-/// One neuron's stability (PREFIX_be_sets.csv; "bootstrap" of the neuron in PREFIX.json).
-struct stability_record {
-  const studies::neuron_stability& s;
-  std::int64_t threshold;
-  const std::vector<std::string>& names;
-};
-
-const studies::record_layout<stability_record>& stability_layout() {
-  using r = const stability_record&;
-  const auto index = [](Eigen::Index c) { return c >= 0 ? field_value(c) : field_value::null(); };
-  const auto names_of = [](r x) {
-    std::string joined;
-    for (std::size_t k = 0; k < x.s.be.concepts.size(); ++k)
-      joined += (k ? ";" : "") + x.names[static_cast<std::size_t>(x.s.be.concepts[k])];
-    return field_value(joined);
-  };
-  static const studies::record_layout<stability_record> layout = {
-      {"neuron", "", [](r x) { return field_value(x.s.neuron); }},
-      {"full_set_concept", "", [index](r x) { return index(x.s.full_set_concept); }},
-      {"top_concept", "top_concept", [index](r x) { return index(x.s.summary.top_concept); }},
-      {"top1_frequency", "top1_frequency", [](r x) { return field_value(x.s.summary.top1_frequency); }},
-      {"coverage90_size", "coverage90_size", [](r x) { return field_value(x.s.summary.coverage90_size); }},
-      {"unidentified", "unidentified_resamples", [](r x) { return field_value(x.s.unidentified); }},
-      {"threshold", "", [](r x) { return field_value(x.threshold); }},
-      {"be_set_size", "", [](r x) { return field_value(x.s.be.concepts.size()); }},
-      {"be_cumulative", "be_cumulative", [](r x) { return field_value(x.s.be.cumulative); }},
-      {"be_reached", "be_reached", [](r x) { return field_value(x.s.be.reached); }},
-      {"be_set", "be_set", [](r x) { return field_value(nlohmann::json(x.s.be.concepts)); }},
-      {"be_set_names", "be_set_names", names_of},
-      {"plugin_margin", "theorem_4_1/plugin_margin", [](r x) { return field_value(x.s.plugin.margin); }},
-      {"p_plugin", "theorem_4_1/p", [](r x) { return field_value(x.s.plugin.p); }},
-      {"bound_corrected", "theorem_4_1/bound", [](r x) { return field_value::or_null(x.s.plugin.bound); }},
-      {"bound_tightened", "theorem_4_1/bound_tightened", [](r x) { return field_value(x.s.plugin.bound_tightened); }},
-      {"", "theorem_4_1/paper_eq9_at_t", [](r x) { return field_value(x.s.plugin.paper_eq9); }},
-      {"", "theorem_4_1/reason",
-       [](r x) { return x.s.plugin.reason.empty() ? field_value::omitted() : field_value(x.s.plugin.reason); }}};
-  return layout;
-}
 
 // ---- the command -----------------------------------------------------------------------------
 
@@ -203,8 +103,8 @@ nlohmann::json write_bootstrap(const identify_args& a, const studies::probing_bu
                                const metric_options& options, const studies::identify_report& report,
                                std::int64_t threshold, nlohmann::json& neurons, io::output_transaction& outputs) {
   const std::string boot_path = a.out + "_bootstrap.csv", sets_path = a.out + "_be_sets.csv";
-  studies::record_writer<frequency_record> freq(frequency_layout(), boot_path, &outputs);
-  studies::record_writer<stability_record> sets(stability_layout(), sets_path, &outputs);
+  studies::record_writer freq(studies::identify_frequency_layout(), boot_path, &outputs);
+  studies::record_writer sets(studies::identify_stability_layout(), sets_path, &outputs);
   studies::stability_options o;
   o.resamples = a.bootstrap;
   o.threshold = threshold;
@@ -298,11 +198,12 @@ void run_identify(const identify_args& a) {
   const auto report = studies::identify_and_certify(bundle.set, m, options, a.delta);
 
   io::output_transaction outputs;
-  studies::record_writer<neuron_record> csv(neuron_layout(), a.out + ".csv", &outputs);
+  studies::record_writer csv(studies::identify_neuron_layout(), a.out + ".csv", &outputs);
   nlohmann::json neurons = nlohmann::json::array();
   for (std::size_t f = 0; f < report.neurons.size(); ++f) {
     const auto& id = report.neurons[f];
-    neurons.push_back(csv.write({f, id, id.concept_index < 0 ? nullptr : &bundle.names[static_cast<std::size_t>(id.concept_index)]}));
+    const std::string* name = id.concept_index < 0 ? nullptr : &bundle.names[static_cast<std::size_t>(id.concept_index)];
+    neurons.push_back(csv.write({f, id, name}));
   }
   csv.close();
   nlohmann::json boot;

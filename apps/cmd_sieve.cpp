@@ -25,8 +25,6 @@
 namespace neuroncert::cli {
 namespace {
 
-using studies::field_value;
-
 struct sieve_args {
   studies::sieve_data_options data;
   sieve_options opts;
@@ -34,71 +32,6 @@ struct sieve_args {
   double delta = 0.05, alpha = 0.05;
   bool ablation = false, progress = false, no_progress = false;
 };
-
-// ---- the records ---------------------------------------------------------------------------------
-
-struct neuron_record {
-  const sieve_neuron& n;
-  const studies::sieve_neuron_summary& s;
-  const studies::sieve_report& rep;
-  const std::vector<std::string>& names;
-};
-
-const studies::record_layout<neuron_record>& neuron_layout() {
-  using r = const neuron_record&;
-  const auto considered = [](auto get) {
-    return [get](r x) { return x.n.considered ? field_value(get(x.n)) : field_value::omitted(); };
-  };
-  static const studies::record_layout<neuron_record> layout = {
-      {"neuron", "neuron", [](r x) { return field_value(x.n.neuron); }},
-      {"q99", "q99", [](r x) { return field_value(x.n.select.top_quantile); }},
-      {"median", "median", [](r x) { return field_value(x.n.select.median); }},
-      {"ratio", "ratio", [](r x) { return field_value::or_null(x.n.select.ratio); }},
-      {"undefined_reason", "undefined_reason",
-       [](r x) { return x.n.select.ratio ? field_value::omitted() : field_value(x.n.select.undefined_reason); }},
-      {"selected", "selected", [](r x) { return field_value(x.n.select.selected); }},
-      {"considered", "considered", [](r x) { return field_value(x.n.considered); }},
-      {"clusters", "clusters", considered([](const sieve_neuron& n) { return n.clusters; })},
-      {"silhouette", "", [](r x) { return field_value(x.s.silhouette); }},
-      {"hypotheses", "", [](r x) { return field_value(x.n.hypotheses.size()); }},
-      {"kept_hypotheses", "", [](r x) { return field_value(x.s.kept); }},
-      {"best_concept", "",
-       [](r x) {
-         if (!x.s.best) return field_value("");
-         return field_value(x.names[static_cast<std::size_t>(x.rep.result.hypotheses[*x.s.best].concept_index)]);
-       }},
-      {"best_ar", "", [](r x) { return x.s.best ? field_value(x.rep.result.hypotheses[*x.s.best].rate) : field_value(); }},
-      {"", "top_samples", considered([](const sieve_neuron& n) { return nlohmann::json(n.top); })},
-      {"", "cluster_labels", considered([](const sieve_neuron& n) { return nlohmann::json(n.labels); })},
-      {"", "mean_silhouette_by_m", considered([](const sieve_neuron& n) { return nlohmann::json(n.silhouettes); })},
-      {"", "hypotheses", considered([](const sieve_neuron& n) { return nlohmann::json(n.hypotheses); })}};
-  return layout;
-}
-
-struct hypothesis_record {
-  const sieve_hypothesis& h;
-  const bounds::activation_rate_stats& s;
-  const std::string& name;
-};
-
-const studies::record_layout<hypothesis_record>& hypothesis_layout() {
-  using r = const hypothesis_record&;
-  static const studies::record_layout<hypothesis_record> layout = {
-      {"neuron", "neuron", [](r x) { return field_value(x.h.neuron); }},
-      {"concept", "concept", [](r x) { return field_value(x.h.concept_index); }},
-      {"concept_name", "concept_name", [](r x) { return field_value(x.name); }},
-      {"cluster", "cluster", [](r x) { return field_value(x.h.cluster); }},
-      {"score", "score", [](r x) { return field_value(x.h.score); }},
-      {"fired", "fired", [](r x) { return field_value(x.h.fired); }},
-      {"images", "images", [](r x) { return field_value(x.h.images); }},
-      {"ar", "ar", [](r x) { return field_value(x.h.rate); }},
-      {"cp_lower", "clopper_pearson/lower", [](r x) { return field_value(x.s.clopper_pearson.lower); }},
-      {"cp_upper", "clopper_pearson/upper", [](r x) { return field_value(x.s.clopper_pearson.upper); }},
-      {"p_value", "p_value", [](r x) { return field_value(x.s.p_value); }},
-      {"significant", "significant", [](r x) { return field_value(x.s.significant); }},
-      {"kept", "kept", [](r x) { return field_value(x.h.kept); }}};
-  return layout;
-}
 
 // ---- the command -----------------------------------------------------------------------------
 
@@ -138,12 +71,12 @@ nlohmann::json write_records(const sieve_args& a, const studies::sieve_data& d, 
                              const std::vector<studies::ablation_row>* ablation, io::output_transaction& outputs) {
   nlohmann::json report = report_head(a, d);
   const auto& r = rep.result;
-  studies::record_writer<neuron_record> nc(neuron_layout(), a.out + "_neurons.csv", &outputs);
+  studies::record_writer nc(studies::sieve_neuron_layout(), a.out + "_neurons.csv", &outputs);
   report["neurons"] = nlohmann::json::array();
   for (std::size_t k = 0; k < r.neurons.size(); ++k)
     report["neurons"].push_back(nc.write({r.neurons[k], rep.neurons[k], rep, d.concept_names}));
   nc.close();
-  studies::record_writer<hypothesis_record> hc(hypothesis_layout(), a.out + "_hypotheses.csv", &outputs);
+  studies::record_writer hc(studies::sieve_hypothesis_layout(), a.out + "_hypotheses.csv", &outputs);
   report["hypotheses"] = nlohmann::json::array();
   for (std::size_t k = 0; k < r.hypotheses.size(); ++k) {
     const auto& h = r.hypotheses[k];
@@ -151,7 +84,7 @@ nlohmann::json write_records(const sieve_args& a, const studies::sieve_data& d, 
   }
   hc.close();
   if (ablation) {
-    studies::record_writer<studies::ablation_record> ab(studies::ablation_layout(), a.out + "_ablation.csv", &outputs);
+    studies::record_writer ab(studies::ablation_layout(), a.out + "_ablation.csv", &outputs);
     report["ablation"] = nlohmann::json::array();
     for (const auto& row : *ablation) report["ablation"].push_back(ab.write({d.model_name, row}));
     ab.close();

@@ -162,6 +162,56 @@ const record_layout<ablation_record>& ablation_layout() {
   return layout;
 }
 
+const record_layout<sieve_neuron_record>& sieve_neuron_layout() {
+  using r = const sieve_neuron_record&;
+  const auto considered = [](auto get) {
+    return [get](r x) { return x.n.considered ? field_value(get(x.n)) : field_value::omitted(); };
+  };
+  static const record_layout<sieve_neuron_record> layout = {
+      {"neuron", "neuron", [](r x) { return field_value(x.n.neuron); }},
+      {"q99", "q99", [](r x) { return field_value(x.n.select.top_quantile); }},
+      {"median", "median", [](r x) { return field_value(x.n.select.median); }},
+      {"ratio", "ratio", [](r x) { return field_value::or_null(x.n.select.ratio); }},
+      {"undefined_reason", "undefined_reason",
+       [](r x) { return x.n.select.ratio ? field_value::omitted() : field_value(x.n.select.undefined_reason); }},
+      {"selected", "selected", [](r x) { return field_value(x.n.select.selected); }},
+      {"considered", "considered", [](r x) { return field_value(x.n.considered); }},
+      {"clusters", "clusters", considered([](const sieve_neuron& n) { return n.clusters; })},
+      {"silhouette", "", [](r x) { return field_value(x.s.silhouette); }},
+      {"hypotheses", "", [](r x) { return field_value(x.n.hypotheses.size()); }},
+      {"kept_hypotheses", "", [](r x) { return field_value(x.s.kept); }},
+      {"best_concept", "",
+       [](r x) {
+         if (!x.s.best) return field_value("");
+         return field_value(x.names[static_cast<std::size_t>(x.rep.result.hypotheses[*x.s.best].concept_index)]);
+       }},
+      {"best_ar", "", [](r x) { return x.s.best ? field_value(x.rep.result.hypotheses[*x.s.best].rate) : field_value(); }},
+      {"", "top_samples", considered([](const sieve_neuron& n) { return nlohmann::json(n.top); })},
+      {"", "cluster_labels", considered([](const sieve_neuron& n) { return nlohmann::json(n.labels); })},
+      {"", "mean_silhouette_by_m", considered([](const sieve_neuron& n) { return nlohmann::json(n.silhouettes); })},
+      {"", "hypotheses", considered([](const sieve_neuron& n) { return nlohmann::json(n.hypotheses); })}};
+  return layout;
+}
+
+const record_layout<sieve_hypothesis_record>& sieve_hypothesis_layout() {
+  using r = const sieve_hypothesis_record&;
+  static const record_layout<sieve_hypothesis_record> layout = {
+      {"neuron", "neuron", [](r x) { return field_value(x.h.neuron); }},
+      {"concept", "concept", [](r x) { return field_value(x.h.concept_index); }},
+      {"concept_name", "concept_name", [](r x) { return field_value(x.name); }},
+      {"cluster", "cluster", [](r x) { return field_value(x.h.cluster); }},
+      {"score", "score", [](r x) { return field_value(x.h.score); }},
+      {"fired", "fired", [](r x) { return field_value(x.h.fired); }},
+      {"images", "images", [](r x) { return field_value(x.h.images); }},
+      {"ar", "ar", [](r x) { return field_value(x.h.rate); }},
+      {"cp_lower", "clopper_pearson/lower", [](r x) { return field_value(x.s.clopper_pearson.lower); }},
+      {"cp_upper", "clopper_pearson/upper", [](r x) { return field_value(x.s.clopper_pearson.upper); }},
+      {"p_value", "p_value", [](r x) { return field_value(x.s.p_value); }},
+      {"significant", "significant", [](r x) { return field_value(x.s.significant); }},
+      {"kept", "kept", [](r x) { return field_value(x.h.kept); }}};
+  return layout;
+}
+
 namespace {
 
 /// The figures' sieve_ablation.md: both models' tables side by side.

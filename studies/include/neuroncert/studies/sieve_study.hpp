@@ -89,6 +89,23 @@ struct ablation_record {
 };
 const record_layout<ablation_record>& ablation_layout();
 
+/// The records `neuroncert sieve` writes: one per neuron (PREFIX_neurons.csv, "neurons") and one
+/// per hypothesis (PREFIX_hypotheses.csv, "hypotheses"), each field described once for both files.
+struct sieve_neuron_record {
+  const sieve_neuron& n;
+  const sieve_neuron_summary& s;
+  const sieve_report& rep;
+  const std::vector<std::string>& names;
+};
+
+struct sieve_hypothesis_record {
+  const sieve_hypothesis& h;
+  const bounds::activation_rate_stats& s;
+  const std::string& name;
+};
+const record_layout<sieve_neuron_record>& sieve_neuron_layout();
+const record_layout<sieve_hypothesis_record>& sieve_hypothesis_layout();
+
 /// The figures job: SIEVE on ResNet-20 (penultimate) and ViT (cls) on CIFAR-100, activations cached
 /// in `data_out`; writes data_out/sieve_ar.csv (returned: per hypothesis AR and Clopper-Pearson
 /// interval), data_out/sieve_ablation.csv and figures_out/sieve_ablation.md, staged in `outputs`.

@@ -1,0 +1,82 @@
+// The identify study's records (identify_records.hpp): each field described once.
+#include "neuroncert/studies/identify_records.hpp"
+
+namespace neuroncert::studies {
+
+const record_layout<identify_neuron_record>& identify_neuron_layout() {
+  using r = const identify_neuron_record&;
+  const auto bounded = [](auto get) {
+    return [get](r x) { return x.id.has_bound ? field_value(get(x.id)) : field_value::omitted(); };
+  };
+  const auto cp = [](bool lower) {
+    return [lower](r x) {
+      if (!x.id.has_bound || !x.id.clopper_pearson) return field_value::omitted();
+      return field_value(lower ? x.id.clopper_pearson->lower : x.id.clopper_pearson->upper);
+    };
+  };
+  using id_t = const bounds::certified_identification&;
+  static const record_layout<identify_neuron_record> layout = {
+      {"neuron", "neuron", [](r x) { return field_value(x.neuron); }},
+      {"concept", "concept",
+       [](r x) { return x.name ? field_value(x.id.concept_index) : field_value::null(); }},
+      {"concept_name", "concept_name", [](r x) { return x.name ? field_value(*x.name) : field_value::omitted(); }},
+      {"estimate", "estimate", [](r x) { return x.name ? field_value(x.id.estimate) : field_value::omitted(); }},
+      {"skipped_concepts", "skipped_concepts", [](r x) { return field_value(x.id.skipped); }},
+      {"bound", "bound",
+       [](r x) { return x.id.has_bound ? field_value(x.id.bound) : field_value::omitted(x.name ? "none" : ""); }},
+      {"effective_n", "effective_n", bounded([](id_t i) { return i.effective_n; })},
+      {"rate", "rate", bounded([](id_t i) { return i.rate; })},
+      {"certified_lower", "certified_interval/lower", bounded([](id_t i) { return i.certified.lower; })},
+      {"certified_upper", "certified_interval/upper", bounded([](id_t i) { return i.certified.upper; })},
+      {"cp_lower", "clopper_pearson/lower", cp(true)},
+      {"cp_upper", "clopper_pearson/upper", cp(false)},
+      {"gap_to_best", "gap_to_best", bounded([](id_t i) { return i.gap; })},
+      {"", "note",
+       [](r x) { return x.name ? field_value::omitted() : field_value("every concept is undefined for this neuron"); }}};
+  return layout;
+}
+
+const record_layout<identify_frequency_record>& identify_frequency_layout() {
+  using r = const identify_frequency_record&;
+  static const record_layout<identify_frequency_record> layout = {
+      {"neuron", "", [](r x) { return field_value(x.neuron); }},
+      {"concept", "concept", [](r x) { return field_value(x.c.concept_index); }},
+      {"concept_name", "concept_name", [](r x) { return field_value(x.name); }},
+      {"count", "count", [](r x) { return field_value(x.c.count); }},
+      {"frequency", "frequency", [](r x) { return field_value(x.c.frequency); }}};
+  return layout;
+}
+
+const record_layout<identify_stability_record>& identify_stability_layout() {
+  using r = const identify_stability_record&;
+  const auto index = [](Eigen::Index c) { return c >= 0 ? field_value(c) : field_value::null(); };
+  const auto names_of = [](r x) {
+    std::string joined;
+    for (std::size_t k = 0; k < x.s.be.concepts.size(); ++k)
+      joined += (k ? ";" : "") + x.names[static_cast<std::size_t>(x.s.be.concepts[k])];
+    return field_value(joined);
+  };
+  static const record_layout<identify_stability_record> layout = {
+      {"neuron", "", [](r x) { return field_value(x.s.neuron); }},
+      {"full_set_concept", "", [index](r x) { return index(x.s.full_set_concept); }},
+      {"top_concept", "top_concept", [index](r x) { return index(x.s.summary.top_concept); }},
+      {"top1_frequency", "top1_frequency", [](r x) { return field_value(x.s.summary.top1_frequency); }},
+      {"coverage90_size", "coverage90_size", [](r x) { return field_value(x.s.summary.coverage90_size); }},
+      {"unidentified", "unidentified_resamples", [](r x) { return field_value(x.s.unidentified); }},
+      {"threshold", "", [](r x) { return field_value(x.threshold); }},
+      {"be_set_size", "", [](r x) { return field_value(x.s.be.concepts.size()); }},
+      {"be_cumulative", "be_cumulative", [](r x) { return field_value(x.s.be.cumulative); }},
+      {"be_reached", "be_reached", [](r x) { return field_value(x.s.be.reached); }},
+      {"be_set", "be_set", [](r x) { return field_value(nlohmann::json(x.s.be.concepts)); }},
+      {"be_set_names", "be_set_names", names_of},
+      {"plugin_margin", "theorem_4_1/plugin_margin", [](r x) { return field_value(x.s.plugin.margin); }},
+      {"p_plugin", "theorem_4_1/p", [](r x) { return field_value(x.s.plugin.p); }},
+      {"bound_corrected", "theorem_4_1/bound", [](r x) { return field_value::or_null(x.s.plugin.bound); }},
+      {"bound_tightened", "theorem_4_1/bound_tightened", [](r x) { return field_value(x.s.plugin.bound_tightened); }},
+      {"", "theorem_4_1/paper_eq9_at_t", [](r x) { return field_value(x.s.plugin.paper_eq9); }},
+      {"", "theorem_4_1/reason",
+       [](r x) { return x.s.plugin.reason.empty() ? field_value::omitted() : field_value(x.s.plugin.reason); }}};
+  return layout;
+}
+
+}  // namespace neuroncert::studies
