@@ -95,7 +95,7 @@ stability_report bootstrap_stability(const probing_set& set, metric m, const met
   const auto start = std::chrono::steady_clock::now();
   const auto C = set.concept_count();
   const double n = static_cast<double>(set.samples());
-  const Eigen::RowVectorXd positives = set.concepts.colwise().sum();
+  const Eigen::RowVectorXd positives = concept_sums(set.sparse);
   const auto full = all_pairs_similarity(set, m, options);
   stability_report out;
   bootstrap_request q;

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "neuroncert/core/names_file.hpp"
-#include "neuroncert/core/npy.hpp"
+#include "neuroncert/core/probing_files.hpp"
 
 namespace neuroncert::studies {
 
@@ -18,8 +18,8 @@ probing_bundle load_probing_bundle(const std::filesystem::path& activations_path
                                    const std::filesystem::path& concepts_path,
                                    const std::filesystem::path& names_path) {
   probing_bundle b;
-  b.set = make_probing_set(io::read_npy_matrix(activations_path, "activations"),
-                           io::read_npy_matrix(concepts_path, "concepts"));
+  // Streamed: never the files whole, never a dense concept matrix (probing_files.hpp).
+  b.set = io::read_probing_set(activations_path, concepts_path);
   const auto count = static_cast<std::size_t>(b.set.concept_count());
   b.names = names_path.empty() ? default_concept_names(count) : io::read_names_file(names_path, count);
   return b;
