@@ -27,16 +27,117 @@ double concept_accuracy(const be_coverage_setting& s, std::int64_t j) {
   return j == 0 ? s.best_accuracy : s.best_accuracy - s.margin;
 }
 
-metric_options binary_accuracy_options() {
-  metric_options o;
-  o.binary_activations = true;
-  return o;
-}
-
 std::string setting_key(const be_coverage_setting& s) {
   return fmt::format("n={};C={};Delta={};acc={};a={}", s.n, s.num_concepts, s.margin, s.best_accuracy,
                      s.firing_rate);
 }
+
+/// Probing set D of a bootstrap replicate as the neuron f and, per concept j, the samples that
+/// disagree with f (c_j != f), concept-major: rows[end[j-1] .. end[j]) in increasing order.
+struct disagreements {
+  std::vector<std::uint8_t> fires;
+  std::vector<std::uint32_t> rows;
+  std::vector<std::size_t> end;
+};
+
+/// Sums, for all K resamples at once, the weighted counts of D: N1 (weight of f = 1) and per concept
+/// and value of f the weight of the disagreeing samples (f = 1: cell f10; f = 0: cell f01).
+/// `by_sample` holds sample i's K multiplicities at [i K, (i + 1) K). A resample's weights sum to n,
+/// so Acc (16-bit lanes when n <= 65535: 8 resamples per SSE add) holds every partial sum.
+template <class Acc>
+void sum_disagreements(const disagreements& d, const std::vector<std::uint16_t>& by_sample, std::size_t K,
+                       std::vector<std::int64_t>& fired, std::vector<std::int64_t>& wrong) {
+  const std::size_t n = d.fires.size(), C = d.end.size();
+  thread_local std::vector<Acc> acc_fired, acc_wrong;
+  acc_fired.assign(K, 0);
+  acc_wrong.assign(2 * C * K, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    if (d.fires[i]) {
+      const std::uint16_t* wi = &by_sample[i * K];
+      for (std::size_t r = 0; r < K; ++r) acc_fired[r] = static_cast<Acc>(acc_fired[r] + wi[r]);
+    }
+  for (std::size_t j = 0, begin = 0; j < C; begin = d.end[j], ++j) {
+    Acc* const cell[2] = {&acc_wrong[j * K], &acc_wrong[(C + j) * K]};
+    for (std::size_t e = begin; e < d.end[j]; ++e) {
+      const std::uint32_t i = d.rows[e];
+      const std::uint16_t* wi = &by_sample[static_cast<std::size_t>(i) * K];
+      Acc* acc = cell[d.fires[i]];
+      for (std::size_t r = 0; r < K; ++r) acc[r] = static_cast<Acc>(acc[r] + wi[r]);
+    }
+  }
+  fired.assign(acc_fired.begin(), acc_fired.end());
+  wrong.assign(acc_wrong.begin(), acc_wrong.end());
+}
+
+/// The identification on each of the K resamples whose multiplicities are the rows of `w` (K x n,
+/// row-major): per resample, the core's accuracy of every concept's weighted 2x2 counts and the
+/// core's argmax (ties to the lowest index), i.e. identify() of all_pairs_similarity() with the
+/// multiplicities as weights, which is what bootstrap_ensemble counts.
+std::vector<std::int64_t> identify_resamples(const disagreements& d, const std::uint16_t* w, std::size_t K) {
+  const std::size_t n = d.fires.size(), C = d.end.size();
+  // Sample-major copy of the multiplicities (transposed in tiles of 64 samples).
+  thread_local std::vector<std::uint16_t> by_sample;
+  by_sample.resize(n * K);
+  constexpr std::size_t tile = 64;
+  for (std::size_t i0 = 0; i0 < n; i0 += tile) {
+    const std::size_t i1 = std::min(n, i0 + tile);
+    for (std::size_t r = 0; r < K; ++r)
+      for (std::size_t i = i0; i < i1; ++i) by_sample[i * K + r] = w[r * n + i];
+  }
+  std::vector<std::int64_t> fired, wrong;
+  if (n <= std::numeric_limits<std::uint16_t>::max())
+    sum_disagreements<std::uint16_t>(d, by_sample, K, fired, wrong);
+  else
+    sum_disagreements<std::uint32_t>(d, by_sample, K, fired, wrong);
+  similarity_matrix sim;
+  sim.which = metric::accuracy;
+  sim.value.resize(1, static_cast<Eigen::Index>(C));
+  sim.reason.resize(1, static_cast<Eigen::Index>(C));
+  std::vector<std::int64_t> ids(K);
+  const auto total = static_cast<std::int64_t>(n);
+  for (std::size_t r = 0; r < K; ++r) {
+    const std::int64_t n1 = fired[r], n0 = total - n1;
+    for (std::size_t j = 0; j < C; ++j) {
+      const std::int64_t f10 = wrong[(C + j) * K + r], f01 = wrong[j * K + r];
+      const counts2x2 k{static_cast<double>(n0 - f01), static_cast<double>(f01), static_cast<double>(f10),
+                        static_cast<double>(n1 - f10)};
+      const metric_value v = accuracy(k);
+      sim.value(0, static_cast<Eigen::Index>(j)) = v.value;
+      sim.reason(0, static_cast<Eigen::Index>(j)) = static_cast<std::uint8_t>(v.reason);
+    }
+    ids[r] = identify_neuron(sim, 0).concept_index;
+  }
+  return ids;
+}
+
+/// Uniform integers in [0, m), m < 2^32, from the 32-bit halves of the engine's 64-bit outputs
+/// (Lemire's multiply-shift with rejection: exactly uniform).
+class index_draws {
+ public:
+  explicit index_draws(random_engine& rng) : rng_(rng) {}
+  std::uint32_t operator()(std::uint32_t m) {
+    std::uint64_t product = std::uint64_t{next()} * m;
+    if (static_cast<std::uint32_t>(product) < m) {
+      const std::uint32_t reject_below = static_cast<std::uint32_t>(-m) % m;  // 2^32 mod m
+      while (static_cast<std::uint32_t>(product) < reject_below) product = std::uint64_t{next()} * m;
+    }
+    return static_cast<std::uint32_t>(product >> 32);
+  }
+
+ private:
+  std::uint32_t next() {
+    if (have_low_) {
+      have_low_ = false;
+      return static_cast<std::uint32_t>(bits_);
+    }
+    bits_ = rng_();
+    have_low_ = true;
+    return static_cast<std::uint32_t>(bits_ >> 32);
+  }
+  random_engine& rng_;
+  std::uint64_t bits_ = 0;
+  bool have_low_ = false;
+};
 
 bool contains_best(const be_set& set) {
   return std::find(set.concepts.begin(), set.concepts.end(), std::int64_t{0}) != set.concepts.end();
@@ -121,6 +222,80 @@ std::int64_t be_fresh_identification(random_engine& rng, const be_coverage_setti
   return identify_neuron(sim, 0).concept_index;
 }
 
+std::vector<std::int64_t> be_bootstrap_identifications(random_engine& rng, const be_coverage_setting& s,
+                                                       std::int64_t resamples) {
+  check_be_coverage_setting(s);
+  check_at_least("K (number of resamples)", resamples, 1);
+  if (s.n > std::numeric_limits<std::uint32_t>::max())
+    throw invalid_argument(fmt::format("n = {} is too large for the bootstrap method (at most 2^32 - 1)", s.n));
+  const auto n = static_cast<std::size_t>(s.n), C = static_cast<std::size_t>(s.num_concepts);
+  const auto K = static_cast<std::size_t>(resamples);
+  // The K resamples first: resample r is n uniform picks of a sample (Multinomial(n, 1/n)).
+  thread_local std::vector<std::uint16_t> w;
+  w.assign(n * K, 0);
+  index_draws pick(rng);
+  for (std::size_t r = 0; r < K; ++r) {
+    std::uint16_t* row = &w[r * n];
+    for (std::size_t draw = 0; draw < n; ++draw) {
+      std::uint16_t& cell = row[pick(static_cast<std::uint32_t>(n))];
+      if (cell == std::numeric_limits<std::uint16_t>::max())
+        throw invalid_argument("a bootstrap multiplicity exceeded 65535");
+      ++cell;
+    }
+  }
+  // Then D. Its samples are exchangeable, and so are the resamples' picks, so the N1 ~ Bin(n, a)
+  // samples with f = 1 can be the first ones. Concept j disagrees with f on each sample
+  // independently with probability 1 - acc_j (whatever f): its disagreeing samples are drawn as
+  // the points of a Bernoulli process, by geometric gaps floor(log U / log(acc_j)).
+  thread_local disagreements d;
+  d.fires.assign(n, 0);
+  std::fill(d.fires.begin(), d.fires.begin() + draw_binomial(rng, s.n, s.firing_rate), 1);
+  d.rows.clear();
+  d.end.resize(C);
+  boost::random::uniform_01<double> u;
+  for (std::size_t j = 0; j < C; ++j) {
+    const double agree = concept_accuracy(s, static_cast<std::int64_t>(j));
+    if (agree <= 0.0) {
+      for (std::size_t i = 0; i < n; ++i) d.rows.push_back(static_cast<std::uint32_t>(i));
+    } else if (agree < 1.0) {
+      const double log_agree = std::log(agree);
+      for (double i = 0.0;; i += 1.0) {
+        i += std::floor(std::log(1.0 - u(rng)) / log_agree);  // 1 - u in (0, 1]
+        if (!(i < static_cast<double>(n))) break;
+        d.rows.push_back(static_cast<std::uint32_t>(i));
+      }
+    }
+    d.end[j] = d.rows.size();
+  }
+  return identify_resamples(d, w.data(), K);
+}
+
+std::vector<std::int64_t> be_resample_identifications(const probing_set& set, const multiplicity_matrix& w) {
+  if (set.neurons() != 1) throw invalid_argument("be_resample_identifications: the probing set must have one neuron");
+  if (w.rows() < 1 || w.cols() != set.samples())
+    throw invalid_argument(fmt::format("multiplicities are {} x {}, for a probing set of {} samples", w.rows(), w.cols(),
+                                       set.samples()));
+  const Eigen::Index n = set.samples(), C = set.concept_count();
+  if (set.concepts.rows() != n || set.concepts.cols() != C)
+    throw invalid_argument("be_resample_identifications: the probing set must hold its concepts densely");
+  disagreements d;
+  d.fires.resize(static_cast<std::size_t>(n));
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double f = set.activations(i, 0);
+    if (f != 0.0 && f != 1.0) throw invalid_argument("be_resample_identifications: the neuron must be binary (0/1)");
+    d.fires[static_cast<std::size_t>(i)] = f == 1.0 ? 1 : 0;
+  }
+  for (Eigen::Index j = 0; j < C; ++j) {
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const double c = set.concepts(i, j);
+      if (c != 0.0 && c != 1.0) throw invalid_argument("be_resample_identifications: concepts must be 0/1");
+      if (c != set.activations(i, 0)) d.rows.push_back(static_cast<std::uint32_t>(i));
+    }
+    d.end.push_back(d.rows.size());
+  }
+  return identify_resamples(d, w.data(), static_cast<std::size_t>(w.rows()));
+}
+
 be_replicate be_coverage_replicate(random_engine& rng, const be_coverage_setting& s,
                                    const std::vector<be_design>& designs, be_identifications method) {
   check_be_coverage_setting(s);
@@ -138,28 +313,22 @@ be_replicate be_coverage_replicate(random_engine& rng, const be_coverage_setting
     out.set_size.push_back(static_cast<std::int64_t>(set.concepts.size()));
     out.cstar_count.push_back(counts[0]);
   };
+  // The K_max identifications once; design (K, t) counts the first K of them (common random numbers).
+  std::vector<std::int64_t> ids;
   if (method == be_identifications::bootstrap) {
-    const probing_set set = draw_be_probing_set(rng, s);
-    const std::uint64_t boot_seed = rng();
-    for (const auto& d : designs) {
-      const ensemble_counts e = bootstrap_ensemble(set, metric::accuracy, binary_accuracy_options(), d.resamples,
-                                                   boot_seed);
-      std::vector<std::int64_t> counts(C);
-      for (std::size_t j = 0; j < C; ++j) counts[j] = e.counts(0, static_cast<Eigen::Index>(j));
-      record(counts, d);
-    }
+    ids = be_bootstrap_identifications(rng, s, k_max);
   } else {
     const auto matrices = be_concept_matrices(s);
-    std::vector<std::int64_t> ids(static_cast<std::size_t>(k_max));
+    ids.resize(static_cast<std::size_t>(k_max));
     for (auto& id : ids) id = be_fresh_identification(rng, s, matrices);
-    for (const auto& d : designs) {
-      std::vector<std::int64_t> counts(C, 0);
-      for (std::int64_t i = 0; i < d.resamples; ++i) {
-        const std::int64_t id = ids[static_cast<std::size_t>(i)];
-        if (id >= 0) ++counts[static_cast<std::size_t>(id)];
-      }
-      record(counts, d);
+  }
+  for (const auto& d : designs) {
+    std::vector<std::int64_t> counts(C, 0);
+    for (std::int64_t i = 0; i < d.resamples; ++i) {
+      const std::int64_t id = ids[static_cast<std::size_t>(i)];
+      if (id >= 0) ++counts[static_cast<std::size_t>(id)];
     }
+    record(counts, d);
   }
   return out;
 }

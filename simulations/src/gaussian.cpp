@@ -1,6 +1,8 @@
 #include "neuroncert/sim/gaussian.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <span>
@@ -166,6 +168,166 @@ gaussian_sample draw_gaussian_sample(random_engine& rng, std::int64_t n, const g
   return out;
 }
 
+gaussian_reduced_sample reduce_gaussian_sample(std::span<const double> positives, std::span<const double> negatives,
+                                               double alpha) {
+  check_open_unit("alpha", alpha);
+  const auto finite = [](double z) { return std::isfinite(z); };
+  if (!std::all_of(positives.begin(), positives.end(), finite) ||
+      !std::all_of(negatives.begin(), negatives.end(), finite))
+    throw invalid_argument("reduce_gaussian_sample: activations must be finite");
+  gaussian_reduced_sample r;
+  r.positives = static_cast<std::int64_t>(positives.size());
+  r.negatives = static_cast<std::int64_t>(negatives.size());
+
+  // The distinct positive values, descending, and how many positives hold each.
+  std::vector<double> bounds(positives.begin(), positives.end());
+  std::sort(bounds.begin(), bounds.end(), std::greater<>());
+  std::vector<std::int64_t> positive_count;
+  {
+    std::size_t distinct = 0;
+    for (std::size_t i = 0; i < bounds.size(); ++i) {
+      if (i == 0 || bounds[i] != bounds[distinct - 1]) {
+        bounds[distinct++] = bounds[i];
+        positive_count.push_back(0);
+      }
+      ++positive_count.back();
+    }
+    bounds.resize(distinct);
+  }
+  const std::size_t nb = bounds.size();
+
+  // Runs of negatives: gap a (a = 0..nb) lies strictly between bounds[a-1] and bounds[a] (gap 0 above
+  // every positive, gap nb below); tie a (a < nb) equals bounds[a]. A gap keeps its first value.
+  std::vector<std::int64_t> gap_count(nb + 1, 0), tie_count(nb, 0);
+  std::vector<double> gap_value(nb + 1, 0.0);
+  const double lowest = nb > 0 ? bounds.back() : std::numeric_limits<double>::infinity();
+  for (const double z : negatives) {
+    std::size_t a = nb;
+    if (!(z < lowest)) {  // most negatives lie below every positive: one comparison
+      a = static_cast<std::size_t>(std::lower_bound(bounds.begin(), bounds.end(), z, std::greater<>()) - bounds.begin());
+      if (a < nb && bounds[a] == z) {
+        ++tie_count[a];
+        continue;
+      }
+    }
+    if (gap_count[a]++ == 0) gap_value[a] = z;
+  }
+
+  // The top-alpha cut t (the k-th largest value, k as binarize_top_alpha counts it): where the
+  // cumulative count from the top first reaches k. Inside a gap, that gap is split at t.
+  const double k = top_alpha_count(alpha, static_cast<double>(r.positives + r.negatives));
+  std::size_t split = nb + 1;  // none
+  std::int64_t rank_in_gap = 0;
+  {
+    double cumulative = 0.0;
+    for (std::size_t a = 0; a <= nb; ++a) {
+      if (cumulative + static_cast<double>(gap_count[a]) >= k) {
+        split = a;
+        rank_in_gap = static_cast<std::int64_t>(k - cumulative);
+        break;
+      }
+      cumulative += static_cast<double>(gap_count[a]);
+      if (a == nb) break;
+      cumulative += static_cast<double>(positive_count[a] + tie_count[a]);
+      if (cumulative >= k) break;  // t = bounds[a], already a boundary
+    }
+  }
+
+  const auto add = [](std::vector<double>& z, std::vector<double>& c, std::vector<double>& w, double zv, double cv,
+                      double wv) {
+    z.push_back(zv);
+    c.push_back(cv);
+    w.push_back(wv);
+  };
+  const auto add_ranked = [&](double z, double c, std::int64_t w) {
+    if (w > 0) add(r.ranked_z, r.ranked_c, r.ranked_w, z, c, static_cast<double>(w));
+  };
+  for (std::size_t a = 0; a <= nb; ++a) {
+    if (a == split && rank_in_gap >= 1) {
+      // The gap's values, its rank_in_gap-th largest t, and one value above / below t.
+      std::vector<double> run;
+      run.reserve(static_cast<std::size_t>(gap_count[a]));
+      for (const double z : negatives)
+        if ((a == 0 || z < bounds[a - 1]) && (a == nb || z > bounds[a])) run.push_back(z);
+      const auto cut = run.begin() + (rank_in_gap - 1);
+      std::nth_element(run.begin(), cut, run.end(), std::greater<>());
+      const double t = *cut;
+      std::int64_t above = 0, at = 0;
+      double max_above = t, min_below = t;
+      for (const double z : run) {
+        if (z > t) {
+          ++above;
+          max_above = std::max(max_above, z);
+        } else if (z == t) {
+          ++at;
+        } else {
+          min_below = std::min(min_below, z);
+        }
+      }
+      add_ranked(max_above, 0.0, above);
+      add_ranked(t, 0.0, at);
+      add_ranked(min_below, 0.0, static_cast<std::int64_t>(run.size()) - above - at);
+    } else {
+      add_ranked(gap_value[a], 0.0, gap_count[a]);
+    }
+    if (a < nb) {
+      add_ranked(bounds[a], 1.0, positive_count[a]);
+      add_ranked(bounds[a], 0.0, tie_count[a]);
+    }
+  }
+
+  // Moments: the positives as they are, the negatives as two points with their count, mean and
+  // sum of squared deviations (two passes, as the core computes them).
+  for (const double z : positives) add(r.moment_z, r.moment_c, r.moment_w, z, 1.0, 1.0);
+  if (!negatives.empty()) {
+    const double n0 = static_cast<double>(negatives.size());
+    double sum = 0.0;
+    for (const double z : negatives) sum += z;
+    const double mean = sum / n0;
+    double squares = 0.0;
+    for (const double z : negatives) squares += (z - mean) * (z - mean);
+    const double rms = std::sqrt(squares / n0);
+    add(r.moment_z, r.moment_c, r.moment_w, mean - rms, 0.0, 0.5 * n0);
+    add(r.moment_z, r.moment_c, r.moment_w, mean + rms, 0.0, 0.5 * n0);
+  }
+  return r;
+}
+
+gaussian_reduced_sample draw_gaussian_reduced(random_engine& rng, std::int64_t n, const gaussian_setting& s,
+                                              double alpha) {
+  check_at_least("n", n, 1);
+  check_gaussian_setting(s);
+  // The draws of draw_gaussian_sample, in its order, sorted into the two classes. Per-thread
+  // scratch: a replicate allocates nothing of size n once its thread has run one.
+  thread_local std::vector<double> positives, negatives;
+  positives.clear();
+  negatives.clear();
+  negatives.reserve(static_cast<std::size_t>(n));
+  boost::random::bernoulli_distribution<double> concept_draw(s.p);
+  boost::random::normal_distribution<double> pos(s.mu_pos, s.s_pos), neg(s.mu_neg, s.s_neg);
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (concept_draw(rng))
+      positives.push_back(pos(rng));
+    else
+      negatives.push_back(neg(rng));
+  }
+  return reduce_gaussian_sample(positives, negatives, alpha);
+}
+
+metric_value reduced_pair_metric(metric m, const gaussian_reduced_sample& r, const metric_options& options) {
+  switch (m) {
+    case metric::auroc:
+    case metric::auprc:
+    case metric::wpmi: return pair_metric(m, r.ranked_z, r.ranked_c, r.ranked_w, options);
+    case metric::correlation:
+    case metric::mad: return pair_metric(m, r.moment_z, r.moment_c, r.moment_w, options);
+    default: break;
+  }
+  throw invalid_argument(fmt::format("metric '{}' is not a continuous metric of the Gaussian experiment "
+                                     "(use auroc, auprc, correlation, mad, wpmi)",
+                                     to_string(m)));
+}
+
 void check_gaussian_options(const gaussian_options& o) {
   check_gaussian_setting(o.setting);
   check_metric_options(o.metric_opts);
@@ -206,12 +368,19 @@ std::vector<tidy_row> run_gaussian(const gaussian_options& o) {
     if (o.progress) e.progress = [p = o.progress, study](std::size_t done, std::size_t total) { p(study, done, total); };
     const auto reps = map_replicates<replicate_errors>(
         static_cast<std::size_t>(o.replicates), e, [&](std::size_t, random_engine& rng) {
-          const gaussian_sample d = draw_gaussian_sample(rng, n, o.setting);
+          gaussian_sample d;
+          gaussian_reduced_sample reduced;
+          if (o.sampler == sampler_kind::per_sample)
+            d = draw_gaussian_sample(rng, n, o.setting);
+          else
+            reduced = draw_gaussian_reduced(rng, n, o.setting, o.metric_opts.alpha);
           replicate_errors r;
           r.error.assign(nm, 0.0);
           r.defined.assign(nm, 0);
           for (std::size_t k = 0; k < nm; ++k) {
-            const metric_value v = pair_metric(o.metrics[k], d.z, d.c, {}, o.metric_opts);
+            const metric_value v = o.sampler == sampler_kind::per_sample
+                                       ? pair_metric(o.metrics[k], d.z, d.c, {}, o.metric_opts)
+                                       : reduced_pair_metric(o.metrics[k], reduced, o.metric_opts);
             if (!v.defined()) continue;
             double err = std::abs(v.value - population[k]);
             if (gaussian_relative_error(o.metrics[k])) err /= std::abs(population[k]);

@@ -11,6 +11,7 @@
 #include "neuroncert/bounds/be_coverage.hpp"
 #include "neuroncert/core/all_pairs.hpp"
 #include "neuroncert/core/binary_metrics.hpp"
+#include "neuroncert/core/bootstrap.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/identify.hpp"
 #include "neuroncert/sim/be_coverage_sim.hpp"
@@ -252,4 +253,71 @@ TEST_CASE("be-coverage: bad input is an invalid_argument naming the argument", "
   auto rng = make_stream(1, 1, 1);
   CHECK_THAT(message_of([&] { be_coverage_replicate(rng, {}, {{5, 6}}, be_identifications::fresh); }),
              Catch::Contains("threshold t"));
+}
+
+TEST_CASE("be-coverage: resample identifications are bootstrap_ensemble's", "[be-coverage]") {
+  // Per-sample probing sets and the core's multiplicities: the counts of the first K identifications
+  // must be the core's ensemble counts for K resamples, exactly (K = 1, 7, 30).
+  metric_options binary;
+  binary.binary_activations = true;
+  int compared = 0;
+  for (const be_coverage_setting s : {be_coverage_setting{300, 5, 0.02, 0.8, 0.1}, be_coverage_setting{97, 12, 0.01, 0.7, 0.3},
+                                      be_coverage_setting{1000, 3, 0.005, 0.6, 0.5}, be_coverage_setting{40, 2, 0.05, 0.55, 0.2}}) {
+    for (std::uint64_t j = 0; j < 4; ++j) {
+      auto rng = make_stream(71, j, 3);
+      const probing_set d = draw_be_probing_set(rng, s);
+      const std::vector<std::int64_t> ids =
+          be_resample_identifications(d, resample_multiplicities(1000 + j, 30, static_cast<std::size_t>(s.n)));
+      REQUIRE(ids.size() == 30u);
+      for (const std::int64_t K : {1, 7, 30}) {
+        bootstrap_request q;
+        q.which = metric::accuracy;
+        q.options = binary;
+        const ensemble_counts e =
+            bootstrap_ensemble(d, resample_multiplicities(1000 + j, K, static_cast<std::size_t>(s.n)), q);
+        std::vector<std::int64_t> counts(static_cast<std::size_t>(s.num_concepts), 0);
+        for (std::int64_t r = 0; r < K; ++r) ++counts[static_cast<std::size_t>(ids[static_cast<std::size_t>(r)])];
+        for (std::int64_t c = 0; c < s.num_concepts; ++c) CHECK(counts[static_cast<std::size_t>(c)] == e.counts(0, c));
+        ++compared;
+      }
+    }
+  }
+  CHECK(compared == 48);
+}
+
+TEST_CASE("be-coverage: bootstrap replicates from the model match per-sample sets with the core's ensemble",
+          "[be-coverage]") {
+  // The fast path (resamples first, D as N1 and geometric disagreement gaps) against the oracle
+  // (draw_be_probing_set, then bootstrap_ensemble): the same law, so the mean k*/K and the mean
+  // number of distinct concepts chosen agree within Monte Carlo error. n = 200, |C| = 4, Delta = 0.03:
+  // c* wins about half of the resamples. 400 replicates each, K = 20.
+  const be_coverage_setting s{200, 4, 0.03, 0.75, 0.3};
+  metric_options binary;
+  binary.binary_activations = true;
+  const int reps = 400;
+  const std::int64_t K = 20;
+  double fast_cstar = 0, oracle_cstar = 0, fast_sq = 0, oracle_sq = 0;
+  for (int j = 0; j < reps; ++j) {
+    auto rng_a = make_stream(9, static_cast<std::uint64_t>(j), 1);
+    const auto ids = be_bootstrap_identifications(rng_a, s, K);
+    double a = 0;
+    for (auto id : ids) a += id == 0 ? 1.0 : 0.0;
+    a /= static_cast<double>(K);
+    auto rng_b = make_stream(9, static_cast<std::uint64_t>(j), 2);
+    const probing_set d = draw_be_probing_set(rng_b, s);
+    const ensemble_counts e = bootstrap_ensemble(d, metric::accuracy, binary, K, rng_b());
+    const double b = static_cast<double>(e.counts(0, 0)) / static_cast<double>(K);
+    fast_cstar += a;
+    oracle_cstar += b;
+    fast_sq += a * a;
+    oracle_sq += b * b;
+  }
+  const double ma = fast_cstar / reps, mb = oracle_cstar / reps;
+  const double va = fast_sq / reps - ma * ma, vb = oracle_sq / reps - mb * mb;
+  const double se = std::sqrt((va + vb) / reps);
+  INFO("fast " << ma << " oracle " << mb << " se " << se);
+  CHECK(ma > 0.2);
+  CHECK(ma < 0.9);
+  CHECK(std::abs(ma - mb) < 4.0 * se);
+  CHECK(va == Approx(vb).epsilon(0.35));  // the spread of k*/K over replicates, too
 }

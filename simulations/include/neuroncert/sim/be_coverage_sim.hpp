@@ -16,9 +16,16 @@
 //   the lowest concept index (so a tie with c* goes to c*).
 //
 // Two ways to get the K identifications of one replicate:
-//   bootstrap  one probing set D of n samples is drawn sample by sample (the rows are needed for
-//              resampling); the core's bootstrap_ensemble(D, accuracy, binary activations, K, seed_j)
-//              resamples it K times (multiplicity weights). This is what a user runs.
+//   bootstrap  one probing set D of n samples and K bootstrap resamples of it (multiplicities
+//              Multinomial(n, 1/n): n uniform picks of a sample each). Each resample's identification
+//              is the core's accuracy of the weighted 2x2 counts and the core's identify_neuron:
+//              exactly what the core's bootstrap_ensemble(D, accuracy, binary activations) counts for
+//              the same multiplicities (be_resample_identifications; tested equal), i.e. what a user
+//              runs. For speed the replicate never forms D: the resamples are drawn first, then D's
+//              N1 ~ Bin(n, a) firing samples (the samples are exchangeable) and, per concept, the
+//              samples that disagree with f (a Bernoulli(1 - acc_j) process, by geometric gaps), and
+//              each disagreeing sample adds its K multiplicities to its concept's counts in one
+//              vector add. O(n K + K nnz / 8) per replicate, nnz ~ n |C| (1 - acc).
 //   fresh      K new probing sets are drawn from P (what assumption (3) of the theorem assumes). Only
 //              the 2x2 counts matter for accuracy, so they are drawn through sufficient statistics
 //              (sampling.hpp's draw_concept_counts: N1 ~ Bin(n, a), then per concept F11 ~ Bin(N1,
@@ -36,9 +43,9 @@
 //
 // Monte Carlo: for every (n, |C|, Delta) and method, the study
 // "be-coverage/n=N;C=M;Delta=D;acc=A;a=F/<method>" draws replicate j from make_stream(seed, j, salt) on
-// the engine; a bootstrap replicate draws D first and then one 64-bit bootstrap seed from the same
-// stream. All K of a replicate share its D (bootstrap; resample i of every K is the same resample) or
-// its first K fresh sets (fresh): the K-sweep uses common random numbers.
+// the engine; a bootstrap replicate draws its max(K) resamples and then D from that stream. All K of
+// a replicate share its D and its first K resamples (bootstrap), or its first K fresh sets (fresh):
+// the K-sweep uses common random numbers, and each replicate draws max(K) resamples, not sum(K).
 //
 // Tidy rows: experiment "be-coverage", setting "C=M;Delta=D;K=K;t=T" (no commas), metric "accuracy",
 // n = the probing-set size, quantities:
@@ -56,6 +63,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "neuroncert/core/bootstrap.hpp"
 #include "neuroncert/core/counts.hpp"
 #include "neuroncert/core/probing_set.hpp"
 #include "neuroncert/core/random_stream.hpp"
@@ -109,6 +117,18 @@ struct be_replicate {
 };
 be_replicate be_coverage_replicate(random_engine& rng, const be_coverage_setting& s,
                                    const std::vector<be_design>& designs, be_identifications method);
+
+/// The identification on each of K bootstrap resamples of one probing set D drawn from the model
+/// (bootstrap method, see the header comment; resamples, then D, from `rng`): entry r is the concept
+/// identified on resample r, so the first K' entries are the ensemble of K' resamples. n < 2^32.
+std::vector<std::int64_t> be_bootstrap_identifications(random_engine& rng, const be_coverage_setting& s,
+                                                       std::int64_t resamples);
+
+/// The same identifications for a given probing set (one binary neuron, dense 0/1 concepts) and
+/// given multiplicities (row r = resample r, as the core's resample_multiplicities): the ensemble
+/// counts of these identifications are bootstrap_ensemble(set, multiplicities, accuracy with binary
+/// activations). Invalid_argument for another shape or non-binary values.
+std::vector<std::int64_t> be_resample_identifications(const probing_set& set, const multiplicity_matrix& w);
 
 /// The concept identified on one fresh probing set drawn through sufficient statistics (-1 never
 /// happens for accuracy; kept for the general contract of identify_neuron).

@@ -31,7 +31,10 @@
 //
 // Monte Carlo: the study "gaussian/<setting>/n=N" draws replicate j from
 // make_stream(seed, j, study_salt(that name)) on the engine (engine.hpp): bit-identical for any
-// thread count, and each n is reproducible on its own.
+// thread count, and each n is reproducible on its own. A replicate's n samples are drawn one by one
+// but reduced, as they are drawn, to O(number of positives) weighted points that give every metric
+// the value it has on the n samples (draw_gaussian_reduced below), so no replicate sorts n values;
+// gaussian_options::sampler = per_sample runs the metrics on the n samples themselves (the oracle).
 //
 // Tidy quantities (metric = the metric's name, n = the probing-set size):
 //   population_value, replicates, undefined_count, abs_error_q95 | rel_error_q95 (MAD),
@@ -39,6 +42,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -47,6 +51,8 @@
 #include "neuroncert/core/metric.hpp"
 #include "neuroncert/core/metric_options.hpp"
 #include "neuroncert/core/random_stream.hpp"
+#include "neuroncert/core/undefined.hpp"
+#include "neuroncert/sim/experiments.hpp"
 #include "neuroncert/sim/tidy.hpp"
 
 namespace neuroncert::sim {
@@ -95,8 +101,44 @@ struct gaussian_sample {
 };
 
 /// n i.i.d. samples: for each sample c ~ Bernoulli(p) then z | c (Boost.Random bernoulli and normal
-/// distributions on `rng`, in that order per sample). n >= 1.
+/// distributions on `rng`, in that order per sample). n >= 1. The experiment's oracle sampler.
 gaussian_sample draw_gaussian_sample(random_engine& rng, std::int64_t n, const gaussian_setting& s);
+
+/// A dataset reduced to what the experiment's metrics read: two weighted samples (weights =
+/// multiplicities) that the core's pair_metric takes in place of the n samples.
+///   ranked   every positive (c = 1, weight 1) and, for each run of consecutive negatives (in the
+///            order of z) that no positive value and no top-alpha cut t separates, one of its values
+///            with weight = its size. A negative equal to a positive value or to t forms a run of
+///            its own, holding that value. AUROC, AUPRC and WPMI read only the weighted ranks, the
+///            precision at each positive and the top-alpha set {z >= t}, which are those of the full
+///            dataset: AUROC and AUPRC are bit-identical to pair_metric on the n samples (their sums
+///            are of integers), WPMI equal up to the rounding of one sum.
+///   moments  every positive (weight 1) and the negatives as the two points m0 - s0 and m0 + s0 of
+///            weight n0/2 each (m0, s0: their mean and root mean square deviation): the same class
+///            sizes, sums and sums of squares, so correlation and MAD equal pair_metric on the n
+///            samples up to rounding.
+/// Its size is O(number of positives), whatever n.
+struct gaussian_reduced_sample {
+  std::vector<double> ranked_z, ranked_c, ranked_w;
+  std::vector<double> moment_z, moment_c, moment_w;
+  std::int64_t positives = 0, negatives = 0;
+};
+
+/// Reduces a dataset given as its positives' and negatives' activations; `alpha` is the top-alpha
+/// fraction the WPMI estimate binarises at (metric_options::alpha). Values must be finite.
+gaussian_reduced_sample reduce_gaussian_sample(std::span<const double> positives, std::span<const double> negatives,
+                                               double alpha);
+
+/// The dataset draw_gaussian_sample(rng, n, s) draws (the same draws from `rng`, in the same order),
+/// reduced at `alpha`: every metric of the experiment is a function of its multiset of (z, c) pairs,
+/// so each reduced_pair_metric equals pair_metric on that sample (as reduce_gaussian_sample says).
+/// O(n) time and no O(n) allocation per call once a thread has made one.
+gaussian_reduced_sample draw_gaussian_reduced(random_engine& rng, std::int64_t n, const gaussian_setting& s,
+                                              double alpha);
+
+/// pair_metric of a Gaussian-experiment metric on the matching sample of `r` (ranked: AUROC, AUPRC,
+/// WPMI; moments: correlation, MAD).
+metric_value reduced_pair_metric(metric m, const gaussian_reduced_sample& r, const metric_options& options);
 
 // ---- the experiment ------------------------------------------------------------------------
 struct gaussian_options {
@@ -106,6 +148,9 @@ struct gaussian_options {
   std::int64_t replicates = 1000;                    ///< N_exp >= 1
   std::uint64_t seed = 1;
   metric_options metric_opts;                        ///< alpha, WPMI lambda/eps, MAD standardised
+  /// sufficient_statistics: datasets from draw_gaussian_reduced (the default); per_sample: the n
+  /// samples of draw_gaussian_sample (the oracle, for tests and benchmarks).
+  sampler_kind sampler = sampler_kind::sufficient_statistics;
   /// Optional progress (study name, done, total).
   std::function<void(const std::string&, std::size_t, std::size_t)> progress;
 };
