@@ -62,6 +62,27 @@ std::int64_t draw_binomial(random_engine& rng, std::int64_t trials, double p) {
 
 namespace {
 double ratio_or_zero(double num, double den) { return den > 0.0 ? num / den : 0.0; }
+
+/// draw_binomial, keeping Boost's distribution while (trials, p) repeat: its set-up costs more than a
+/// draw, and a draw depends only on (trials, p) and the engine, so the draws are draw_binomial's.
+class repeated_binomial {
+ public:
+  std::int64_t operator()(random_engine& rng, std::int64_t trials, double p) {
+    if (trials <= 0 || !(p > 0.0)) return 0;
+    if (p >= 1.0) return trials;
+    if (!(trials == trials_ && p == p_)) {
+      d_ = boost::random::binomial_distribution<std::int64_t, double>(trials, p);
+      trials_ = trials;
+      p_ = p;
+    }
+    return d_(rng);
+  }
+
+ private:
+  boost::random::binomial_distribution<std::int64_t, double> d_;
+  std::int64_t trials_ = -1;
+  double p_ = -1.0;
+};
 }  // namespace
 
 counts2x2 draw_counts(random_engine& rng, std::int64_t n, const counts2x2& m) {
@@ -118,9 +139,10 @@ std::vector<counts2x2> draw_concept_counts(random_engine& rng, std::int64_t n, d
   const std::int64_t n1 = draw_binomial(rng, n, a);
   const std::int64_t n0 = n - n1;
   std::vector<counts2x2> out(matrices.size());
+  repeated_binomial positives, negatives;  // concepts with equal matrices (BE coverage) share the set-up
   for (std::size_t c = 0; c < matrices.size(); ++c) {
-    const std::int64_t f11 = draw_binomial(rng, n1, matrices[c].f11 / a);
-    const std::int64_t f01 = draw_binomial(rng, n0, matrices[c].f01 / (1.0 - a));
+    const std::int64_t f11 = positives(rng, n1, matrices[c].f11 / a);
+    const std::int64_t f01 = negatives(rng, n0, matrices[c].f01 / (1.0 - a));
     out[c] = {static_cast<double>(n0 - f01), static_cast<double>(f01), static_cast<double>(n1 - f11),
               static_cast<double>(f11)};
   }
