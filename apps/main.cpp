@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -25,6 +26,10 @@ int hand_to_models(char** argv) {
   std::error_code ec;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
   const std::filesystem::path models = (ec ? std::filesystem::path(argv[0]) : self).parent_path() / "neuroncert-models";
+  // LibTorch's OpenMP workers otherwise spin between forward passes and take the two cores from
+  // oneTBB's (perf: about half the CPU time of the real-data figure jobs). libgomp reads this when
+  // it loads, so it is set here, before the exec; a value the user set is kept.
+  ::setenv("OMP_WAIT_POLICY", "PASSIVE", /*overwrite=*/0);
   ::execv(models.c_str(), argv);
   fmt::print(stderr, "neuroncert: error: '{}' needs {}, which cannot be started ({}); build it with scripts/build\n",
              argv[1], models.string(), std::strerror(errno));
