@@ -5,6 +5,7 @@
 
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/npy.hpp"
+#include "neuroncert/core/sparse_concepts.hpp"
 #include "neuroncert/studies/probing_bundle.hpp"
 #include "temp_dir.hpp"
 
@@ -25,7 +26,11 @@ TEST_CASE("load_probing_bundle: matrices, names and the default names", "[studie
   CHECK(b.set.neurons() == 2);
   CHECK(b.set.concept_count() == 3);
   CHECK(b.set.activations == a.cast<double>());
-  CHECK(b.set.concepts == c);
+  // Read from files, the concepts are held as sparse rows only (no dense copy: 0 x 0).
+  const auto want = sparse_from_dense(c);
+  CHECK(b.set.sparse.row_start == want.row_start);
+  CHECK(b.set.sparse.index == want.index);
+  CHECK(b.set.sparse.value == want.value);
   CHECK(b.names == std::vector<std::string>{"cat", "dog", "bird"});
 
   const auto unnamed = studies::load_probing_bundle(dir / "a.npy", dir / "c.npy");
