@@ -17,6 +17,7 @@
 #include "neuroncert/core/metric.hpp"
 #include "neuroncert/core/bootstrap.hpp"
 #include "option_checks.hpp"
+#include "option_table.hpp"
 #include "run_context.hpp"
 #include "table_output.hpp"
 
@@ -111,22 +112,24 @@ void run_be(const be_options& o) {
 }  // namespace
 
 void register_be_coverage(CLI::App& app) {
-  auto opts = std::make_shared<be_options>();
+  auto o = std::make_shared<be_options>();
   CLI::App* cmd = app.add_subcommand(
       "be-coverage", "Lower bound on the probability that the BE prediction set contains c* (Theorem 4.1, corrected, "
                      "THEORY.md sec. 5)");
-  cmd->add_option("--K", opts->K, "Number of bootstrap resamples K")->required();
-  auto* th = cmd->add_option("--threshold", opts->threshold, "BE threshold t in [1, K]");
-  auto* tf = cmd->add_option("--threshold-fraction", opts->threshold_fraction, "t = ceil(tau K), tau in (0, 1]");
-  th->excludes(tf);
-  cmd->add_option("--p", opts->p, "Per-identification failure probability p in [0, 1]");
-  cmd->add_option("--n", opts->n, "Probing-set size (for recall/precision/iou: the effective count m)");
-  cmd->add_option("--margin", opts->margin, "Margin Delta between c* and every other concept");
-  cmd->add_option("--concepts", opts->concepts, "Size of the concept set |C|");
-  cmd->add_option("--metric", opts->metric_name, "Similarity metric (" + metric_names() + ")");
-  cmd->add_option("--rho", opts->rho, "Concept frequency P(c=1), in (0,1) (auroc)");
-  cmd->add_flag("--json", opts->json, "Print a JSON report instead of a table");
-  cmd->callback([opts] { run_be(*opts); });
+  add_options(*cmd, {
+      {"--K", &o->K, "Number of bootstrap resamples K", required},
+      {"--threshold", &o->threshold, "BE threshold t in [1, K]"},
+      {"--threshold-fraction", &o->threshold_fraction, "t = ceil(tau K), tau in (0, 1]"},
+      {"--p", &o->p, "Per-identification failure probability p in [0, 1]"},
+      {"--n", &o->n, "Probing-set size (for recall/precision/iou: the effective count m)"},
+      {"--margin", &o->margin, "Margin Delta between c* and every other concept"},
+      {"--concepts", &o->concepts, "Size of the concept set |C|"},
+      {"--metric", &o->metric_name, "Similarity metric (" + metric_names() + ")"},
+      {"--rho", &o->rho, "Concept frequency P(c=1), in (0,1) (auroc)"},
+      {"--json", &o->json, "Print a JSON report instead of a table"},
+  });
+  cmd->get_option("--threshold")->excludes("--threshold-fraction");
+  cmd->callback([o] { run_be(*o); });
 }
 
 }  // namespace neuroncert::cli

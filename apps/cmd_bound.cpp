@@ -19,6 +19,7 @@
 #include "neuroncert/core/json_io.hpp"
 #include "neuroncert/core/metric.hpp"
 #include "option_checks.hpp"
+#include "option_table.hpp"
 #include "run_context.hpp"
 #include "table_output.hpp"
 
@@ -147,21 +148,22 @@ void run_bound(const bound_options& o) {
 }  // namespace
 
 void register_bound(CLI::App& app) {
-  auto opts = std::make_shared<bound_options>();
+  auto o = std::make_shared<bound_options>();
   CLI::App* cmd = app.add_subcommand(
       "bound", "Certified rate r(n, delta/|C|), uniform gap 2r and, from 2x2 counts, the estimate with its "
                "Clopper-Pearson interval (THEORY.md sec. 4)");
-  cmd->add_option("--metric", opts->metric_name, "Similarity metric (" + metric_names() + ")")->required();
-  cmd->add_option("--n", opts->n, "Probing-set size (defaults to the sum of --counts)");
-  cmd->add_option("--concepts", opts->concepts, "Size of the concept set |C| (union bound over it)")->required();
-  cmd->add_option("--delta", opts->delta, "Total failure probability, in (0,1)")->required();
-  cmd->add_option("--rho", opts->rho, "Concept frequency P(c=1), in (0,1) (auroc without --counts)");
-  cmd->add_option("--counts", opts->counts,
-                  "2x2 counts f00,f01,f10,f11 (F_ij = #{f=i, c=j}; the neuron predicts the concept)")
-      ->delimiter(',');
-  cmd->add_flag("--json", opts->json, "Print a JSON report instead of a table");
-  opts->cmd = cmd;
-  cmd->callback([opts] { run_bound(*opts); });
+  add_options(*cmd, {
+      {"--metric", &o->metric_name, "Similarity metric (" + metric_names() + ")", required},
+      {"--n", &o->n, "Probing-set size (defaults to the sum of --counts)"},
+      {"--concepts", &o->concepts, "Size of the concept set |C| (union bound over it)", required},
+      {"--delta", &o->delta, "Total failure probability, in (0,1)", required},
+      {"--rho", &o->rho, "Concept frequency P(c=1), in (0,1) (auroc without --counts)"},
+      {"--counts", &o->counts, "2x2 counts f00,f01,f10,f11 (F_ij = #{f=i, c=j}; the neuron predicts the concept)"},
+      {"--json", &o->json, "Print a JSON report instead of a table"},
+  });
+  cmd->get_option("--counts")->delimiter(',');
+  o->cmd = cmd;
+  cmd->callback([o] { run_bound(*o); });
 }
 
 }  // namespace neuroncert::cli

@@ -1,7 +1,7 @@
 // neuroncert identify: explain every neuron by its best concept, with certified intervals and gaps;
 // with --bootstrap K also the stability of the explanation (studies/identify_report.hpp). This file
-// parses the options, calls the study and writes PREFIX.csv and PREFIX.json (and, with the
-// bootstrap, PREFIX_bootstrap.csv and PREFIX_be_sets.csv), each record described once below.
+// parses the options, calls the study and its writer (studies/identify_records.hpp: PREFIX.csv and
+// PREFIX.json and, with the bootstrap, PREFIX_bootstrap.csv and PREFIX_be_sets.csv) and reports.
 #include <string>
 #include <vector>
 
@@ -13,13 +13,12 @@
 #include "neuroncert/core/bootstrap.hpp"
 #include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/error.hpp"
-#include "neuroncert/core/json_io.hpp"
 #include "neuroncert/core/thread_limit.hpp"
 #include "neuroncert/studies/identify_report.hpp"
 #include "neuroncert/studies/probing_bundle.hpp"
 #include "neuroncert/studies/identify_records.hpp"
-#include "neuroncert/studies/record.hpp"
 #include "option_checks.hpp"
+#include "option_table.hpp"
 #include "run_context.hpp"
 
 namespace neuroncert::cli {
@@ -97,66 +96,6 @@ std::int64_t be_threshold(const identify_args& a) {
   return bounds::threshold_from_fraction(a.threshold_fraction, a.bootstrap);
 }
 
-/// Runs the bootstrap study, streaming each finished neuron into the two bootstrap CSV files, and
-/// adds each neuron's stability to its JSON object; returns the "bootstrap" block of the report.
-nlohmann::json write_bootstrap(const identify_args& a, const studies::probing_bundle& b, metric m,
-                               const metric_options& options, const studies::identify_report& report,
-                               std::int64_t threshold, nlohmann::json& neurons, io::output_transaction& outputs) {
-  const std::string boot_path = a.out + "_bootstrap.csv", sets_path = a.out + "_be_sets.csv";
-  studies::record_writer freq(studies::identify_frequency_layout(), boot_path, &outputs);
-  studies::record_writer sets(studies::identify_stability_layout(), sets_path, &outputs);
-  studies::stability_options o;
-  o.resamples = a.bootstrap;
-  o.threshold = threshold;
-  o.seed = a.seed;
-  o.progress = draw_progress(want_progress(a.progress, a.no_progress), "neuron-resamples");
-  o.neuron_finished = [&](const studies::neuron_stability& s) {
-    nlohmann::json j = sets.write({s, threshold, b.names});
-    j["frequencies"] = nlohmann::json::array();
-    for (const auto& c : s.frequencies)
-      j["frequencies"].push_back(freq.write({s.neuron, c, b.names[static_cast<std::size_t>(c.concept_index)]}));
-    neurons[static_cast<std::size_t>(s.neuron)]["bootstrap"] = j;
-  };
-  const auto st = studies::bootstrap_stability(b.set, m, options, report, o);
-  freq.close();
-  sets.close();
-  return {{"resamples", a.bootstrap},
-          {"seed", a.seed},
-          {"threshold", threshold},
-          {"threshold_fraction", a.threshold_opt->count() > 0 ? nlohmann::json() : nlohmann::json(a.threshold_fraction)},
-          {"seconds", st.seconds},
-          {"resampling", studies::resampling_scheme},
-          {"files", {{"frequencies", boot_path}, {"be_sets", sets_path}}},
-          {"neurons_finished", b.set.neurons()},
-          {"complete", true},
-          {"summary",
-           {{"mean_top1_frequency", st.mean_top1_frequency},
-            {"mean_coverage90_size", st.mean_coverage90_size},
-            {"mean_be_set_size", st.mean_be_set_size},
-            {"full_set_concept_in_be_set", st.full_set_concept_in_be_set}}},
-          {"theorem_4_1",
-           {{"statement", studies::theorem_4_1_statement},
-            {"assumptions", studies::theorem_4_1_assumptions},
-            {"plugin", studies::theorem_4_1_plugin_note},
-            {"caveat", bounds::be_coverage_caveat}}}};
-}
-
-/// The JSON report around the neurons (and the bootstrap block, when there is one).
-nlohmann::json report_json(const identify_args& a, const probing_set& set, metric m, nlohmann::json neurons) {
-  return {{"metadata", run_metadata()},
-          {"inputs", {{"activations", a.activations}, {"concepts", a.concepts}, {"samples", set.samples()},
-                      {"neurons", set.neurons()}, {"concepts_count", set.concept_count()}}},
-          {"metric", to_string(m)},
-          {"options", {{"alpha", a.alpha}, {"binary_activations", a.binary}, {"orientation", a.orientation_name},
-                       {"auroc", a.auroc_strict ? "strict" : "tie_corrected"}, {"mad_standardised", a.mad_standardised},
-                       {"wpmi_lambda", a.wpmi_lambda}, {"wpmi_eps", a.wpmi_eps}}},
-          {"delta", a.delta},
-          {"delta_per_concept", a.delta / static_cast<double>(set.concept_count())},
-          {"guarantee", studies::identify_guarantee},
-          {"assumptions", studies::identify_assumptions},
-          {"neurons", std::move(neurons)}};
-}
-
 void print_summary(const identify_args& a, const probing_set& set, metric m, const studies::identify_report& r,
                    const nlohmann::json& boot) {
   fmt::print("identify: {} samples, {} neurons, {} concepts, metric {}\n", set.samples(), set.neurons(),
@@ -193,72 +132,60 @@ void run_identify(const identify_args& a) {
 
   const auto bundle = studies::load_probing_bundle(a.activations, a.concepts, a.concept_names);
   if (threshold > 0)
-    check_memory("--bootstrap", bootstrap_memory_bytes(bundle.set.samples(), bundle.set.neurons(), a.bootstrap),
-                 "the resamples' multiplicities and winners");
+    check_memory("--bootstrap",
+                 bootstrap_memory_bytes(bundle.set.samples(), bundle.set.neurons(), a.bootstrap,
+                                        bundle.set.concept_count()),
+                 "the resamples' multiplicities, winners and per-resample concept counts");
   const auto report = studies::identify_and_certify(bundle.set, m, options, a.delta);
 
-  io::output_transaction outputs;
-  studies::record_writer csv(studies::identify_neuron_layout(), a.out + ".csv", &outputs);
-  nlohmann::json neurons = nlohmann::json::array();
-  for (std::size_t f = 0; f < report.neurons.size(); ++f) {
-    const auto& id = report.neurons[f];
-    const std::string* name = id.concept_index < 0 ? nullptr : &bundle.names[static_cast<std::size_t>(id.concept_index)];
-    neurons.push_back(csv.write({f, id, name}));
-  }
-  csv.close();
-  nlohmann::json boot;
+  studies::identify_output out{a.out, a.activations, a.concepts, a.delta, std::nullopt, std::nullopt};
   if (threshold > 0) {
-    boot = write_bootstrap(a, bundle, m, options, report, threshold, neurons, outputs);
-  } else {  // an earlier --bootstrap run's files would otherwise sit beside these, looking current
-    outputs.remove_on_commit(a.out + "_bootstrap.csv");
-    outputs.remove_on_commit(a.out + "_be_sets.csv");
+    out.bootstrap = studies::stability_options{a.bootstrap, threshold, a.seed, {}, {}};
+    out.bootstrap->progress = draw_progress(want_progress(a.progress, a.no_progress), "neuron-resamples");
+    if (a.threshold_opt->count() == 0) out.threshold_fraction = a.threshold_fraction;
   }
-  nlohmann::json json = report_json(a, bundle.set, m, std::move(neurons));
-  if (!boot.is_null()) json["bootstrap"] = boot;
-  io::write_json(a.out + ".json", json, &outputs);
+  io::output_transaction outputs;
+  const nlohmann::json json = studies::write_identify(bundle, m, options, report, out, outputs);
   commit_outputs(outputs);
-  print_summary(a, bundle.set, m, report, boot);
+  print_summary(a, bundle.set, m, report, json.value("bootstrap", nlohmann::json()));
 }
 
 }  // namespace
 void register_identify(CLI::App& app) {
-  auto args = std::make_shared<identify_args>();
+  auto a = std::make_shared<identify_args>();
   auto* cmd = app.add_subcommand("identify", "Explain every neuron by its best concept, with certified intervals");
-  cmd->add_option("--activations", args->activations, "Activations .npy, n samples x F neurons")
-      ->required()
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--concepts", args->concepts, "Concepts .npy, n samples x |C| (0/1 or probabilities)")
-      ->required()
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--metric", args->metric_name, "Similarity metric: " + metric_names())->required();
-  cmd->add_option("--alpha", args->alpha, "Top-alpha fraction that binarises a neuron, in (0,1)")->capture_default_str();
-  cmd->add_option("--delta", args->delta, "Failure probability of the certificates, in (0,1)")->capture_default_str();
-  cmd->add_flag("--binary", args->binary, "Activations are already 0/1 (no binarisation; AUROC from 2x2 counts)");
-  cmd->add_option("--orientation", args->orientation_name,
-                  "Recall/precision orientation: paper (neuron predicts concept) or neuron-eval (transpose)")->capture_default_str()
-      ->check(CLI::IsMember({"paper", "neuron-eval"}));
-  cmd->add_flag("--auroc-strict", args->auroc_strict, "Strict AUROC (TPR*TNR) of a binary neuron, as the paper's Table 1");
-  cmd->add_flag("--mad-standardised", args->mad_standardised, "Divide MAD by std(z | c=0) (CoSy)");
-  cmd->add_option("--wpmi-lambda", args->wpmi_lambda, "WPMI lambda")->capture_default_str();
-  cmd->add_option("--wpmi-eps", args->wpmi_eps, "WPMI clamp eps in log(max(c, eps)), in (0,1)")->capture_default_str();
-  cmd->add_option("--concept-names", args->concept_names, "Text file with one concept name per line")
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--out", args->out, "Output prefix: writes PREFIX.csv and PREFIX.json (and the bootstrap files)")->capture_default_str();
-  cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores); results do not depend on it")->capture_default_str();
-  args->bootstrap_opt = cmd->add_option("--bootstrap", args->bootstrap,
-                                        "Bootstrap ensemble with K resamples: selection frequencies, BE sets "
-                                        "(writes PREFIX_bootstrap.csv and PREFIX_be_sets.csv)");
-  args->fraction_opt = cmd->add_option("--threshold-fraction", args->threshold_fraction,
-                                       "BE threshold as a fraction tau in (0,1]: t = ceil(tau K)")
-                           ->capture_default_str();
-  args->threshold_opt = cmd->add_option("--threshold", args->threshold, "BE threshold t in (0, K] (instead of tau)");
-  args->threshold_opt->excludes(args->fraction_opt);
-  args->seed_opt = cmd->add_option("--seed", args->seed, "Seed of the bootstrap resamples (unsigned 64-bit integer)")
-                       ->capture_default_str();
-  cmd->add_flag("--progress", args->progress, "Always draw the bootstrap progress bar (default: when stderr is a terminal)");
-  cmd->add_flag("--no-progress", args->no_progress, "Never draw the progress bar");
-  args->cmd = cmd;
-  cmd->callback([args] { run_identify(*args); });
+  add_options(*cmd, {
+      {"--activations", &a->activations, "Activations .npy, n samples x F neurons", required | existing_file},
+      {"--concepts", &a->concepts, "Concepts .npy, n samples x |C| (0/1 or probabilities)", required | existing_file},
+      {"--metric", &a->metric_name, "Similarity metric: " + metric_names(), required},
+      {"--alpha", &a->alpha, "Top-alpha fraction that binarises a neuron, in (0,1)", show_default},
+      {"--delta", &a->delta, "Failure probability of the certificates, in (0,1)", show_default},
+      {"--binary", &a->binary, "Activations are already 0/1 (no binarisation; AUROC from 2x2 counts)"},
+      {"--orientation", &a->orientation_name,
+       "Recall/precision orientation: paper (neuron predicts concept) or neuron-eval (transpose)", show_default},
+      {"--auroc-strict", &a->auroc_strict, "Strict AUROC (TPR*TNR) of a binary neuron, as the paper's Table 1"},
+      {"--mad-standardised", &a->mad_standardised, "Divide MAD by std(z | c=0) (CoSy)"},
+      {"--wpmi-lambda", &a->wpmi_lambda, "WPMI lambda", show_default},
+      {"--wpmi-eps", &a->wpmi_eps, "WPMI clamp eps in log(max(c, eps)), in (0,1)", show_default},
+      {"--concept-names", &a->concept_names, "Text file with one concept name per line", existing_file},
+      {"--out", &a->out, "Output prefix: writes PREFIX.csv and PREFIX.json (and the bootstrap files)", show_default},
+      {"--threads", &a->threads, "Worker threads (0 = all cores); results do not depend on it", show_default},
+      {"--bootstrap", &a->bootstrap, "Bootstrap ensemble with K resamples: selection frequencies, BE sets "
+                                     "(writes PREFIX_bootstrap.csv and PREFIX_be_sets.csv)"},
+      {"--threshold-fraction", &a->threshold_fraction, "BE threshold as a fraction tau in (0,1]: t = ceil(tau K)",
+       show_default},
+      {"--threshold", &a->threshold, "BE threshold t in (0, K] (instead of tau)"},
+      {"--seed", &a->seed, "Seed of the bootstrap resamples (unsigned 64-bit integer)", show_default},
+      {"--progress", &a->progress, "Always draw the bootstrap progress bar (default: when stderr is a terminal)"},
+      {"--no-progress", &a->no_progress, "Never draw the progress bar"},
+  });
+  cmd->get_option("--orientation")->check(CLI::IsMember({"paper", "neuron-eval"}));
+  a->bootstrap_opt = cmd->get_option("--bootstrap");
+  a->fraction_opt = cmd->get_option("--threshold-fraction");
+  a->threshold_opt = cmd->get_option("--threshold")->excludes(a->fraction_opt);
+  a->seed_opt = cmd->get_option("--seed");
+  a->cmd = cmd;
+  cmd->callback([a] { run_identify(*a); });
 }
 
 }  // namespace neuroncert::cli

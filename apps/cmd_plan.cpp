@@ -18,6 +18,7 @@
 #include "neuroncert/core/metric.hpp"
 #include "bound_cli_common.hpp"
 #include "option_checks.hpp"
+#include "option_table.hpp"
 #include "run_context.hpp"
 #include "table_output.hpp"
 
@@ -154,28 +155,27 @@ void run_plan(const plan_options& o) {
 }  // namespace
 
 void register_plan(CLI::App& app) {
-  auto opts = std::make_shared<plan_options>();
+  auto o = std::make_shared<plan_options>();
   CLI::App* cmd = app.add_subcommand(
       "plan", "Probing-set size n needed for a target accuracy or margin (THEORY.md sec. 4.1), or, with --n, the "
               "accuracy and margin a given n resolves");
-  cmd->add_option("--metric", opts->metric_name, "Similarity metric (" + metric_names() + ")")->required();
-  cmd->add_option("--concepts", opts->concepts, "Size of the concept set |C| (union bound over it)")->required();
-  auto* eps = cmd->add_option("--epsilon", opts->epsilon, "Target uniform error epsilon: r(n, delta/|C|) <= epsilon");
-  auto* mar = cmd->add_option("--margin", opts->margin, "Margin Delta to resolve: plans for epsilon = Delta/2 "
-                                                        "(Corollary 3.2)");
-  auto* nn = cmd->add_option("--n", opts->n, "Report the epsilon and margin 2 epsilon that this n resolves instead");
-  eps->excludes(mar)->excludes(nn);
-  mar->excludes(nn);
-  cmd->add_option("--delta", opts->delta, "Total failure probability, in (0,1)")->required();
-  cmd->add_option("--rho", opts->rho, "Concept frequency P(c=1), in (0,1) (required for auroc; recall's q)");
-  cmd->add_option("--rate", opts->rate,
-                  "q, probability of the conditioning event: recall P(c=1), precision P(f=1), iou P(f=1 or c=1)");
-  cmd->add_option("--delta-split", opts->delta_split,
-                  "Fraction of delta spent on the rate (delta1); the rest (delta2) on getting m samples")
-      ->capture_default_str();
-  cmd->add_flag("--json", opts->json, "Print a JSON report instead of a table");
-  opts->cmd = cmd;
-  cmd->callback([opts] { run_plan(*opts); });
+  add_options(*cmd, {
+      {"--metric", &o->metric_name, "Similarity metric (" + metric_names() + ")", required},
+      {"--concepts", &o->concepts, "Size of the concept set |C| (union bound over it)", required},
+      {"--epsilon", &o->epsilon, "Target uniform error epsilon: r(n, delta/|C|) <= epsilon"},
+      {"--margin", &o->margin, "Margin Delta to resolve: plans for epsilon = Delta/2 (Corollary 3.2)"},
+      {"--n", &o->n, "Report the epsilon and margin 2 epsilon that this n resolves instead"},
+      {"--delta", &o->delta, "Total failure probability, in (0,1)", required},
+      {"--rho", &o->rho, "Concept frequency P(c=1), in (0,1) (required for auroc; recall's q)"},
+      {"--rate", &o->rate, "q, probability of the conditioning event: recall P(c=1), precision P(f=1), iou P(f=1 or c=1)"},
+      {"--delta-split", &o->delta_split,
+       "Fraction of delta spent on the rate (delta1); the rest (delta2) on getting m samples", show_default},
+      {"--json", &o->json, "Print a JSON report instead of a table"},
+  });
+  cmd->get_option("--epsilon")->excludes("--margin")->excludes("--n");
+  cmd->get_option("--margin")->excludes("--n");
+  o->cmd = cmd;
+  cmd->callback([o] { run_plan(*o); });
 }
 
 }  // namespace neuroncert::cli

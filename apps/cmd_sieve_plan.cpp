@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "neuroncert/bounds/activation_rate.hpp"
+#include "option_table.hpp"
 
 namespace neuroncert::cli {
 namespace {
@@ -30,13 +31,15 @@ void run_sieve_plan(const plan_args& a) {
 }  // namespace
 
 void register_sieve_plan(CLI::App& app) {
-  auto pargs = std::make_shared<plan_args>();
+  auto a = std::make_shared<plan_args>();
   auto* plan = app.add_subcommand("sieve-plan", "Verification images needed to tell an activation rate from 0.01");
-  plan->add_option("--ar", pargs->ar, "activation rate to detect, in (p0, 1]")->required();
-  plan->add_option("--power", pargs->power, "power 1 - beta, in (0, 1)")->capture_default_str();
-  plan->add_option("--alpha", pargs->alpha, "level of the one-sided exact test, in (0, 1)")->capture_default_str();
-  plan->add_option("--p0", pargs->p0, "random-image rate (the top-1% threshold gives 0.01)")->capture_default_str();
-  plan->callback([pargs] { run_sieve_plan(*pargs); });
+  add_options(*plan, {
+      {"--ar", &a->ar, "activation rate to detect, in (p0, 1]", required},
+      {"--power", &a->power, "power 1 - beta, in (0, 1)", show_default},
+      {"--alpha", &a->alpha, "level of the one-sided exact test, in (0, 1)", show_default},
+      {"--p0", &a->p0, "random-image rate (the top-1% threshold gives 0.01)", show_default},
+  });
+  plan->callback([a] { run_sieve_plan(*a); });
 }
 
 }  // namespace neuroncert::cli

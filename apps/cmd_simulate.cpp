@@ -16,6 +16,7 @@
 #include "neuroncert/core/thread_limit.hpp"
 #include "neuroncert/studies/experiment_table.hpp"
 #include "option_checks.hpp"
+#include "option_table.hpp"
 #include "run_context.hpp"
 
 namespace neuroncert::cli {
@@ -61,17 +62,19 @@ void register_simulate(CLI::App& app) {
   std::string names;
   for (const auto& e : studies::experiment_table()) names += fmt::format("\n    {:<12} {}", e.name, e.description);
   auto& s = a->settings;
-  sub->add_option("--experiment", a->experiment, "Experiment to run:" + names)->required();
-  sub->add_option("--out", a->out, "Output directory for NAME.csv and NAME.json (default: results)");
-  sub->add_option("--seed", s.seed, "Master seed; replicate j of a study uses stream (seed, j, study)");
-  sub->add_option("--replicates", s.replicates, "Datasets per study N_exp (default: the experiment's, 1000)");
-  sub->add_option("--n-min", s.n_min, "Smallest probing-set size of the log grid");
-  sub->add_option("--n-max", s.n_max, "Largest probing-set size of the log grid");
-  sub->add_option("--n-points", s.n_points, "Number of grid points (log-spaced, rounded)");
-  sub->add_option("--delta", s.delta, "Failure probability of the bounds, in (0,1) (default 0.05)");
-  sub->add_option("--threads", a->threads, "Worker threads (0 = all cores); output does not depend on it");
-  sub->add_option("--matrix", s.matrix, "Custom setting m00,m01,m10,m11 (exp1, validate): cells >= 0 summing to 1");
-  sub->add_flag("--quiet", a->quiet, "No progress bar and no summary line");
+  add_options(*sub, {
+      {"--experiment", &a->experiment, "Experiment to run:" + names, required},
+      {"--out", &a->out, "Output directory for NAME.csv and NAME.json (default: results)"},
+      {"--seed", &s.seed, "Master seed; replicate j of a study uses stream (seed, j, study)"},
+      {"--replicates", &s.replicates, "Datasets per study N_exp (default: the experiment's, 1000)"},
+      {"--n-min", &s.n_min, "Smallest probing-set size of the log grid"},
+      {"--n-max", &s.n_max, "Largest probing-set size of the log grid"},
+      {"--n-points", &s.n_points, "Number of grid points (log-spaced, rounded)"},
+      {"--delta", &s.delta, "Failure probability of the bounds, in (0,1) (default 0.05)"},
+      {"--threads", &a->threads, "Worker threads (0 = all cores); output does not depend on it"},
+      {"--matrix", &s.matrix, "Custom setting m00,m01,m10,m11 (exp1, validate): cells >= 0 summing to 1"},
+      {"--quiet", &a->quiet, "No progress bar and no summary line"},
+  });
   sub->callback([a, sub] {
     reject_unused_settings(*sub, studies::find_experiment(a->experiment));
     run_simulate(*a);

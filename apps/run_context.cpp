@@ -39,4 +39,9 @@ studies::progress_callback draw_progress(bool draw, std::string unit, int label_
   };
 }
 
+studies::note_callback print_note(bool print, std::string prefix) {
+  if (!print) return {};
+  return [prefix = std::move(prefix)](std::string_view line) { fmt::print(stderr, "{}{}\n", prefix, line); };
+}
+
 }  // namespace neuroncert::cli

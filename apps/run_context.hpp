@@ -28,4 +28,8 @@ bool want_progress(bool progress, bool no_progress);
 /// the stage padded to `label_width`, counting `unit`; an empty callback when `draw` is false.
 studies::progress_callback draw_progress(bool draw, std::string unit, int label_width = 0);
 
+/// A study's notes printed on stderr, one line each, after `prefix` (e.g. "sieve: "); an empty
+/// callback when `print` is false.
+studies::note_callback print_note(bool print = true, std::string prefix = "");
+
 }  // namespace neuroncert::cli

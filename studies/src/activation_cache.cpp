@@ -87,7 +87,7 @@ Eigen::MatrixXd read_matching_cache(const fs::path& cache, const activation_sour
 
 Eigen::MatrixXd cached_activations(models::Model& model, const at::Tensor& images, const activation_source& source,
                                    models::Pool pool, std::int64_t batch, int threads, const fs::path& cache,
-                                   stale_cache stale, bool progress, std::string_view who) {
+                                   stale_cache stale, const note_callback& note) {
   const auto n = images.size(0);
   if (n != source.images)
     throw invalid_argument(fmt::format("activation source says {} images, {} given", source.images, n));
@@ -97,11 +97,11 @@ Eigen::MatrixXd cached_activations(models::Model& model, const at::Tensor& image
     if (stale == stale_cache::refuse)
       throw data_error(fmt::format("{}: activation cache {}: delete it or give another --activations-cache",
                                    cache.string(), mismatch));
-    if (progress) fmt::print(stderr, "{}: rebuilding {}: {}\n", who, cache.string(), mismatch);
+    if (note) note(fmt::format("rebuilding {}: {}", cache.string(), mismatch));
   }
   models::set_intra_op_threads(threads);
-  if (progress) fmt::print(stderr, "{}: extracting {} layer {} on {} images\n", who, model.name(), source.layer, n);
-  const auto t = models::extract_activations(model, images, source.layer, pool, batch, progress);
+  if (note) note(fmt::format("extracting {} layer {} on {} images", model.name(), source.layer, n));
+  const auto t = models::extract_activations(model, images, source.layer, pool, batch, static_cast<bool>(note));
   if (!cache.empty()) {
     // The record lands after the matrix: a cache without one is refused, never trusted.
     io::write_npy(cache, t.data_ptr<float>(), {static_cast<std::size_t>(n), static_cast<std::size_t>(t.size(1))});

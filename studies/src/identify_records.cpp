@@ -1,6 +1,10 @@
 // The identify study's records (identify_records.hpp): each field described once.
 #include "neuroncert/studies/identify_records.hpp"
 
+#include "neuroncert/bounds/be_coverage.hpp"
+#include "neuroncert/core/json_io.hpp"
+#include "neuroncert/studies/provenance.hpp"
+
 namespace neuroncert::studies {
 
 const record_layout<identify_neuron_record>& identify_neuron_layout() {
@@ -77,6 +81,94 @@ const record_layout<identify_stability_record>& identify_stability_layout() {
       {"", "theorem_4_1/reason",
        [](r x) { return x.s.plugin.reason.empty() ? field_value::omitted() : field_value(x.s.plugin.reason); }}};
   return layout;
+}
+
+namespace {
+
+/// Runs the bootstrap study, streaming each finished neuron into the two bootstrap CSV files, and
+/// adds each neuron's stability to its JSON object; returns the "bootstrap" block of the report.
+nlohmann::json write_bootstrap(const probing_bundle& b, metric m, const metric_options& options,
+                               const identify_report& report, const identify_output& out, nlohmann::json& neurons,
+                               io::output_transaction& outputs) {
+  const std::string boot_path = out.prefix + "_bootstrap.csv", sets_path = out.prefix + "_be_sets.csv";
+  record_writer freq(identify_frequency_layout(), boot_path, &outputs);
+  record_writer sets(identify_stability_layout(), sets_path, &outputs);
+  stability_options o = *out.bootstrap;
+  o.neuron_finished = [&](const neuron_stability& s) {
+    nlohmann::json j = sets.write({s, o.threshold, b.names});
+    j["frequencies"] = nlohmann::json::array();
+    for (const auto& c : s.frequencies)
+      j["frequencies"].push_back(freq.write({s.neuron, c, b.names[static_cast<std::size_t>(c.concept_index)]}));
+    neurons[static_cast<std::size_t>(s.neuron)]["bootstrap"] = j;
+  };
+  const auto st = bootstrap_stability(b.set, m, options, report, o);
+  freq.close();
+  sets.close();
+  return {{"resamples", o.resamples},
+          {"seed", o.seed},
+          {"threshold", o.threshold},
+          {"threshold_fraction", out.threshold_fraction ? nlohmann::json(*out.threshold_fraction) : nlohmann::json()},
+          {"seconds", st.seconds},
+          {"resampling", resampling_scheme},
+          {"files", {{"frequencies", boot_path}, {"be_sets", sets_path}}},
+          {"neurons_finished", b.set.neurons()},
+          {"complete", true},
+          {"summary",
+           {{"mean_top1_frequency", st.mean_top1_frequency},
+            {"mean_coverage90_size", st.mean_coverage90_size},
+            {"mean_be_set_size", st.mean_be_set_size},
+            {"full_set_concept_in_be_set", st.full_set_concept_in_be_set}}},
+          {"theorem_4_1",
+           {{"statement", theorem_4_1_statement},
+            {"assumptions", theorem_4_1_assumptions},
+            {"plugin", theorem_4_1_plugin_note},
+            {"caveat", bounds::be_coverage_caveat}}}};
+}
+
+/// The JSON report around the neurons.
+nlohmann::json report_json(const identify_output& out, const probing_set& set, metric m, const metric_options& o,
+                           nlohmann::json neurons) {
+  const bool neuron_eval = o.recall_precision == orientation::neuron_eval;
+  return {{"metadata", run_metadata()},
+          {"inputs", {{"activations", out.activations}, {"concepts", out.concepts}, {"samples", set.samples()},
+                      {"neurons", set.neurons()}, {"concepts_count", set.concept_count()}}},
+          {"metric", to_string(m)},
+          {"options", {{"alpha", o.alpha}, {"binary_activations", o.binary_activations},
+                       {"orientation", neuron_eval ? "neuron-eval" : "paper"},
+                       {"auroc", o.auroc == auroc_convention::strict ? "strict" : "tie_corrected"},
+                       {"mad_standardised", o.mad_standardised}, {"wpmi_lambda", o.wpmi_lambda},
+                       {"wpmi_eps", o.wpmi_eps}}},
+          {"delta", out.delta},
+          {"delta_per_concept", out.delta / static_cast<double>(set.concept_count())},
+          {"guarantee", identify_guarantee},
+          {"assumptions", identify_assumptions},
+          {"neurons", std::move(neurons)}};
+}
+
+}  // namespace
+
+nlohmann::json write_identify(const probing_bundle& bundle, metric m, const metric_options& options,
+                              const identify_report& report, const identify_output& out,
+                              io::output_transaction& outputs) {
+  record_writer csv(identify_neuron_layout(), out.prefix + ".csv", &outputs);
+  nlohmann::json neurons = nlohmann::json::array();
+  for (std::size_t f = 0; f < report.neurons.size(); ++f) {
+    const auto& id = report.neurons[f];
+    const std::string* name = id.concept_index < 0 ? nullptr : &bundle.names[static_cast<std::size_t>(id.concept_index)];
+    neurons.push_back(csv.write({f, id, name}));
+  }
+  csv.close();
+  nlohmann::json boot;
+  if (out.bootstrap) {
+    boot = write_bootstrap(bundle, m, options, report, out, neurons, outputs);
+  } else {  // an earlier --bootstrap run's files would otherwise sit beside these, looking current
+    outputs.remove_on_commit(out.prefix + "_bootstrap.csv");
+    outputs.remove_on_commit(out.prefix + "_be_sets.csv");
+  }
+  nlohmann::json json = report_json(out, bundle.set, m, options, std::move(neurons));
+  if (!boot.is_null()) json["bootstrap"] = boot;
+  io::write_json(out.prefix + ".json", json, &outputs);
+  return json;
 }
 
 }  // namespace neuroncert::studies

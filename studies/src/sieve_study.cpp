@@ -52,7 +52,7 @@ sieve_data load_sieve_data(const sieve_data_options& o) {
   check_verification_sizes(concepts, held, cm.names, o.min_verification_images);  // before any forward pass
   const Eigen::MatrixXd acts =
       cached_activations(*model, set.images, {o.model, o.layer, std::string(models::pool_name(pool)), o.data, n}, pool,
-                         o.batch_size, o.threads, o.cache, o.stale, o.progress, "sieve");
+                         o.batch_size, o.threads, o.cache, o.stale, o.note);
   sieve_data d;
   d.model_name = model->name();
   d.images = n;

@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include <Eigen/Core>
@@ -13,6 +12,7 @@
 #include "neuroncert/models/cifar.hpp"
 #include "neuroncert/models/extract.hpp"
 #include "neuroncert/models/model.hpp"
+#include "neuroncert/studies/progress.hpp"
 
 namespace neuroncert::studies {
 
@@ -43,12 +43,12 @@ enum class stale_cache { refuse, rebuild };
 /// record (`<cache>.json`) matches `source` (a width other than the recorded one is a data_error),
 /// a stale cache refused or rebuilt as `stale` says, else extracted with `threads` intra-op threads
 /// (0 = LibTorch's default) and, when `cache` is not empty, written there with its record.
-/// `progress`: a line on stderr, prefixed by `who`, before the extraction, and the extractor's own
-/// progress.
+/// `note` gets a line when a stale cache is rebuilt (and why) and before the extraction; when it is
+/// set, the extractor also draws its own progress bar (models/extract.hpp).
 Eigen::MatrixXd cached_activations(models::Model& model, const at::Tensor& images, const activation_source& source,
                                    models::Pool pool, std::int64_t batch, int threads,
-                                   const std::filesystem::path& cache, stale_cache stale, bool progress = false,
-                                   std::string_view who = "extract");
+                                   const std::filesystem::path& cache, stale_cache stale,
+                                   const note_callback& note = {});
 
 /// Activations of model `model`, layer `layer` on `dataset` ("cifar10" or "cifar100"; the first
 /// `limit` test images, 0 = all) with the data set's concepts (CIFAR-10: its 10 classes; CIFAR-100:

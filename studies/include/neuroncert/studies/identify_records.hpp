@@ -5,11 +5,16 @@
 // described once for both files (record.hpp).
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "neuroncert/bounds/certify.hpp"
+#include "neuroncert/core/output_files.hpp"
 #include "neuroncert/studies/identify_report.hpp"
+#include "neuroncert/studies/probing_bundle.hpp"
 #include "neuroncert/studies/record.hpp"
 
 namespace neuroncert::studies {
@@ -36,5 +41,22 @@ struct identify_stability_record {
 const record_layout<identify_neuron_record>& identify_neuron_layout();
 const record_layout<identify_frequency_record>& identify_frequency_layout();
 const record_layout<identify_stability_record>& identify_stability_layout();
+
+/// Where and how an identify run is written.
+struct identify_output {
+  std::string prefix;                          ///< PREFIX.csv, PREFIX.json (+ _bootstrap.csv, _be_sets.csv)
+  std::string activations, concepts;           ///< the input files, as given (recorded in the JSON)
+  double delta = 0.05;                         ///< of the certificates
+  std::optional<stability_options> bootstrap;  ///< set: run the bootstrap study, streaming into its files
+  std::optional<double> threshold_fraction;    ///< the tau the BE threshold came from (none: t was given)
+};
+
+/// Writes the identification `report` of `bundle` (PREFIX.csv and PREFIX.json) and, with a
+/// bootstrap, runs bootstrap_stability and streams each finished neuron into PREFIX_bootstrap.csv
+/// and PREFIX_be_sets.csv (without one, those files of an earlier run are removed on commit). Every
+/// file is staged in `outputs`, which the caller commits. Returns the JSON report as written.
+nlohmann::json write_identify(const probing_bundle& bundle, metric m, const metric_options& options,
+                              const identify_report& report, const identify_output& out,
+                              io::output_transaction& outputs);
 
 }  // namespace neuroncert::studies

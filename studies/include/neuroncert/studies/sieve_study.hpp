@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <Eigen/Core>
+#include <nlohmann/json.hpp>
 
 #include "neuroncert/bounds/activation_rate.hpp"
 #include "neuroncert/core/output_files.hpp"
@@ -42,7 +43,7 @@ struct sieve_data_options {
   stale_cache stale = stale_cache::refuse;  ///< a cache made from something else: refused, or rebuilt
   long long limit = 0, batch_size = 256;   ///< limit >= 0 (0 = all), batch size >= 1: checked by the caller
   int threads = 0, min_verification_images = 20;
-  bool progress = false;  ///< a line on stderr before extracting, and the extractor's progress bar
+  note_callback note;  ///< the activation cache's notes (extracting, rebuilding); set, also the extractor's bar
 };
 
 /// Loads the model and data, checks the data set name, the layer and the held-out concept sizes
@@ -105,6 +106,19 @@ struct sieve_hypothesis_record {
 };
 const record_layout<sieve_neuron_record>& sieve_neuron_layout();
 const record_layout<sieve_hypothesis_record>& sieve_hypothesis_layout();
+
+/// Where and at which levels a `neuroncert sieve` run is written.
+struct sieve_output {
+  std::string prefix;  ///< PREFIX_neurons.csv, PREFIX_hypotheses.csv, PREFIX.json (+ PREFIX_ablation.csv)
+  double delta = 0.05, alpha = 0.05;
+};
+
+/// Writes a run's records (and, when `ablation` is given, PREFIX_ablation.csv; otherwise an earlier
+/// run's is removed on commit) and PREFIX.json, all staged in `outputs`, which the caller commits.
+/// Returns the JSON report as written.
+nlohmann::json write_sieve(const sieve_data_options& data, const sieve_options& options, const sieve_output& out,
+                           const sieve_data& d, const sieve_report& rep, const std::vector<ablation_row>* ablation,
+                           io::output_transaction& outputs);
 
 /// The figures job: SIEVE on ResNet-20 (penultimate) and ViT (cls) on CIFAR-100, activations cached
 /// in `data_out`; writes data_out/sieve_ar.csv (returned: per hypothesis AR and Clopper-Pearson
