@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <numbers>
 #include <queue>
 #include <vector>
 
@@ -61,10 +62,36 @@ interval clopper_pearson(std::int64_t successes, std::int64_t trials, double del
 // Bounding each tail by its value at a corner of the run (the smallest c with the largest a, ...) loses
 // a factor of about 1 + z/sqrt(n p (1-p)) per lattice step inside the run (4% at n = 41,000): near
 // p = 1/2, where g is flat and within a percent of the target for a thousand points, that would mean
-// evaluating every point. Two bounds avoid it:
+// evaluating every point. Three bounds avoid it:
 //  - Bernstein: P(|X - n c| >= t) <= 2 exp(-t^2 / (2 (n c (1-c) + t/3))) with t = n eps (less the
 //    outward rounding) and the variance at c_W (c (1-c) increases on [0, 1/2]). One exp for a whole
 //    run; it settles the runs far from 1/2.
+//  - Stirling-Chernoff: within a few percent of g, a few exp and a short sum for a whole run, so that
+//    only the points within a fraction of a percent of T(n) are left to the ratio bound. With
+//    e = eps less the outward rounding, every point of either family has a <= n (c - e) and
+//    b >= n (c + e). For the lower tail (upper: mirrored),
+//      P_c(X <= a) = P_c(X = a) sum_{m >= 0} prod_{i < m} r_{a-i},  r_j = P(X = j-1) / P(X = j)
+//                                                                      = j (1-c) / ((n-j+1) c),
+//    and three facts bound it over the run:
+//    (1) Stirling with Robbins' bounds, sqrt(2 pi k) (k/e)^k e^{1/(12k+1)} <= k! <= the same with
+//        e^{1/(12k)}: P_c(X = k) <= sqrt(n / (2 pi k (n-k))) exp(-n KL(k/n || c) + 1/(12n) - 1/(12k+1)
+//        - 1/(12(n-k)+1)). KL(x || c) is convex in x with minimum 0 at c, so KL(a/n || c) >= KL(c-e || c),
+//        and d/dc KL(c-e || c) = e / (c(1-c)) - int_{c-e}^{c} du / (u(1-u)) <= 0 on (e, 1/2] (u(1-u) <= c(1-c)
+//        there): the exponent is taken at c_W. The upper tail's d/dc KL(c+e || c) =
+//        int_c^{c+e} du / (u(1-u)) - e / (c(1-c)) is <= 0 up to c = 1/2 - e; on [1/2 - e, 1/2] both
+//        integrands lie in [4, 4 / (1 - 4e^2)], so |d/dc| <= 16 e^3 / (1 - 4 e^2) and the exponent at c_W
+//        less that times n (c_W - c_1) bounds the run (a run is not allowed to straddle 1/2 - e).
+//        sqrt(k (n-k)) is concave, the Robbins terms monotone in k: each at its worse end of the run.
+//    (2) r_{a-i} / r_a = (1 - i/a) / (1 + i/N), N = n - a + 1, <= exp(-i/a - i/N + i^2 / (2 N^2))
+//        (1 - x <= e^{-x}, log(1+x) >= x - x^2/2), and -i/N + i^2/(2N^2) increases in N for i <= N: with
+//        a_W and the largest N of the run, prod_{i<m} r_{a-i} <= r^m exp(-beta m(m-1)/2 + gamma
+//        (m-1) m (2m-1) / 6), beta = 1/a_W + 1/N, gamma = 1/(2 N^2), for m up to 8 sqrt(n) + 64 (and
+//        below every N); beyond it the ratios are at most r (they decrease along the tail), a geometric rest.
+//    (3) r_a <= r(c) := n(c-e)(1-c) / ((n - n(c-e) + 1) c) (r_j increases in j), 1 - r(c) =
+//        (e + c/n) / (c (1 - c + e + 1/n)), and over the run 1 - r >= (e + c_1/n) / (c_W (1 - c_1 + e + 1/n)).
+//        Upper: 1 - s >= (n e + 1 - c_W) / ((n (c_W + e) + 1) (1 - c_1)).
+//    The bound is the sum of both at the run's worst corners of each factor. It is left out where it does
+//    not apply (c_1 <= e, e < 1/n, a cut-off outside [1, n-1]).
 //  - ratio: the likelihood ratio L(i) = P_c(X = i) / P_p(X = i) = (c/p)^i ((1-c)/(1-p))^(n-i) grows
 //    geometrically in i when c > p (by rho^-1 = c (1-p) / (p (1-c)) per step), so
 //      P_c(X <= a) = L(a) sum_{m >= 0} P_p(X = a-m) rho^m
@@ -72,11 +99,13 @@ interval clopper_pearson(std::int64_t successes, std::int64_t trials, double del
 //    and likewise P_c(X >= b) <= L(b) ( sum_{m < M} P_q(X = b+m) tau^m + tau^M P_q(X >= b+M) ) against
 //    a q >= c, tau = c (1-q) / (q (1-c)). With p = c_1, q = c_W, one lower tail at c_1, one upper tail at
 //    c_W and the pmf recurrence bound every g(c_i) of the run; what is lost is only the variation of L
-//    beyond the first M terms. Long runs are bounded in 64 blocks (per block the corner of L and of the
-//    tail, M = 0), runs of at most 64 points per point (M = 32).
-// Both bounds are computed in double precision (Boost's incomplete beta and its derivative without the
-// long-double promotion, about 5x faster than the binomial cdf) and inflated by 1e-9 relative, far above
-// the functions' error (about 1e-12 against the long-double values), so they stay upper bounds. A
+//    beyond the first M terms. It is used per point (M = 64) on runs of at most 64 points; the blocked
+//    form (per block the corner of L and of the tail, M = 0), which longer runs used before the
+//    Stirling-Chernoff bound, cost more than it settled once that bound took the middle range.
+// The bounds are computed in double precision (Boost's incomplete beta and its derivative without the
+// long-double promotion, about 5x faster than the binomial cdf; exp, log1p and the recurrences of the
+// Stirling-Chernoff sum, whose error grows at most linearly in its ~1,000 terms) and inflated by 1e-9
+// relative, far above their error (about 1e-12 against long-double values), so they stay upper bounds. A
 // single critical point is evaluated as g(c) with Boost's binomial cdf (long double internally).
 //
 // Search. Best-first branch and bound over runs: the run with the largest bound is halved, and a run of
@@ -89,8 +118,8 @@ namespace {
 using fast_policy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
 constexpr double rounding_allowance = 1.0 + 1e-9;  // on the double-precision bounds, see above
 constexpr std::size_t ratio_blocks = 64;        // blocks per ratio bound
-constexpr double ratio_run_max = 512;           // longer runs get only Bernstein's bound
-constexpr double ratio_terms = 32;              // tail terms weighted exactly in a per-point ratio bound
+constexpr double ratio_run_max = 64;            // longer runs get only the Bernstein and Chernoff bounds
+constexpr double ratio_terms = 64;              // tail terms weighted exactly in a per-point ratio bound
 
 struct tail_problem {
   double n;
@@ -145,6 +174,54 @@ struct tail_problem {
     return std::min(1.0, 2.0 * std::exp(-t * t / (2.0 * (v + t / 3.0))) * rounding_allowance);
   }
 
+  // sum_{m < cap} r^m exp(-beta m (m-1) / 2 + gamma (m-1) m (2m-1) / 6), then the geometric rest with ratio
+  // r (stopping early once a term is below 1e-12 of the sum): the tail sum of the Stirling-Chernoff bound
+  // (increasing in r and gamma, decreasing in beta). r < 1, cap >= 1 and far below beta / (2 gamma).
+  static double curved_sum(double r, double beta, double gamma, double cap) {
+    double sum = 0.0, term = 1.0, q = r, d = std::exp(-beta + gamma);  // q = r exp(-beta m + gamma m^2)
+    const double d_step = std::exp(2.0 * gamma);                         // d = exp(-beta + gamma (2m + 1))
+    for (double m = 0;; m += 1.0) {
+      sum += term;
+      if (term <= 1e-12 * sum || m + 1.0 >= cap) break;
+      term *= q;
+      q *= d;
+      d *= d_step;
+    }
+    return sum + term * r / (1.0 - r);  // the terms after the last one: ratios at most r
+  }
+
+  // The Stirling-Chernoff bound on a run from `first` to `last` (see the header comment), or 1 where it
+  // does not apply (c_1 <= e, c_W > 1/2, e < 1/n, a cut-off outside [1, n-1], a run across 1/2 - e).
+  double chernoff_bound(const point& first, const point& last) const {
+    const double e = eps - 2.0 * slack / n, c1 = first.c, c2 = last.c;
+    const bool near_half = c2 > 0.5 - e;
+    if (!(e * n >= 1.0 && c1 > e && c2 <= 0.5 && first.a >= 1.0 && last.b <= n - 1.0)) return 1.0;
+    if (near_half && !(c1 >= 0.5 - e && e < 0.25)) return 1.0;
+    // n KL(x || c), with log1p for the ratios near 1.
+    auto nkl = [&](double x, double c) {
+      return n * (x * std::log1p((x - c) / c) + (1.0 - x) * std::log1p((c - x) / (1.0 - c)));
+    };
+    auto prefactor = [&](double k) { return std::sqrt(n / (2.0 * std::numbers::pi * k * (n - k))); };
+    // Terms weighted by the curvature: i <= cap keeps i below both N of the ratio bounds (header comment).
+    const double cap = std::min({std::ceil(8.0 * std::sqrt(n)) + 64.0, n - last.a, first.b});
+    // Lower tails: n KL(c - e || c) decreases in c on (e, 1/2].
+    const double r = 1.0 - (e + c1 / n) / (c2 * (1.0 - c1 + e + 1.0 / n));
+    const double na = n - first.a + 1.0;
+    const double lower = std::max(prefactor(first.a), prefactor(last.a)) * std::exp(-nkl(c2 - e, c2)) *
+                         curved_sum(r, 1.0 / last.a + 1.0 / na, 0.5 / (na * na), cap) *
+                         std::exp(-1.0 / (12.0 * last.a + 1.0) - 1.0 / (12.0 * (n - first.a) + 1.0));
+    // Upper tails: n KL(c + e || c) decreases in c up to 1/2 - e; above it, within 16 e^3 / (1 - 4 e^2) per
+    // unit of c.
+    double nkl_up = nkl(c2 + e, c2);
+    if (near_half) nkl_up -= n * (c2 - c1) * 16.0 * e * e * e / (1.0 - 4.0 * e * e);
+    const double s = 1.0 - (n * e + 1.0 - c2) / ((n * (c2 + e) + 1.0) * (1.0 - c1));
+    const double nb = last.b + 1.0;
+    const double upper = std::max(prefactor(first.b), prefactor(last.b)) * std::exp(-nkl_up) *
+                         curved_sum(s, 1.0 / (n - first.b) + 1.0 / nb, 0.5 / (nb * nb), cap) *
+                         std::exp(-1.0 / (12.0 * last.b + 1.0) - 1.0 / (12.0 * (n - first.b) + 1.0));
+    return std::min(1.0, (lower + upper) * std::exp(1.0 / (12.0 * n)) * rounding_allowance);
+  }
+
   // P_p(X = i) for i = from, ..., to (0 outside [0, n]). The recurrence runs towards the mode from the
   // end farther from it, where the terms grow, so nothing that matters underflows; a term below 1e-280
   // is recomputed directly.
@@ -168,6 +245,22 @@ struct tail_problem {
         slot(i) = mass;
       }
     }
+  }
+
+  // sum_{m < M} x[from + dir m] r^m and r^M, in four interleaved chains (M a multiple of 4): the terms are
+  // the same, only the order of the additions differs (covered by rounding_allowance).
+  static std::pair<double, double> weighted_sum(const std::vector<double>& x, double from, double dir, double M,
+                                                double r) {
+    const double r2 = r * r, r4 = r2 * r2;
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, w = 1.0;
+    for (double m = 0; m < M; m += 4.0, w *= r4) {
+      auto at = [&](double k) { return x[static_cast<std::size_t>(from + dir * (m + k))]; };
+      s0 += at(0.0) * w;
+      s1 += at(1.0) * w;
+      s2 += at(2.0) * w;
+      s3 += at(3.0) * w;
+    }
+    return {s0 + r * s1 + r2 * (s2 + r * s3), w};
   }
 
   // The ratio bound over indices [lo, hi] of one family (see the header comment), taken over blocks of
@@ -198,9 +291,8 @@ struct tail_problem {
         if (x1.b > n) continue;
         // P_c(X >= b) = L(b) sum_m P_q(X = b+m) tau^m, tau = c (1-q) / (q (1-c)) <= 1, c = x2.c
         const double c = x2.c, tau = c * (1.0 - q) / (q * (1.0 - c));
-        double sum = 0.0, w = 1.0;
-        for (double m = 0; m < M; m += 1.0, w *= tau) sum += mass[static_cast<std::size_t>(b + m - bfirst)] * w;
-        sum += w * rest;
+        const auto [head, w] = weighted_sum(mass, b - bfirst, 1.0, M, tau);
+        const double sum = head + w * rest;
         const double ratio = c == q ? 1.0 : std::exp(b * (std::log(c) - lq) + (n - b) * (std::log1p(-c) - l1q));
         upper[k] = std::min(1.0, sum * ratio);
       }
@@ -217,9 +309,8 @@ struct tail_problem {
       if (a >= 0) {
         // P_c(X <= a) = L(a) sum_m P_p(X = a-m) rho^m, rho = p (1-c) / (c (1-p)) <= 1, c = x1.c
         const double c = x1.c, rho = p * (1.0 - c) / (c * (1.0 - p));
-        double sum = 0.0, w = 1.0;
-        for (double m = 0; m < M; m += 1.0, w *= rho) sum += mass[static_cast<std::size_t>(a - m - (afirst - M + 1.0))] * w;
-        sum += w * rest;
+        const auto [head, w] = weighted_sum(mass, a - (afirst - M + 1.0), -1.0, M, rho);
+        const double sum = head + w * rest;
         const double ratio = c == p ? 1.0 : std::exp(a * (std::log(c) - lp) + (n - a) * (std::log1p(-c) - l1p));
         lower = std::min(1.0, sum * ratio);
       }
@@ -270,6 +361,10 @@ worst_case_tail branch_and_bound(std::int64_t n, double eps, double target, doub
     const double w = hi - lo + 1.0;
     bound = prob.bernstein_bound(prob.at(sign, hi));
     evaluations += 1;
+    if (keep(bound)) {
+      bound = std::min(bound, prob.chernoff_bound(prob.at(sign, lo), prob.at(sign, hi)));
+      evaluations += 1;
+    }
     if (keep(bound) && w <= ratio_run_max) {
       bound = std::min(bound, prob.ratio_bound(sign, lo, hi, std::ceil(w / static_cast<double>(ratio_blocks))));
       evaluations += 4;

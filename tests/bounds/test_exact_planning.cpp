@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "neuroncert/bounds/binomial_tail.hpp"
@@ -169,4 +171,79 @@ TEST_CASE("plan_rows: Hoeffding and exact-binomial rows by epsilon and by n", "[
   REQUIRE(by_n.size() == 2);
   CHECK_FALSE(by_n[1].epsilon.has_value());
   CHECK_THAT(by_n[1].note, Contains("not computed above n = 200000"));
+}
+
+TEST_CASE("exact planning: more reference answers, before the Stirling-Chernoff run bound", "[bounds][exact_binomial]") {
+  // (epsilon, delta, |C|) -> n, computed with the code of commit 3919a5f (Bernstein and ratio bounds only);
+  // the search is unchanged, so a certified bound that decides the same gives the same n.
+  struct reference {
+    double epsilon, delta;
+    std::int64_t concepts, n;
+  };
+  for (const reference& r : std::vector<reference>{
+           {0.006, 0.01, 1, 46167},   {0.006, 0.1, 1, 18917},   {0.008, 0.01, 1, 26001},  {0.008, 0.05, 1000, 64313},
+           {0.008, 0.025, 1, 19688},  {0.01, 0.01, 1000, 48851}, {0.01, 0.1, 1, 6851},    {0.01, 0.025, 1000, 44501},
+           {0.015, 0.05, 1, 4334},    {0.015, 0.1, 1000, 16867}, {0.02, 0.01, 1, 4176},   {0.02, 0.05, 1000, 10326},
+           {0.02, 0.025, 1, 3176},    {0.03, 0.01, 1000, 5451},  {0.03, 0.1, 1, 784},     {0.03, 0.025, 1000, 4951},
+           {0.05, 0.1, 1000, 1531},   {0.07, 0.01, 1, 351},      {0.07, 0.05, 1000, 851}, {0.07, 0.025, 1, 265},
+           {0.1, 0.01, 1000, 491},    {0.1, 0.1, 1, 76},         {0.1, 0.025, 1000, 451}, {0.15, 0.05, 1, 47},
+           {0.15, 0.1, 1000, 171},    {0.25, 0.01, 1, 29},       {0.25, 0.05, 1000, 67},  {0.25, 0.025, 1, 23}}) {
+    INFO("epsilon " << r.epsilon << ", delta " << r.delta << ", |C| " << r.concepts);
+    CHECK(plan_n_exact_binomial(r.epsilon, r.delta, r.concepts) == r.n);
+  }
+}
+
+TEST_CASE("exact_epsilon and the effective-sample-size plans keep their earlier answers", "[bounds][exact_binomial]") {
+  // exact_epsilon(n, target), from the code of commit 3919a5f.
+  CHECK(exact_epsilon(1, 0.3) == 0.70000028610229492);
+  CHECK(exact_epsilon(2, 5e-5) == 0.99292945861816406);
+  CHECK(exact_epsilon(10, 0.05) == 0.35000014305114746);
+  CHECK(exact_epsilon(37, 0.3) == 0.094594597816467285);
+  CHECK(exact_epsilon(37, 1e-8) == 0.4632413387298584);
+  CHECK(exact_epsilon(100, 5e-5) == 0.20500004291534424);
+  CHECK(exact_epsilon(1000, 0.05) == 0.031000018119812012);
+  CHECK(exact_epsilon(5000, 0.3) == 0.0074000023305416107);
+  CHECK(exact_epsilon(5000, 1e-8) == 0.040600001811981201);
+  CHECK(exact_epsilon(20000, 5e-5) == 0.014350004494190216);
+  CHECK(exact_epsilon(50000, 0.05) == 0.0043900012969970703);
+  CHECK(exact_epsilon(50000, 5e-5) == 0.0090700015425682068);
+  CHECK(exact_epsilon(120000, 0.3) == 0.0015000011771917343);
+  CHECK(exact_epsilon(120000, 1e-8) == 0.0082750022411346436);
+  // ESS rows (recall, precision, IoU): (epsilon, delta, |C|, q) -> (n, m) of ess-hoeffding, ess-exact-binomial.
+  struct reference {
+    double epsilon, delta;
+    std::int64_t concepts;
+    double q;
+    std::int64_t n_hoeffding, m_hoeffding, n_exact, m_exact;
+  };
+  for (const reference& x : std::vector<reference>{{0.05, 0.05, 1000, 0.1, 23473, 2258, 18706, 1791},
+                                                   {0.05, 0.05, 1, 0.1, 9330, 877, 5643, 521},
+                                                   {0.02, 0.05, 100, 0.3, 38029, 11234, 28591, 8426},
+                                                   {0.03, 0.01, 10, 0.05, 95605, 4608, 70638, 3384}}) {
+    plan_request r;
+    r.kind = rate_kind::effective_sample_size;
+    r.epsilon = x.epsilon;
+    r.delta = x.delta;
+    r.concepts = x.concepts;
+    r.q = x.q;
+    const auto rows = plan_rows(r);
+    INFO("epsilon " << x.epsilon << ", delta " << x.delta << ", |C| " << x.concepts << ", q " << x.q);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].n == x.n_hoeffding);
+    CHECK(rows[0].m == x.m_hoeffding);
+    CHECK(rows[1].bound == "ess-exact-binomial");
+    CHECK(rows[1].n == x.n_exact);
+    CHECK(rows[1].m == x.m_exact);
+  }
+}
+
+TEST_CASE("worst-case tail at moderate n, where the Stirling-Chernoff run bound is used, brackets the brute force",
+          "[bounds][exact_binomial]") {
+  for (const auto& [n, eps] : std::vector<std::pair<long, double>>{{300, 0.05}, {1000, 0.03}, {2000, 0.01}}) {
+    const worst_case_tail t = exact_binomial_worst_tail(n, eps, 1e-9);
+    const double brute = brute_sup(n, eps, 2000);
+    INFO("n " << n << " eps " << eps << " lower " << t.lower << " upper " << t.upper << " brute " << brute);
+    CHECK(brute <= t.upper * (1 + 1e-9));
+    CHECK(brute >= t.lower * (1 - 1e-6));
+  }
 }
