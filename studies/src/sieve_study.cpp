@@ -259,7 +259,11 @@ fs::path sieve_figure_data(const fs::path& cifar_dir, const fs::path& data_out, 
     o.threads = threads;
     o.limit = quick ? 4000 : 0;
     o.min_verification_images = quick ? 10 : 20;
-    o.cache = data_out / fmt::format("sieve_{}_{}_{}.npy", s.model, s.layer, quick ? "quick" : "all");
+    // The full run reads the activations the be-stability job cached (load_or_extract's name: the
+    // same model, layer, pooling, CIFAR-100 and 10,000 images, which the cache's record checks)
+    // instead of extracting them a second time; --quick uses fewer images than that job.
+    o.cache = quick ? data_out / fmt::format("sieve_{}_{}_quick.npy", s.model, s.layer)
+                    : data_out / fmt::format("acts_cifar100_{}_{}.npy", s.model, s.layer);
     o.stale = stale_cache::rebuild;
     const auto d = load_sieve_data(o);
     const auto r = run_sieve(d.probe_acts, d.probe_concepts, d.held_acts, d.held_concepts, fig_options);
