@@ -80,6 +80,23 @@ void accumulate_rows_int(const sparse_concepts& y, const double* w, std::size_t 
   flush();
 }
 
+// Column-major to row-major in tiles of 64 samples: reading whole columns at a stride of n would
+// touch a new page on every read (Eigen's plain assignment does).
+template <class Scalar>
+void transpose_tiled(const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& columns,
+                     Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>& rows) {
+  const Eigen::Index n = columns.rows(), width = columns.cols();
+  rows.resize(n, width);
+  constexpr Eigen::Index tile = 64;
+  for (Eigen::Index i0 = 0; i0 < n; i0 += tile) {
+    const Eigen::Index i1 = std::min(n, i0 + tile);
+    for (Eigen::Index j = 0; j < width; ++j) {
+      const Scalar* from = columns.col(j).data();
+      for (Eigen::Index i = i0; i < i1; ++i) rows(i, j) = from[i];
+    }
+  }
+}
+
 }  // namespace
 
 similarity_engine::similarity_engine(const Eigen::MatrixXd& activations, const sparse_concepts& concepts, metric m,
@@ -313,17 +330,7 @@ void similarity_engine::rank_sums_double(const neuron_block& b, const weight_ter
     }
     run(done, ord.size());
   }
-  // Column-major to row-major in tiles of 64 samples: reading whole columns at a stride of n
-  // would touch a new page on every read.
-  s.rows.resize(n, b.width);
-  constexpr Eigen::Index tile = 64;
-  for (Eigen::Index i0 = 0; i0 < n; i0 += tile) {
-    const Eigen::Index i1 = std::min(n, i0 + tile);
-    for (Eigen::Index j = 0; j < b.width; ++j) {
-      const double* from = s.columns.col(j).data();
-      for (Eigen::Index i = i0; i < i1; ++i) s.rows(i, j) = from[i];
-    }
-  }
+  transpose_tiled(s.columns, s.rows);
   sparse_product(t.w, b.width, s.rows, s.sums, true);
 }
 
@@ -360,15 +367,7 @@ void similarity_engine::rank_sums_integer(const neuron_block& b, const weight_te
     }
     single(done, ord.size());
   }
-  s.rows_int.resize(n, b.width);
-  constexpr Eigen::Index tile = 64;
-  for (Eigen::Index i0 = 0; i0 < n; i0 += tile) {
-    const Eigen::Index i1 = std::min(n, i0 + tile);
-    for (Eigen::Index j = 0; j < b.width; ++j) {
-      const std::int32_t* from = s.columns_int.col(j).data();
-      for (Eigen::Index i = i0; i < i1; ++i) s.rows_int(i, j) = from[i];
-    }
-  }
+  transpose_tiled(s.columns_int, s.rows_int);
   s.sums.setZero(y_.concepts, b.width);
   s.sums_int.setZero(y_.concepts, b.width);
   accumulate_rows_int(y_, t.w.data(), t.w.size(), s.rows_int.data(), static_cast<std::size_t>(b.width),
