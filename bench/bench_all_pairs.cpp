@@ -3,7 +3,7 @@
 //   fast/<metric>      the matrix-product path (all_pairs_similarity)
 //   loop/<metric>      the plain per-pair loop: per neuron the same preprocessing (binarisation
 //                      or ranks), then one O(n) pass per (neuron, concept) pair
-//   oracle/<metric>    pair_metric() per pair (the test oracle), on 8 x 25 pairs, per pair
+//   per_pair_oracle/<metric>  oracle::pair_metric() per pair (tests/oracle), on 8 x 25 pairs, per pair
 //   eigen_gemm         a plain Eigen GEMM of the same shape (F x n times n x |C|)
 // The "GFLOPS" counter is 2 n F |C| / time for every row, so fast/* and eigen_gemm compare
 // directly: the fast path's share of the GEMM rate is the cost of everything around the product.
@@ -15,7 +15,7 @@
 
 #include "neuroncert/core/all_pairs.hpp"
 #include "neuroncert/core/binarize.hpp"
-#include "neuroncert/core/continuous_metrics.hpp"
+#include "oracle/pair_oracle.hpp"
 #include "neuroncert/core/ordering.hpp"
 
 using namespace neuroncert;
@@ -85,13 +85,13 @@ void loop(benchmark::State& state, metric m) {
   set_flops(state);
 }
 
-void oracle(benchmark::State& state, metric m) {
+void per_pair_oracle(benchmark::State& state, metric m) {
   const auto& set = data();
   constexpr Eigen::Index F = 8, C = 25;
   for (auto _ : state)
     for (Eigen::Index f = 0; f < F; ++f)
       for (Eigen::Index c = 0; c < C; ++c)
-        benchmark::DoNotOptimize(pair_metric(m, {set.activations.col(f).data(), kSamples},
+        benchmark::DoNotOptimize(oracle::pair_metric(m, {set.activations.col(f).data(), kSamples},
                                              {set.concepts.col(c).data(), kSamples}));
   state.counters["us_per_pair"] = benchmark::Counter(
       static_cast<double>(F * C) * static_cast<double>(state.iterations()),
@@ -114,8 +114,8 @@ BENCHMARK_CAPTURE(fast, iou, metric::iou)->Unit(benchmark::kSecond)->Iterations(
 BENCHMARK_CAPTURE(fast, auroc, metric::auroc)->Unit(benchmark::kSecond)->Iterations(2)->UseRealTime();
 BENCHMARK_CAPTURE(loop, accuracy_counts, metric::accuracy)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
 BENCHMARK_CAPTURE(loop, auroc_ranks, metric::auroc)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
-BENCHMARK_CAPTURE(oracle, iou, metric::iou)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
-BENCHMARK_CAPTURE(oracle, auroc, metric::auroc)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+BENCHMARK_CAPTURE(per_pair_oracle, iou, metric::iou)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+BENCHMARK_CAPTURE(per_pair_oracle, auroc, metric::auroc)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 BENCHMARK(eigen_gemm)->Unit(benchmark::kSecond)->Iterations(2)->UseRealTime();
 
 BENCHMARK_MAIN();

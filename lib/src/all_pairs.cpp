@@ -8,7 +8,6 @@
 #include <tbb/parallel_for.h>
 
 #include "neuroncert/core/binarize.hpp"
-#include "neuroncert/core/continuous_metrics.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/ordering.hpp"
 #include "similarity_engine.hpp"
@@ -127,17 +126,27 @@ similarity_matrix all_pairs_similarity(const probing_set& set, metric m, const m
   return s;
 }
 
-similarity_matrix all_pairs_similarity_loop(const probing_set& set, metric m, const metric_options& options,
-                                            std::span<const double> weights) {
-  check_metric_options(options);
-  check_weights(weights, set.samples());
-  if (!set.has_dense_concepts())
-    throw invalid_argument("the per-pair oracle needs the dense concept matrix (a set built from sparse rows has none)");
-  auto s = make_result(m, set.neurons(), set.concept_count());
-  for (Eigen::Index f = 0; f < set.neurons(); ++f)
-    for (Eigen::Index c = 0; c < set.concept_count(); ++c)
-      set_entry(s, f, c, pair_metric(m, column(set.activations, f), column(set.concepts, c), weights, options));
-  return s;
+metric_value pair_metric(metric m, std::span<const double> z, std::span<const double> c,
+                         std::span<const double> weights, const metric_options& options) {
+  if (z.size() != c.size())
+    throw invalid_argument(fmt::format("activations have {} samples but the concept has {}", z.size(), c.size()));
+  if (z.empty()) throw invalid_argument("a pair metric of an empty sample");
+  const auto n = static_cast<Eigen::Index>(z.size());
+  check_weights(weights, n);
+  const Eigen::MatrixXd activations = Eigen::Map<const Eigen::VectorXd>(z.data(), n);
+  sparse_concepts_builder rows(1);
+  for (const double y : c) {
+    if (y != 0.0) rows.add(0, y);
+    rows.end_row();
+  }
+  const sparse_concepts concept_rows = std::move(rows).finish();
+  const detail::similarity_engine engine(activations, concept_rows, m, options);
+  const auto w = weights_or_ones(weights, n);
+  detail::engine_scratch scratch;
+  metric_value out;
+  engine.score(engine.prepare(0, 1), engine.terms(w), scratch,
+               [&](Eigen::Index, std::span<const metric_value> scores) { out = scores[0]; });
+  return out;
 }
 
 }  // namespace neuroncert

@@ -17,7 +17,7 @@
 #include "neuroncert/core/binarize.hpp"
 #include "neuroncert/core/quantile.hpp"
 #include "neuroncert/core/checks.hpp"
-#include "neuroncert/core/continuous_metrics.hpp"
+#include "neuroncert/core/all_pairs.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/sim/engine.hpp"
 #include "neuroncert/sim/experiments.hpp"

@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 
 #include "neuroncert/core/quantile.hpp"
-#include "neuroncert/core/continuous_metrics.hpp"
+#include "neuroncert/core/all_pairs.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/sim/engine.hpp"
 

@@ -3,6 +3,7 @@
 #include <tbb/global_control.h>
 
 #include "neuroncert/core/all_pairs.hpp"
+#include "oracle/pair_oracle.hpp"
 #include "neuroncert/core/error.hpp"
 #include "test_data.hpp"
 
@@ -30,15 +31,15 @@ TEST_CASE("all-pairs matrix-product path equals the per-pair loop for every metr
   metric_options options;
   options.alpha = 0.1;
   for (metric m : all_metrics) {
-    require_same(all_pairs_similarity(set, m, options), all_pairs_similarity_loop(set, m, options), 1e-10);
-    require_same(all_pairs_similarity(set, m, options, ws), all_pairs_similarity_loop(set, m, options, ws), 1e-10);
+    require_same(all_pairs_similarity(set, m, options), oracle::all_pairs_similarity_loop(set, m, options), 1e-10);
+    require_same(all_pairs_similarity(set, m, options, ws), oracle::all_pairs_similarity_loop(set, m, options, ws), 1e-10);
   }
   options.mad_standardised = true;
-  require_same(all_pairs_similarity(set, metric::mad, options), all_pairs_similarity_loop(set, metric::mad, options),
+  require_same(all_pairs_similarity(set, metric::mad, options), oracle::all_pairs_similarity_loop(set, metric::mad, options),
                1e-9);
   options.recall_precision = orientation::neuron_eval;
   require_same(all_pairs_similarity(set, metric::recall, options),
-               all_pairs_similarity_loop(set, metric::recall, options), 0.0);
+               oracle::all_pairs_similarity_loop(set, metric::recall, options), 0.0);
 }
 
 TEST_CASE("all-pairs on binary activations and probabilistic concepts", "[all_pairs]") {
@@ -51,10 +52,10 @@ TEST_CASE("all-pairs on binary activations and probabilistic concepts", "[all_pa
   metric_options options;
   options.binary_activations = true;
   for (metric m : all_metrics)
-    require_same(all_pairs_similarity(set, m, options), all_pairs_similarity_loop(set, m, options), 1e-10);
+    require_same(all_pairs_similarity(set, m, options), oracle::all_pairs_similarity_loop(set, m, options), 1e-10);
   options.auroc = auroc_convention::strict;
   require_same(all_pairs_similarity(set, metric::auroc, options),
-               all_pairs_similarity_loop(set, metric::auroc, options), 1e-12);
+               oracle::all_pairs_similarity_loop(set, metric::auroc, options), 1e-12);
   // Constant concept: correlation undefined for every neuron.
   const auto corr = all_pairs_similarity(set, metric::correlation, options);
   CHECK(corr.at(0, 3).reason == undefined_reason::zero_variance_concept);

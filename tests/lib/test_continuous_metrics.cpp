@@ -5,10 +5,11 @@
 
 #include "neuroncert/core/binarize.hpp"
 #include "neuroncert/core/binary_metrics.hpp"
-#include "neuroncert/core/continuous_metrics.hpp"
+#include "oracle/pair_oracle.hpp"
 #include "test_data.hpp"
 
 using namespace neuroncert;
+using namespace neuroncert::oracle;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
@@ -103,13 +104,13 @@ TEST_CASE("every metric with multiplicity weights equals the metric on duplicate
     for (Eigen::Index f = 0; f < 3; ++f)
       for (Eigen::Index c = 0; c < 4; ++c) {
         INFO(to_string(m) << " neuron " << f << " concept " << c);
-        const auto weighted = pair_metric(m, col(p.activations, f), col(p.concepts, c), ws);
-        const auto duplicated = pair_metric(m, col(za, f), col(yc, c));
+        const auto weighted = oracle::pair_metric(m, col(p.activations, f), col(p.concepts, c), ws);
+        const auto duplicated = oracle::pair_metric(m, col(za, f), col(yc, c));
         REQUIRE(weighted.reason == duplicated.reason);
         CHECK_THAT(weighted.value, WithinAbs(duplicated.value, 1e-12));
       }
-  const auto a = pair_metric(metric::mad, col(p.activations, 0), col(p.concepts, 0), ws, standardised);
-  const auto b = pair_metric(metric::mad, col(za, 0), col(yc, 0), {}, standardised);
+  const auto a = oracle::pair_metric(metric::mad, col(p.activations, 0), col(p.concepts, 0), ws, standardised);
+  const auto b = oracle::pair_metric(metric::mad, col(za, 0), col(yc, 0), {}, standardised);
   CHECK_THAT(a.value, WithinAbs(b.value, 1e-12));
 }
 
@@ -117,9 +118,9 @@ TEST_CASE("pair_metric binarises by top-alpha for count metrics", "[metrics]") {
   vec z{9, 8, 7, 6, 5, 4, 3, 2, 1, 0}, c{1, 0, 1, 0, 0, 0, 0, 0, 0, 1};
   metric_options o;
   o.alpha = 0.2;  // top 2: samples 0 and 1
-  CHECK_THAT(pair_metric(metric::precision, z, c, {}, o).value, WithinAbs(0.5, 1e-15));
-  CHECK_THAT(pair_metric(metric::recall, z, c, {}, o).value, WithinAbs(1.0 / 3.0, 1e-15));
+  CHECK_THAT(oracle::pair_metric(metric::precision, z, c, {}, o).value, WithinAbs(0.5, 1e-15));
+  CHECK_THAT(oracle::pair_metric(metric::recall, z, c, {}, o).value, WithinAbs(1.0 / 3.0, 1e-15));
   metric_options bad;
   bad.wpmi_eps = 2.0;
-  CHECK_THROWS_WITH(pair_metric(metric::wpmi, z, c, {}, bad), Catch::Contains("eps"));
+  CHECK_THROWS_WITH(oracle::pair_metric(metric::wpmi, z, c, {}, bad), Catch::Contains("eps"));
 }

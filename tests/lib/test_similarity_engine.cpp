@@ -7,6 +7,7 @@
 #include <random>
 
 #include "neuroncert/core/all_pairs.hpp"
+#include "oracle/pair_oracle.hpp"
 #include "neuroncert/core/bootstrap.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/npy.hpp"
@@ -109,7 +110,7 @@ TEST_CASE("probabilistic concepts through the engine equal the per-pair oracle",
     o.mad_standardised = standardised;
     for (metric m : all_metrics) {
       for (const auto& weights : {std::span<const double>{}, ws}) {
-        const auto fast = all_pairs_similarity(set, m, o, weights), loop = all_pairs_similarity_loop(set, m, o, weights);
+        const auto fast = all_pairs_similarity(set, m, o, weights), loop = oracle::all_pairs_similarity_loop(set, m, o, weights);
         for (Eigen::Index f = 0; f < fast.value.rows(); ++f)
           for (Eigen::Index c = 0; c < fast.value.cols(); ++c) {
             INFO("metric " << to_string(m) << " neuron " << f << " concept " << c);
@@ -143,4 +144,32 @@ TEST_CASE("read_probing_set streams .npy files into the same probing set", "[pro
   io::write_npy(dir / "short.npy", Eigen::MatrixXd(p.concepts.topRows(699)));
   CHECK_THROWS_WITH(io::read_probing_set(dir / "a.npy", dir / "short.npy"), Catch::Contains("700 rows but concepts have 699"));
   CHECK_THROWS_AS(io::read_probing_set(dir / "missing.npy", dir / "y.npy"), data_error);
+}
+
+TEST_CASE("pair_metric is the engine on a one-pair set, close to the full set's entry and the oracle", "[all_pairs]") {
+  auto p = test::make_random_probe(300, 3, 4, 12u, /*levels=*/5);
+  p.concepts.col(1) *= 0.5;
+  const auto set = make_probing_set(p.activations, p.concepts);
+  const Eigen::VectorXd w = test::make_multiplicities(300, 5u);
+  const std::span<const double> ws(w.data(), static_cast<std::size_t>(w.size()));
+  metric_options o;
+  o.alpha = 0.1;
+  for (metric m : all_metrics) {
+    const auto all = all_pairs_similarity(set, m, o, ws);
+    for (Eigen::Index f = 0; f < 3; ++f)
+      for (Eigen::Index c = 0; c < 4; ++c) {
+        INFO("metric " << to_string(m) << " neuron " << f << " concept " << c);
+        const std::span<const double> z(set.activations.col(f).data(), 300), y(set.concepts.col(c).data(), 300);
+        const metric_value v = pair_metric(m, z, y, ws, o), ref = oracle::pair_metric(m, z, y, ws, o);
+        const auto one = make_probing_set(set.activations.col(f), set.concepts.col(c));  // the one-pair set
+        CHECK(v.reason == all_pairs_similarity(one, m, o, ws).at(0, 0).reason);
+        CHECK(v.value == all_pairs_similarity(one, m, o, ws).value(0, 0));
+        CHECK(v.reason == all.at(f, c).reason);
+        CHECK_THAT(v.value, Catch::Matchers::WithinAbs(all.value(f, c), 1e-12));  // other concepts' form: rounding
+        REQUIRE(v.reason == ref.reason);
+        CHECK_THAT(v.value, Catch::Matchers::WithinAbs(ref.value, 1e-10));
+      }
+  }
+  CHECK_THROWS_AS(pair_metric(metric::auroc, std::vector<double>{1, 2}, std::vector<double>{1}), invalid_argument);
+  CHECK_THROWS_AS(pair_metric(metric::auroc, std::vector<double>{}, std::vector<double>{}), invalid_argument);
 }

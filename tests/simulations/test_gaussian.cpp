@@ -8,7 +8,8 @@
 
 #include <tbb/global_control.h>
 
-#include "neuroncert/core/continuous_metrics.hpp"
+#include "neuroncert/core/all_pairs.hpp"
+#include "oracle/pair_oracle.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/sim/engine.hpp"
 #include "neuroncert/sim/gaussian.hpp"
@@ -62,8 +63,8 @@ TEST_CASE("gaussian: AUPRC and WPMI population values agree with a 4-million-dra
   auto rng = make_stream(20250601, 0, 0x6A55);
   const std::int64_t n = 4'000'000;
   const gaussian_sample d = draw_gaussian_sample(rng, n, s);
-  const metric_value ap_hat = auprc(d.z, d.c);
-  const metric_value wp_hat = wpmi(d.z, d.c);
+  const metric_value ap_hat = oracle::auprc(d.z, d.c);
+  const metric_value wp_hat = oracle::wpmi(d.z, d.c);
   REQUIRE(ap_hat.defined());
   REQUIRE(wp_hat.defined());
   // Tolerances: the sample has ~8000 positives. Over 60 independent 4e6-draw samples (streams
@@ -76,9 +77,9 @@ TEST_CASE("gaussian: AUPRC and WPMI population values agree with a 4-million-dra
   // The closed forms checked the same way. AUROC: sd <= sqrt(A(1-A)/n1) = 0.002 (n1 ~ 8000), allow 4 sd;
   // correlation: sd ~ 1/sqrt(n) = 0.0005, allow 6 sd; MAD: sd of mean(z|c=1) = 0.2/sqrt(8000) = 0.0022,
   // allow 5 sd.
-  CHECK(std::abs(auroc_ranks(d.z, d.c).value - gaussian_population_auroc(s)) < 0.008);
-  CHECK(std::abs(correlation(d.z, d.c).value - gaussian_population_correlation(s)) < 0.003);
-  CHECK(std::abs(mad(d.z, d.c).value - 1.0) < 0.012);
+  CHECK(std::abs(oracle::auroc_ranks(d.z, d.c).value - gaussian_population_auroc(s)) < 0.008);
+  CHECK(std::abs(oracle::correlation(d.z, d.c).value - gaussian_population_correlation(s)) < 0.003);
+  CHECK(std::abs(oracle::mad(d.z, d.c).value - 1.0) < 0.012);
 }
 
 TEST_CASE("gaussian: degenerate settings have closed forms", "[gaussian]") {

@@ -6,8 +6,8 @@
 // 32 neurons their orders are computed once, and each metric is a walk of those orders or a
 // product over the nonzeros of the sparse concept rows. Blocks run in parallel (oneTBB) and every
 // entry is computed by the same operations whatever the thread count, so results are
-// bit-identical for any number of threads. all_pairs_similarity_loop() is the plain per-pair loop
-// over pair_metric(), kept as the test oracle.
+// bit-identical for any number of threads. The plain per-pair computation, independent of the
+// engine, is the tests' oracle (tests/oracle/pair_oracle.hpp).
 #include <cstdint>
 #include <span>
 
@@ -58,10 +58,11 @@ pairwise_counts all_pairs_counts(const probing_set& set, const metric_options& o
 similarity_matrix all_pairs_similarity(const probing_set& set, metric m, const metric_options& options = {},
                                        std::span<const double> weights = {});
 
-/// The oracle: pair_metric() for every (neuron, concept). O(F |C| n log n); for tests and benchmarks.
-/// Needs the dense concepts (a set built from dense concepts).
-similarity_matrix all_pairs_similarity_loop(const probing_set& set, metric m, const metric_options& options = {},
-                                            std::span<const double> weights = {});
+/// One (neuron, concept) pair through the same engine: what all_pairs_similarity gives for a
+/// one-neuron, one-concept set (z and c of the same length n >= 1, c in [0,1]; weights empty or n
+/// values >= 0 with a positive sum). For simulations that evaluate one pair at a time.
+metric_value pair_metric(metric m, std::span<const double> z, std::span<const double> c,
+                         std::span<const double> weights = {}, const metric_options& options = {});
 
 /// Throws invalid_argument unless weights are empty or n finite values >= 0 with a positive sum.
 void check_weights(std::span<const double> weights, Eigen::Index samples);

@@ -1,16 +1,16 @@
 #pragma once
-// Similarity of one continuous activation vector z and one concept c (THEORY.md sec. 2.2),
-// for a single (neuron, concept) pair. These are the reference implementations: the all-pairs
-// path (all_pairs.hpp) computes the same quantities with matrix products and is tested against
-// these. c is 0/1 or a probability in [0,1]; weights are bootstrap multiplicities (empty = all 1)
+// The test oracle: the similarity of one activation vector z and one concept c (THEORY.md sec. 2.2)
+// computed the plain way, one pair at a time, independently of the library's similarity engine
+// (lib/src/similarity_engine.hpp), which is tested against it. Not part of the library. c is 0/1 or a probability in [0,1]; weights are bootstrap multiplicities (empty = all 1)
 // and every function equals its unweighted value on the data with rows duplicated by weight.
 #include <span>
 
 #include "neuroncert/core/metric.hpp"
 #include "neuroncert/core/metric_options.hpp"
+#include "neuroncert/core/all_pairs.hpp"
 #include "neuroncert/core/undefined.hpp"
 
-namespace neuroncert {
+namespace neuroncert::oracle {
 
 /// Mann-Whitney AUROC with mid-ranks for tied activations:
 /// (sum_i w_i c_i r_i - n1^2/2) / (n1 n0), r = weighted_mid_ranks, n1 = sum w c, n0 = sum w (1-c).
@@ -38,8 +38,12 @@ metric_value wpmi(std::span<const double> z, std::span<const double> c, std::spa
 
 /// Any metric for one pair, as THEORY.md defines it: count metrics binarise z by top-alpha
 /// (unless options.binary_activations) and use the 2x2 counts; AUROC uses the counts for
-/// binary activations and mid-ranks otherwise. This per-pair loop is the test oracle.
+/// binary activations and mid-ranks otherwise.
 metric_value pair_metric(metric m, std::span<const double> z, std::span<const double> c,
                          std::span<const double> weights = {}, const metric_options& options = {});
 
-}  // namespace neuroncert
+/// pair_metric() for every (neuron, concept) of a set built from dense concepts. O(F |C| n log n).
+similarity_matrix all_pairs_similarity_loop(const probing_set& set, metric m, const metric_options& options = {},
+                                            std::span<const double> weights = {});
+
+}  // namespace neuroncert::oracle

@@ -1,4 +1,4 @@
-#include "neuroncert/core/continuous_metrics.hpp"
+#include "pair_oracle.hpp"
 
 #include <cmath>
 #include <vector>
@@ -11,7 +11,7 @@
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/ordering.hpp"
 
-namespace neuroncert {
+namespace neuroncert::oracle {
 namespace {
 
 void check_lengths(std::span<const double> z, std::span<const double> c, std::span<const double> w) {
@@ -159,4 +159,25 @@ metric_value pair_metric(metric m, std::span<const double> z, std::span<const do
   throw invalid_argument(fmt::format("unhandled metric '{}'", to_string(m)));
 }
 
-}  // namespace neuroncert
+similarity_matrix all_pairs_similarity_loop(const probing_set& set, metric m, const metric_options& options,
+                                            std::span<const double> weights) {
+  check_metric_options(options);
+  check_weights(weights, set.samples());
+  if (!set.has_dense_concepts())
+    throw invalid_argument("the per-pair oracle needs the dense concept matrix (a set built from sparse rows has none)");
+  similarity_matrix s;
+  s.which = m;
+  s.value = Eigen::MatrixXd::Zero(set.neurons(), set.concept_count());
+  s.reason = reason_matrix::Zero(set.neurons(), set.concept_count());
+  for (Eigen::Index f = 0; f < set.neurons(); ++f)
+    for (Eigen::Index c = 0; c < set.concept_count(); ++c) {
+      const metric_value v =
+          oracle::pair_metric(m, {set.activations.col(f).data(), static_cast<std::size_t>(set.samples())},
+                      {set.concepts.col(c).data(), static_cast<std::size_t>(set.samples())}, weights, options);
+      s.value(f, c) = v.defined() ? v.value : 0.0;
+      s.reason(f, c) = static_cast<std::uint8_t>(v.reason);
+    }
+  return s;
+}
+
+}  // namespace neuroncert::oracle
