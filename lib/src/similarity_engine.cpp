@@ -139,9 +139,16 @@ weight_terms similarity_engine::terms(std::span<const double> w) const {
   weight_terms t;
   t.w = w;
   t.positives.assign(static_cast<std::size_t>(y.concepts), 0.0);
-  if (std::all_of(w.begin(), w.end(), [](double x) { return static_cast<double>(static_cast<float>(x)) == x; }))
-    t.w_float.assign(w.begin(), w.end());
-  t.integer_ranks = !t.w_float.empty() && std::all_of(w.begin(), w.end(), [](double x) { return x == std::floor(x); });
+  // One pass: are the weights all float values, all integers, and how large?
+  bool as_float = true, integers = true;
+  double w_max = 0.0;
+  for (const double x : w) {
+    as_float = as_float && static_cast<double>(static_cast<float>(x)) == x;
+    integers = integers && x == std::floor(x);
+    w_max = std::max(w_max, x);
+  }
+  if (as_float) t.w_float.assign(w.begin(), w.end());
+  t.integer_ranks = as_float && integers;
   for (std::size_t i = 0; i < w.size(); ++i) {
     const double wi = w[i];
     t.total += wi;
@@ -167,7 +174,6 @@ weight_terms similarity_engine::terms(std::span<const double> w) const {
     }
   }
   // 2 w_i r_i <= 2 w_max W must fit in 32 bits for the integer rank sums.
-  const double w_max = w.empty() ? 0.0 : *std::max_element(w.begin(), w.end());
   t.integer_ranks = t.integer_ranks && 2.0 * w_max * t.total < 2147483647.0;
   return t;
 }
@@ -179,7 +185,8 @@ neuron_block similarity_engine::prepare(Eigen::Index begin, Eigen::Index width) 
   b.width = width;
   b.order.resize(static_cast<std::size_t>(width));
   b.sorted.resize(static_cast<std::size_t>(width));
-  for (Eigen::Index j = 0; j < width; ++j) {
+  // Correlation and MAD need no order: they are sums over the samples.
+  for (Eigen::Index j = 0; j < width && family_ != family::centred; ++j) {
     const double* z = a_.col(begin + j).data();
     auto& ord = b.order[static_cast<std::size_t>(j)];
     ord = descending_order({z, static_cast<std::size_t>(n)});
@@ -448,17 +455,20 @@ void similarity_engine::centred_scores(const neuron_block& b, const weight_terms
   s.shift.resize(static_cast<std::size_t>(width));
   s.spread.resize(static_cast<std::size_t>(width));
   for (Eigen::Index j = 0; j < width; ++j) {
-    const auto& ord = b.order[static_cast<std::size_t>(j)];
-    const auto& z = b.sorted[static_cast<std::size_t>(j)];
-    // Constant under these weights (first and last weighted samples equal): zero variance exactly.
-    std::size_t first = 0, last = ord.size() - 1;
-    while (t.w[ord[first]] == 0.0) ++first;
-    while (t.w[ord[last]] == 0.0) --last;
+    // Constant under these weights (the weighted samples' smallest and largest values equal): zero
+    // variance exactly, not the rounding noise of the sum below.
+    const double* z = a_.col(b.begin + j).data();
+    double lowest = INFINITY, highest = -INFINITY;
+    for (Eigen::Index i = 0; i < n; ++i)
+      if (t.w[static_cast<std::size_t>(i)] != 0.0) {
+        lowest = std::min(lowest, z[i]);
+        highest = std::max(highest, z[i]);
+      }
     double mean = 0.0;
     for (Eigen::Index i = 0; i < n; ++i) mean += t.w[static_cast<std::size_t>(i)] * b.centred(i, j);
     mean /= t.total;
     double ss = 0.0;
-    if (z[first] != z[last])
+    if (lowest != highest)
       for (Eigen::Index i = 0; i < n; ++i) {
         const double d = b.centred(i, j) - mean;
         ss += t.w[static_cast<std::size_t>(i)] * d * d;
