@@ -2,7 +2,8 @@
 // The one implementation of every similarity metric over all (neuron, concept) pairs (private to
 // lib/: all_pairs_similarity() runs it once with the given weights, bootstrap_ensemble() once per
 // resample). Everything a resample does not change is prepared once: the concepts as sparse rows
-// (probing_set::sparse), per block of neurons their descending orders and sorted values.
+// (probing_set::sparse), per block of neurons their descending orders (a radix sort), sorted values
+// and tied blocks.
 //
 // Per neuron and weight vector w (n multiplicities or weights >= 0, total W = sum w), with
 // P_c = sum_i w_i y_ic the concept's (weighted) positives:
@@ -13,8 +14,10 @@
 //       log(eps) each;
 //   AUROC: weighted mid-ranks r by one walk of the order, S_c = sum_i w_i r_i y_ic over the
 //       nonzeros, 32 neurons at a time (one vector update per nonzero), AUROC = (S_c - P_c^2/2) /
-//       (P_c (W - P_c));
-//   correlation, MAD: the same sparse product with the activations centred by the weighted mean s,
+//       (P_c (W - P_c)); with integer weights and 0/1 concepts the sums of 2 w_i r_i are exact
+//       32-bit integer sums (rank_sums_integer), otherwise doubles;
+//   correlation, MAD (no order needed): the same sparse product with the activations centred by
+//       the weighted mean s,
 //       cross_c = sum w (z - s) y_c; correlation = cross / sqrt(Szz Syy), MAD = cross/P + cross/N
 //       (because sum w (z - s) = 0), standardised MAD divides by the spread on y = 0;
 //   AUPRC: one walk of the order, average precision over the tied blocks, touching only nonzeros.
