@@ -7,7 +7,6 @@
 #include "neuroncert/bounds/rate_basis.hpp"
 #include "neuroncert/bounds/rates.hpp"
 #include "neuroncert/core/checks.hpp"
-#include "neuroncert/core/binary_metrics.hpp"
 #include "neuroncert/core/identify.hpp"
 
 namespace neuroncert::bounds {
@@ -35,16 +34,7 @@ std::pair<similarity_matrix, pairwise_counts> similarities_and_counts(const prob
     return out;
   }
   counts = all_pairs_counts(set, options);
-  check_metric_options(options);
-  sim.which = m;
-  sim.value.resize(set.neurons(), set.concept_count());
-  sim.reason.resize(set.neurons(), set.concept_count());
-  for (Eigen::Index c = 0; c < set.concept_count(); ++c)
-    for (Eigen::Index f = 0; f < set.neurons(); ++f) {
-      const metric_value v = binary_metric(m, counts.at(f, c), options);
-      sim.value(f, c) = v.defined() ? v.value : 0.0;
-      sim.reason(f, c) = static_cast<std::uint8_t>(v.reason);
-    }
+  sim = similarity_from_counts(counts, m, options);
   return out;
 }
 

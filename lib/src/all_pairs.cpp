@@ -8,6 +8,7 @@
 #include <tbb/parallel_for.h>
 
 #include "neuroncert/core/binarize.hpp"
+#include "neuroncert/core/binary_metrics.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/ordering.hpp"
 #include "similarity_engine.hpp"
@@ -108,6 +109,14 @@ pairwise_counts all_pairs_counts(const probing_set& set, const metric_options& o
                   });
   });
   return k;
+}
+
+similarity_matrix similarity_from_counts(const pairwise_counts& k, metric m, const metric_options& options) {
+  check_metric_options(options);
+  auto s = make_result(m, k.both.rows(), k.both.cols());
+  for (Eigen::Index c = 0; c < k.both.cols(); ++c)
+    for (Eigen::Index f = 0; f < k.both.rows(); ++f) set_entry(s, f, c, binary_metric(m, k.at(f, c), options));
+  return s;
 }
 
 similarity_matrix all_pairs_similarity(const probing_set& set, metric m, const metric_options& options,

@@ -14,7 +14,6 @@
 #include <tbb/partitioner.h>
 
 #include "neuroncert/core/binarize.hpp"
-#include "neuroncert/core/binary_metrics.hpp"
 #include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/identify.hpp"
@@ -132,20 +131,6 @@ class collector {
   ensemble_counts out_;
 };
 
-/// Argmax with identify_neuron()'s rules: strict '>' over defined values (lowest index wins ties).
-std::int32_t best_concept(std::span<const metric_value> scores) {
-  std::int32_t best = -1;
-  double value = 0.0;
-  for (std::size_t c = 0; c < scores.size(); ++c) {
-    if (!scores[c].defined()) continue;
-    if (best < 0 || scores[c].value > value) {
-      best = static_cast<std::int32_t>(c);
-      value = scores[c].value;
-    }
-  }
-  return best;
-}
-
 /// Resamples per task. A task computes its block's orders once, so it takes as many resamples as
 /// it can while leaving at least 16 tasks to share out. The split never changes a result.
 std::int64_t resamples_per_task(Eigen::Index blocks, std::int64_t K) {
@@ -197,7 +182,7 @@ ensemble_counts run_engine(const Eigen::MatrixXd& activations, const sparse_conc
             t.w = row;
             t.w_float.assign(row.begin(), row.end());  // multiplicities <= 65535: exact
             engine.score(prepared, t, scratch, [&](Eigen::Index j, std::span<const metric_value> scores) {
-              out.winner(begin + j, r) = best_concept(scores);
+              out.winner(begin + j, r) = static_cast<std::int32_t>(identify_scores(scores).concept_index);
             });
             out.advance(width);
           }

@@ -54,6 +54,10 @@ Eigen::MatrixXd binarize_neurons(const probing_set& set, const metric_options& o
 pairwise_counts all_pairs_counts(const probing_set& set, const metric_options& options,
                                  std::span<const double> weights = {});
 
+/// A count metric (or binary AUROC) of every pair from its counts: binary_metric() per entry, the
+/// values the engine gives for the same counts.
+similarity_matrix similarity_from_counts(const pairwise_counts& counts, metric m, const metric_options& options = {});
+
 /// Every metric, through the similarity engine. weights: empty (all 1) or n values >= 0.
 similarity_matrix all_pairs_similarity(const probing_set& set, metric m, const metric_options& options = {},
                                        std::span<const double> weights = {});

@@ -2,6 +2,7 @@
 // Neuron identification: the concept maximising the similarity (THEORY.md sec. 1, sec. 5).
 // Ties go to the lowest concept index; undefined similarities are skipped and counted.
 #include <cstddef>
+#include <span>
 #include <vector>
 
 #include <Eigen/Core>
@@ -19,6 +20,9 @@ struct identification {
 
 /// Argmax over the concepts of one neuron's row.
 identification identify_neuron(const similarity_matrix& s, Eigen::Index neuron);
+
+/// Argmax over one neuron's similarities given as a row of values (the bootstrap's per-resample row).
+identification identify_scores(std::span<const metric_value> scores);
 
 /// Argmax for every neuron.
 std::vector<identification> identify(const similarity_matrix& s);
