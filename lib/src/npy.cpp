@@ -611,7 +611,10 @@ Eigen::MatrixXd read_matrix_from(npy_input& in, std::string_view what) {
 
 void stream_rows_from(npy_input& in, std::string_view what, const npy_row_sink& sink) {
   const opened_npy o = open_npy(in);
-  const auto [rows, cols] = matrix_shape(o, in, what);
+  // Plain variables, not a structured binding: the lambda below captures them (clang before 16
+  // rejects capturing bindings).
+  const auto shape = matrix_shape(o, in, what);
+  const std::size_t rows = shape.first, cols = shape.second;
   sink.shape(rows, cols);
   if (o.count == 0) return;
   if (o.header.fortran && cols > 1) {  // stored by columns: read whole, hand over in C order
