@@ -119,20 +119,43 @@ similarity_matrix similarity_from_counts(const pairwise_counts& k, metric m, con
   return s;
 }
 
-similarity_matrix all_pairs_similarity(const probing_set& set, metric m, const metric_options& options,
-                                       std::span<const double> weights) {
+std::vector<similarity_matrix> all_pairs_similarities(const probing_set& set, std::span<const metric> metrics,
+                                                    const metric_options& options, std::span<const double> weights) {
   check_weights(weights, set.samples());
-  const detail::similarity_engine engine(set.activations, set.sparse, m, options);
+  std::vector<detail::similarity_engine> engines;
+  engines.reserve(metrics.size());
+  for (const metric m : metrics) engines.emplace_back(set.activations, set.sparse, m, options);
   const auto w = weights_or_ones(weights, set.samples());
-  const auto terms = engine.terms(w);
-  auto s = make_result(m, set.neurons(), set.concept_count());
+  std::vector<detail::weight_terms> terms;
+  std::vector<similarity_matrix> out;
+  for (std::size_t k = 0; k < metrics.size(); ++k) {
+    terms.push_back(engines[k].terms(w));
+    out.push_back(make_result(metrics[k], set.neurons(), set.concept_count()));
+  }
+  // The first engine of each kind prepares the block that all engines of that kind score.
+  const auto first_of = [&](bool sorting) {
+    return std::find_if(engines.begin(), engines.end(), [&](const auto& e) { return e.sorts() == sorting; });
+  };
+  const auto sorting = first_of(true), centred = first_of(false);
   for_each_block(set, [&](Eigen::Index begin, Eigen::Index width) {
     detail::engine_scratch scratch;
-    engine.score(engine.prepare(begin, width), terms, scratch, [&](Eigen::Index j, std::span<const metric_value> row) {
-      for (std::size_t c = 0; c < row.size(); ++c) set_entry(s, begin + j, static_cast<Eigen::Index>(c), row[c]);
-    });
+    const detail::neuron_block ordered = sorting != engines.end() ? sorting->prepare(begin, width) : detail::neuron_block{};
+    const detail::neuron_block plain = centred != engines.end() ? centred->prepare(begin, width) : detail::neuron_block{};
+    for (std::size_t k = 0; k < engines.size(); ++k) {
+      auto& s = out[k];
+      engines[k].score(engines[k].sorts() ? ordered : plain, terms[k], scratch,
+                       [&](Eigen::Index j, std::span<const metric_value> row) {
+                         for (std::size_t c = 0; c < row.size(); ++c)
+                           set_entry(s, begin + j, static_cast<Eigen::Index>(c), row[c]);
+                       });
+    }
   });
-  return s;
+  return out;
+}
+
+similarity_matrix all_pairs_similarity(const probing_set& set, metric m, const metric_options& options,
+                                       std::span<const double> weights) {
+  return std::move(all_pairs_similarities(set, std::span<const metric>(&m, 1), options, weights).front());
 }
 
 metric_value pair_metric(metric m, std::span<const double> z, std::span<const double> c,

@@ -82,6 +82,10 @@ class similarity_engine {
 
   [[nodiscard]] weight_terms terms(std::span<const double> w) const;
   [[nodiscard]] neuron_block prepare(Eigen::Index begin, Eigen::Index width) const;
+  /// Whether prepare() sorts (every metric but correlation and MAD). A block prepared by one
+  /// sorting engine serves every sorting engine over the same activations and options, and a
+  /// centred block every centred one: several metrics share one sort per neuron.
+  [[nodiscard]] bool sorts() const { return family_ != family::centred; }
 
   /// The similarity to every concept of each neuron of the block: emit(j, scores) for
   /// j = 0 .. width-1 in order (neuron block.begin + j), scores[c] for c = 0 .. |C|-1.

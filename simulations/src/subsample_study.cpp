@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <span>
 
 #include <boost/random/uniform_int_distribution.hpp>
 #include <fmt/format.h>
@@ -12,6 +11,7 @@
 #include "neuroncert/core/quantile.hpp"
 #include "neuroncert/core/all_pairs.hpp"
 #include "neuroncert/core/error.hpp"
+#include "neuroncert/core/probing_set.hpp"
 #include "neuroncert/sim/engine.hpp"
 
 namespace neuroncert::sim {
@@ -47,8 +47,22 @@ std::vector<Eigen::Index> draw_rows(Eigen::Index N, Eigen::Index n, random_engin
   return idx;
 }
 
-std::span<const double> column(const Eigen::MatrixXd& m, Eigen::Index j) {
-  return {m.col(j).data(), static_cast<std::size_t>(m.rows())};
+/// metrics x F: each metric of neuron j against its own concept j, the diagonal of all pairs
+/// (one engine pass for all metrics: each neuron sorted once; with one-hot or sparse concepts the
+/// other concepts cost little). Undefined entries are NaN here and never leave this file.
+Eigen::MatrixXd own_concept_values(Eigen::MatrixXd activations, const Eigen::MatrixXd& concepts,
+                                   const subsample_study_options& o) {
+  probing_set_checks checks;
+  checks.reject_empty_concepts = false;  // an empty concept on a subsample is an undefined estimate
+  const probing_set set = make_probing_set(std::move(activations), concepts, checks);
+  const auto all = all_pairs_similarities(set, o.metrics, o.options);
+  Eigen::MatrixXd v(static_cast<Eigen::Index>(all.size()), set.neurons());
+  for (std::size_t k = 0; k < all.size(); ++k)
+    for (Eigen::Index j = 0; j < set.neurons(); ++j) {
+      const metric_value x = all[k].at(j, j);
+      v(static_cast<Eigen::Index>(k), j) = x.defined() ? x.value : std::nan("");
+    }
+  return v;
 }
 
 }  // namespace
@@ -61,15 +75,9 @@ subsample_study_result run_subsample_study(const Eigen::MatrixXd& activations, c
   subsample_study_result res;
   res.population_size = N;
   res.metrics = o.metrics;
-  res.population = Eigen::MatrixXd::Zero(M, F);
-  res.population_defined.setConstant(M, F, false);
-  for (Eigen::Index k = 0; k < M; ++k)
-    for (Eigen::Index j = 0; j < F; ++j) {
-      const auto v = pair_metric(o.metrics[static_cast<std::size_t>(k)], column(activations, j),
-                                 column(concepts, j), {}, o.options);
-      res.population_defined(k, j) = v.defined();
-      if (v.defined()) res.population(k, j) = v.value;
-    }
+  const Eigen::MatrixXd population = own_concept_values(activations, concepts, o);
+  res.population_defined = population.array().isFinite().matrix();
+  res.population = res.population_defined.select(population, 0.0);
 
   // Per replicate: M x F errors, NaN marking an undefined estimate (never leaves this function).
   using errors = Eigen::MatrixXd;
@@ -87,18 +95,8 @@ subsample_study_result run_subsample_study(const Eigen::MatrixXd& activations, c
             a.row(static_cast<Eigen::Index>(r)) = activations.row(rows[r]);
             y.row(static_cast<Eigen::Index>(r)) = concepts.row(rows[r]);
           }
-          errors e(M, F);
-          for (Eigen::Index k = 0; k < M; ++k)
-            for (Eigen::Index j = 0; j < F; ++j) {
-              if (!res.population_defined(k, j)) {
-                e(k, j) = 0.0;
-                continue;
-              }
-              const auto v = pair_metric(o.metrics[static_cast<std::size_t>(k)], column(a, j), column(y, j), {},
-                                         o.options);
-              e(k, j) = v.defined() ? std::abs(v.value - res.population(k, j)) : std::nan("");
-            }
-          return e;
+          // NaN (undefined) stays NaN; pairs undefined on the population are skipped below.
+          return errors((own_concept_values(std::move(a), y, o) - res.population).cwiseAbs());
         }));
   }
   for (Eigen::Index k = 0; k < M; ++k)

@@ -173,3 +173,29 @@ TEST_CASE("pair_metric is the engine on a one-pair set, close to the full set's 
   CHECK_THROWS_AS(pair_metric(metric::auroc, std::vector<double>{1, 2}, std::vector<double>{1}), invalid_argument);
   CHECK_THROWS_AS(pair_metric(metric::auroc, std::vector<double>{}, std::vector<double>{}), invalid_argument);
 }
+
+TEST_CASE("all_pairs_similarities: one sort per neuron for several metrics, each entry as all_pairs_similarity",
+          "[all_pairs]") {
+  auto p = test::make_random_probe(500, 40, 6, 23u, /*levels=*/5);  // 40 neurons: two engine blocks
+  p.concepts.col(2) *= 0.5;
+  const auto set = make_probing_set(p.activations, p.concepts);
+  const Eigen::VectorXd w = test::make_multiplicities(500, 8u);
+  const std::span<const double> ws(w.data(), static_cast<std::size_t>(w.size()));
+  metric_options o;
+  o.alpha = 0.1;
+  // Both kinds interleaved (sorting and centred), and a metric twice.
+  const std::vector<metric> metrics = {metric::correlation, metric::auroc, metric::recall, metric::mad,
+                                       metric::auprc,       metric::wpmi,  metric::auroc};
+  for (const auto& weights : {std::span<const double>{}, ws}) {
+    const auto all = all_pairs_similarities(set, metrics, o, weights);
+    REQUIRE(all.size() == metrics.size());
+    for (std::size_t k = 0; k < metrics.size(); ++k) {
+      INFO("metric " << to_string(metrics[k]));
+      const auto one = all_pairs_similarity(set, metrics[k], o, weights);
+      CHECK(all[k].which == metrics[k]);
+      CHECK(all[k].value == one.value);
+      CHECK(all[k].reason == one.reason);
+    }
+  }
+  CHECK(all_pairs_similarities(set, std::vector<metric>{}, o).empty());
+}

@@ -10,6 +10,7 @@
 // engine, is the tests' oracle (tests/oracle/pair_oracle.hpp).
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include <Eigen/Core>
 
@@ -57,6 +58,12 @@ pairwise_counts all_pairs_counts(const probing_set& set, const metric_options& o
 /// A count metric (or binary AUROC) of every pair from its counts: binary_metric() per entry, the
 /// values the engine gives for the same counts.
 similarity_matrix similarity_from_counts(const pairwise_counts& counts, metric m, const metric_options& options = {});
+
+/// Several metrics of every pair in one pass: per block of neurons, each neuron is sorted once for
+/// all the metrics that walk an order. Entry k is what all_pairs_similarity(set, metrics[k]) gives.
+std::vector<similarity_matrix> all_pairs_similarities(const probing_set& set, std::span<const metric> metrics,
+                                                    const metric_options& options = {},
+                                                    std::span<const double> weights = {});
 
 /// Every metric, through the similarity engine. weights: empty (all 1) or n values >= 0.
 similarity_matrix all_pairs_similarity(const probing_set& set, metric m, const metric_options& options = {},

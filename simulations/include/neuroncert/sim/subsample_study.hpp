@@ -5,9 +5,9 @@
 // class), the N rows are the "population": sim_j = metric(A_j, Y_j) on all N rows. For each n of
 // the grid, R subsamples of n rows are drawn WITHOUT replacement, replicate r of size n from its
 // own stream make_stream(seed, r, study_salt("<label>/n=<n>")), so the result is bit-identical for
-// any thread count. On each subsample every metric is recomputed per neuron with the core's
-// pair_metric (count metrics and WPMI re-binarise top-alpha on the subsample) and the error
-// |sim_hat_j - sim_j| is recorded.
+// any thread count. On each subsample every metric is recomputed per neuron by the core's engine
+// (all_pairs_similarities, neuron j against concept j; count metrics and WPMI re-binarise
+// top-alpha on the subsample) and the error |sim_hat_j - sim_j| is recorded.
 //
 // Aggregation (pooled): the errors of all R replicates and all F neurons of one (metric, n) form
 // one sample of R*F values; abs_error_q95 is its type-7 quantile at `quantile`. An error is
