@@ -2,109 +2,20 @@
 
 #include <unistd.h>
 
-#include <charconv>
-#include <cmath>
 #include <filesystem>
-#include <limits>
 #include <system_error>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "neuroncert/core/error.hpp"
+#include "neuroncert/core/strict_numbers.hpp"
 
 namespace neuroncert::cli {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-/// A value as it may appear in a message: long garbage is cut, so the line stays one line.
-std::string shown(const std::string& text) {
-  std::string s = text.size() > 40 ? text.substr(0, 40) + "..." : text;
-  for (char& c : s)
-    if (static_cast<unsigned char>(c) < 0x20) c = '?';
-  return s;
-}
-
-bool all_digits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
-
-/// "2.5e3" -> "2500"; "" when the text is not a whole number written as digits[.digits]e[+]digits.
-std::string expand_exponent(std::string_view s) {
-  const auto e = s.find_first_of("eE");
-  if (e == std::string_view::npos) return {};
-  std::string_view mant = s.substr(0, e), exp = s.substr(e + 1);
-  if (!exp.empty() && exp.front() == '+') exp.remove_prefix(1);
-  if (!all_digits(exp) || exp.size() > 3) return {};  // 1e999 still overflows below, with its own message
-  const auto dot = mant.find('.');
-  std::string digits(mant.substr(0, dot));
-  std::string frac = dot == std::string_view::npos ? std::string() : std::string(mant.substr(dot + 1));
-  if (!all_digits(digits) || (!frac.empty() && !all_digits(frac))) return {};
-  int shift = std::stoi(std::string(exp));
-  while (!frac.empty() && frac.back() == '0') frac.pop_back();
-  if (static_cast<int>(frac.size()) > shift) return {};  // not a whole number
-  digits += frac;
-  digits.append(static_cast<std::size_t>(shift) - frac.size(), '0');
-  return digits;
-}
-
-/// The canonical decimal text of an integer option value, or "" with `error` set. `is_unsigned`
-/// rejects a sign.
-std::string canonical_integer(const std::string& text, bool is_unsigned, std::string& error) {
-  std::string_view s = text;
-  bool negative = false;
-  if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
-    if (is_unsigned) {
-      error = fmt::format("must be an unsigned 64-bit integer, got '{}'", shown(text));
-      return {};
-    }
-    negative = s.front() == '-';
-    s.remove_prefix(1);
-  }
-  std::string digits = all_digits(s) ? std::string(s) : expand_exponent(s);
-  if (digits.empty()) {
-    error = fmt::format("must be {}, got '{}'", is_unsigned ? "an unsigned 64-bit integer" : "a whole number",
-                        shown(text));
-    return {};
-  }
-  const auto first = digits.find_first_not_of('0');
-  digits = first == std::string::npos ? "0" : digits.substr(first);
-  const std::string canonical = (negative && digits != "0" ? "-" : "") + digits;
-  if (is_unsigned) {
-    std::uint64_t v = 0;
-    const auto [p, ec] = std::from_chars(canonical.data(), canonical.data() + canonical.size(), v);
-    if (ec != std::errc() || p != canonical.data() + canonical.size()) {
-      error = fmt::format("must be an unsigned 64-bit integer (at most {}), got '{}'",
-                          std::numeric_limits<std::uint64_t>::max(), shown(text));
-      return {};
-    }
-  } else {
-    std::int64_t v = 0;
-    const auto [p, ec] = std::from_chars(canonical.data(), canonical.data() + canonical.size(), v);
-    if (ec != std::errc() || p != canonical.data() + canonical.size()) {
-      error = negative ? fmt::format("must be at least {}, got '{}'", std::numeric_limits<std::int64_t>::min(), shown(text))
-                       : fmt::format("must be at most {}, got '{}'", std::numeric_limits<std::int64_t>::max(), shown(text));
-      return {};
-    }
-  }
-  return canonical;
-}
-
-/// Empty when `text` is a finite double, else the reason.
-std::string check_finite_double(const std::string& text) {
-  double v = 0;
-  const char* end = text.data() + text.size();
-  const auto [p, ec] = std::from_chars(text.data(), end, v);
-  if (text.empty() || ec == std::errc::invalid_argument || p != end)
-    return fmt::format("must be a number, got '{}'", shown(text));
-  if (ec == std::errc::result_out_of_range || !std::isfinite(v))
-    return fmt::format("must be a finite number, got '{}'", shown(text));
-  return {};
-}
 
 double physical_memory_bytes() {
   return static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
@@ -120,15 +31,13 @@ void harden_numeric_options(CLI::App& root) {
     if (is_unsigned || type.rfind("INT", 0) == 0) {
       opt->transform(CLI::Validator(
           [is_unsigned](std::string& value) {
-            std::string error;
-            const std::string canonical = canonical_integer(value, is_unsigned, error);
-            if (!error.empty()) return error;
-            value = canonical;
-            return std::string();
+            strict_integer parsed = parse_strict_integer(value, is_unsigned);
+            if (parsed.error.empty()) value = std::move(parsed.canonical);
+            return parsed.error;
           },
           "", "strict integer"));
     } else if (type.rfind("FLOAT", 0) == 0) {
-      opt->check(CLI::Validator([](std::string& value) { return check_finite_double(value); }, "", "finite number"));
+      opt->check(CLI::Validator([](std::string& value) { return finite_double_error(value); }, "", "finite number"));
     }
   }
   for (CLI::App* sub : root.get_subcommands([](CLI::App*) { return true; })) harden_numeric_options(*sub);

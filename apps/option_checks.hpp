@@ -2,12 +2,10 @@
 // Checks that every option of every subcommand gets, whatever the subcommand: the class of bad
 // input is closed once, here, instead of option by option.
 //
-// harden_numeric_options() walks the whole command tree after registration and puts a strict
-// parser in front of every integer and floating-point option (CLI11 would clamp
-// 99999999999999999999 to INT64_MAX, wrap -1 to 2^64 - 1 for an unsigned seed, read 010 as octal
-// and accept nan/inf). A new option is covered by construction. Integers accept decimal digits,
-// or a whole number written with an exponent (1e6, 2.5e3), and are rewritten to plain decimal
-// before CLI11 converts them; floating-point values must be finite.
+// harden_numeric_options() walks the whole command tree after registration and puts the strict
+// number parser of core/strict_numbers.hpp in front of every integer and floating-point option
+// (CLI11 alone would clamp, wrap, read octal and accept nan/inf). A new option is covered by
+// construction; integers are rewritten to plain decimal before CLI11 converts them.
 //
 // The remaining helpers are the range checks that several subcommands share.
 #include <cstdint>
