@@ -38,16 +38,7 @@ struct be_options {
 // The BE threshold t from --threshold or --threshold-fraction.
 std::int64_t checked_threshold(const be_options& o) {
   check_count("--K", o.K, 1, max_resamples, "bootstrap resamples; the paper uses 100");
-  if (o.threshold.has_value() == o.threshold_fraction.has_value())
-    throw invalid_argument("give exactly one of --threshold or --threshold-fraction");
-  if (o.threshold) {
-    const std::int64_t t = *o.threshold;
-    if (t < 1 || t > o.K) throw invalid_argument(fmt::format("--threshold must lie in [1, K] = [1, {}], got {}", o.K, t));
-    return t;
-  }
-  if (!(*o.threshold_fraction > 0.0 && *o.threshold_fraction <= 1.0))
-    throw invalid_argument(fmt::format("--threshold-fraction must lie in (0, 1], got {}", *o.threshold_fraction));
-  return bounds::threshold_from_fraction(*o.threshold_fraction, o.K);
+  return bounds::checked_be_threshold(o.K, o.threshold, o.threshold_fraction);
 }
 
 // The per-identification failure probability p: given, or solving r(n, p/|C|) = Delta/2; with its source.

@@ -2,6 +2,7 @@
 // with --bootstrap K also the stability of the explanation (studies/identify_report.hpp). This file
 // parses the options, calls the study and its writer (studies/identify_records.hpp: PREFIX.csv and
 // PREFIX.json and, with the bootstrap, PREFIX_bootstrap.csv and PREFIX_be_sets.csv) and reports.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -85,15 +86,10 @@ std::int64_t be_threshold(const identify_args& a) {
   if (a.bootstrap > max_resamples)
     throw invalid_argument(
         fmt::format("--bootstrap K must be at most {} (the paper uses 100), got {}", max_resamples, a.bootstrap));
-  if (a.threshold_opt->count() > 0) {
-    if (a.threshold < 1 || a.threshold > a.bootstrap)
-      throw invalid_argument(
-          fmt::format("--threshold must be in (0, K] = (0, {}], got {}", a.bootstrap, a.threshold));
-    return a.threshold;
-  }
-  if (!(a.threshold_fraction > 0.0 && a.threshold_fraction <= 1.0))
-    throw invalid_argument(fmt::format("--threshold-fraction must be in (0, 1], got {}", a.threshold_fraction));
-  return bounds::threshold_from_fraction(a.threshold_fraction, a.bootstrap);
+  // --threshold-fraction has a default, so it counts only when --threshold is not given.
+  const bool given = a.threshold_opt->count() > 0;
+  return bounds::checked_be_threshold(a.bootstrap, given ? std::optional(a.threshold) : std::nullopt,
+                                      given ? std::nullopt : std::optional(a.threshold_fraction));
 }
 
 void print_summary(const identify_args& a, const probing_set& set, metric m, const studies::identify_report& r,

@@ -56,4 +56,19 @@ std::int64_t threshold_from_fraction(double tau, std::int64_t K) {
   return std::clamp<std::int64_t>(static_cast<std::int64_t>(t), 1, K);
 }
 
+std::int64_t checked_be_threshold(std::int64_t K, std::optional<std::int64_t> threshold,
+                                  std::optional<double> fraction, const be_threshold_names& names) {
+  check_at_least("K", K, 1);
+  if (threshold.has_value() == fraction.has_value())
+    throw invalid_argument(fmt::format("give exactly one of {} or {}", names.threshold, names.fraction));
+  if (threshold) {
+    if (*threshold < 1 || *threshold > K)
+      throw invalid_argument(fmt::format("{} must be in (0, K] = (0, {}], got {}", names.threshold, K, *threshold));
+    return *threshold;
+  }
+  if (!(*fraction > 0.0 && *fraction <= 1.0))
+    throw invalid_argument(fmt::format("{} must be in (0, 1], got {}", names.fraction, *fraction));
+  return threshold_from_fraction(*fraction, K);
+}
+
 }  // namespace neuroncert::bounds

@@ -3,6 +3,8 @@
 // Assumption (3) treats the K bootstrap resamples as fresh probing sets from P; real resamples come
 // from the one probing set D, so for the bootstrap these numbers are a heuristic guarantee.
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 #include "neuroncert/bounds/rates.hpp"
 
@@ -40,5 +42,17 @@ double paper_eq9(std::int64_t K, std::int64_t k_S, double p);
 /// K >= 1. tau is meant as a decimal: when tau K is within 1e-9 (relative) of an integer, that integer
 /// is used, so 0.07 * 100 (7.000000000000001 in binary) gives 7, not 8.
 std::int64_t threshold_from_fraction(double tau, std::int64_t K);
+
+/// How a caller names the two ways of giving the threshold, in its messages.
+struct be_threshold_names {
+  std::string_view threshold = "--threshold", fraction = "--threshold-fraction";
+};
+
+/// The BE threshold t from exactly one of `threshold` (t itself, in [1, K]) or `fraction` (tau in
+/// (0, 1], t = threshold_from_fraction(tau, K)), for K >= 1 resamples: one rule for every command
+/// that takes a threshold. invalid_argument naming the value at fault ("--threshold must be in
+/// (0, K] = (0, 20], got 21"), or both or neither given.
+std::int64_t checked_be_threshold(std::int64_t K, std::optional<std::int64_t> threshold,
+                                  std::optional<double> fraction, const be_threshold_names& names = {});
 
 }  // namespace neuroncert::bounds
