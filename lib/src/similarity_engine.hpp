@@ -70,7 +70,7 @@ struct engine_scratch {
   Eigen::MatrixXd columns;
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows, sums, squares;
   Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic> columns_int;
-  Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows_int, sums_int;
+  Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> sums_int;
 };
 
 class similarity_engine {
