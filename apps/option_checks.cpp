@@ -47,11 +47,6 @@ void check_threads(std::string_view option, std::int64_t threads) {
   check_count(option, threads, 0, max_threads, "0 means all cores");
 }
 
-void check_count(std::string_view option, std::int64_t value, std::int64_t lo, std::int64_t hi, std::string_view why) {
-  if (value < lo || value > hi)
-    throw invalid_argument(fmt::format("{} must lie between {} and {} ({}), got {}", option, lo, hi, why, value));
-}
-
 void check_memory(std::string_view option, double bytes, std::string_view what) {
   const double have = physical_memory_bytes();
   if (bytes > have)
@@ -60,7 +55,11 @@ void check_memory(std::string_view option, double bytes, std::string_view what) 
 }
 
 void reject_if_given(const CLI::App& cmd, std::string_view option, std::string_view why) {
-  if (cmd.count(std::string(option)) > 0) throw invalid_argument(fmt::format("{} is not used {}", option, why));
+  reject_unused_option(option, cmd.count(std::string(option)) > 0, why);
+}
+
+std::function<bool(std::string_view option)> given_on(const CLI::App& cmd) {
+  return [&cmd](std::string_view option) { return cmd.count(std::string(option)) > 0; };
 }
 
 void check_output_prefix(std::string_view option, const std::string& prefix) {

@@ -7,12 +7,15 @@
 // (CLI11 alone would clamp, wrap, read octal and accept nan/inf). A new option is covered by
 // construction; integers are rewritten to plain decimal before CLI11 converts them.
 //
-// The remaining helpers are the range checks that several subcommands share.
+// The remaining helpers are the range and output checks that several subcommands share.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
 #include <CLI/CLI.hpp>
+
+#include "neuroncert/core/range_checks.hpp"  // check_count, shared with the studies
 
 namespace neuroncert::cli {
 
@@ -25,25 +28,21 @@ inline constexpr int max_threads = 256;
 /// invalid_argument unless 0 <= threads <= max_threads (0 = all cores).
 void check_threads(std::string_view option, std::int64_t threads);
 
-/// The largest probing-set size n that plan, bound and be-coverage accept: far beyond any study,
-/// and small enough that n + 1 and n * q never overflow or lose integer precision in a double.
-inline constexpr std::int64_t max_samples = 1'000'000'000'000'000;
-
 /// The largest --batch-size of a forward pass: larger batches buy nothing on a CPU and can ask
 /// LibTorch for tens of gigabytes at once.
 inline constexpr std::int64_t max_batch_size = 65536;
-
-/// invalid_argument unless lo <= value <= hi; `why` says what the upper limit protects.
-void check_count(std::string_view option, std::int64_t value, std::int64_t lo, std::int64_t hi, std::string_view why);
 
 /// invalid_argument naming `option` when `bytes` (what the run would hold at once, `what`) exceed
 /// the machine's physical memory: refused up front instead of a bad_alloc or swapping halfway.
 void check_memory(std::string_view option, double bytes, std::string_view what);
 
 /// invalid_argument if `option` was given on the command line of `cmd`: it has no effect in this
-/// mode, and a silently ignored option is a wrong result waiting to happen. `why` completes
-/// "--rho is not used ...".
+/// mode (core/range_checks.hpp's reject_unused_option). `why` completes "--rho is not used ...".
 void reject_if_given(const CLI::App& cmd, std::string_view option, std::string_view why);
+
+/// Whether an option was given on the command line of `cmd`, by name: what a study asks to refuse
+/// options that have no effect (studies::option_given).
+std::function<bool(std::string_view option)> given_on(const CLI::App& cmd);
 
 /// An output prefix (`identify --out PREFIX` writes PREFIX.csv, PREFIX.json): non-empty, not a
 /// directory, not ending in '/', and its directory must exist. invalid_argument otherwise.

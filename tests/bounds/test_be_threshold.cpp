@@ -36,8 +36,10 @@ TEST_CASE("checked BE threshold: the messages name the options", "[bounds][be_co
                     Equals("--threshold-fraction must be in (0, 1], got 1.5"));
   CHECK_THROWS_WITH(checked_be_threshold(20, nullopt, nullopt),
                     Equals("give exactly one of --threshold or --threshold-fraction"));
-  CHECK_THROWS_WITH(checked_be_threshold(20, 5, 0.5), Equals("give exactly one of --threshold or --threshold-fraction"));
+  CHECK_THROWS_WITH(checked_be_threshold(20, 5, 0.5),
+                    Equals("give exactly one of --threshold or --threshold-fraction"));
   CHECK_THROWS_AS(checked_be_threshold(20, 0, nullopt), neuroncert::invalid_argument);
-  CHECK_THROWS_WITH(checked_be_threshold(20, 30, nullopt, {"t", "tau"}), Equals("t must be in (0, K] = (0, 20], got 30"));
+  CHECK_THROWS_WITH(checked_be_threshold(20, 30, nullopt, {"t", "tau"}),
+                    Equals("t must be in (0, K] = (0, 20], got 30"));
   CHECK_THROWS_WITH(checked_be_threshold(0, 1, nullopt), Equals("K must be at least 1, got 0"));
 }

@@ -1,0 +1,117 @@
+#pragma once
+// The three closed-form commands as studies (THEORY.md sec. 4, 4.1, 5): `plan` (the probing-set size
+// a target accuracy or margin needs, or what a given n resolves), `bound` (the certified rate and
+// gap, and the estimate from 2x2 counts) and `be-coverage` (coverage of the bootstrap-ensemble set).
+// Each takes the options as a user gives them, checks them (invalid_argument naming the option at
+// fault, in the CLI's words: these checks are the CLI's), computes, and returns a plain struct; the
+// *_json functions give the JSON report without run metadata, which the caller adds.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "neuroncert/bounds/bound_report.hpp"
+#include "neuroncert/bounds/planning.hpp"
+#include "neuroncert/bounds/rates.hpp"
+#include "neuroncert/core/metric.hpp"
+
+namespace neuroncert::studies {
+
+/// The largest probing-set size n that plan, bound and be-coverage accept: far beyond any study,
+/// and small enough that n + 1 and n * q never overflow or lose integer precision in a double.
+inline constexpr std::int64_t max_samples = 1'000'000'000'000'000;
+
+/// Whether the user gave an option, by its name ("--rho"): an option given where it has no
+/// effect is refused. Options with a default (plan's --delta-split) can only be told this way.
+using option_given = std::function<bool(std::string_view option)>;
+
+/// The metric's closed-form rate kind, or invalid_argument for metrics without one (one line,
+/// pointing at the empirical alternatives).
+bounds::rate_kind require_rate_kind(metric m);
+
+// ---- plan ------------------------------------------------------------------------------------
+
+/// `plan`'s options: exactly one of epsilon, margin or n.
+struct plan_inputs {
+  std::string metric_name;
+  std::int64_t concepts = 1;
+  std::optional<double> epsilon, margin, rho, rate;
+  std::optional<std::int64_t> n;
+  double delta = 0.05;
+  double delta_split = 0.5;
+};
+
+struct plan_result {
+  metric m = metric::accuracy;
+  bounds::plan_request request;  ///< the checked request (epsilon from --epsilon or --margin, q, rho)
+  std::vector<bounds::plan_row> rows;
+};
+
+/// The plan for the checked inputs (bounds::plan_rows).
+plan_result plan_study(const plan_inputs& in, const option_given& given);
+
+/// The JSON report of a plan: metric, concepts, delta (and per concept), the target or the given n,
+/// rho, q, and one object per bound.
+nlohmann::json plan_json(const plan_inputs& in, const plan_result& r);
+
+// ---- bound -----------------------------------------------------------------------------------
+
+/// `bound`'s options: n and/or the 2x2 counts f00, f01, f10, f11.
+struct bound_inputs {
+  std::string metric_name;
+  std::optional<std::int64_t> n;
+  std::int64_t concepts = 1;
+  double delta = 0.05;
+  std::optional<double> rho;
+  std::vector<std::int64_t> counts;  ///< empty, or f00, f01, f10, f11
+};
+
+struct bound_result {
+  metric m = metric::accuracy;
+  std::int64_t n = 0;            ///< --n, or the counts' sum
+  double delta_per_concept = 0;  ///< delta / |C| (union bound)
+  bounds::bound_report report;
+  /// estimate +- rate, clipped to [0, 1]: with counts whose estimate is defined only.
+  std::optional<bounds::interval> rate_interval;
+};
+
+/// The certified rate, gap and (with counts) estimate for the checked inputs (bounds::bound_report_for).
+bound_result bound_study(const bound_inputs& in, const option_given& given);
+
+/// The JSON report of a bound: n, delta (and per concept), the rate and its basis, the uniform gap
+/// and, with counts, the counts, the estimate (null with the reason when undefined), the interval
+/// estimate +- r and Clopper-Pearson's.
+nlohmann::json bound_json(const bound_inputs& in, const bound_result& r);
+
+// ---- be-coverage -----------------------------------------------------------------------------
+
+/// `be-coverage`'s options: K, the threshold (t or tau) and either p or what p is solved from
+/// (n, margin, concepts, metric and, for AUROC, rho).
+struct be_coverage_inputs {
+  std::int64_t K = 100;
+  std::optional<std::int64_t> threshold;
+  std::optional<double> threshold_fraction;
+  std::optional<double> p;
+  std::optional<double> n, margin, rho;
+  std::optional<std::int64_t> concepts;
+  std::optional<std::string> metric_name;
+};
+
+struct be_coverage_result {
+  std::int64_t threshold = 0;
+  double p = 0;
+  std::string p_source;  ///< "given", or the equation p solves with its inputs
+  double corrected = 0, tightened = 0, paper_eq9 = 0;
+};
+
+/// The corrected and tightened Theorem 4.1 bounds and the paper's eq. 9 at k_S = t.
+be_coverage_result be_coverage_study(const be_coverage_inputs& in);
+
+/// The JSON report: K, threshold, p and its source, the three bounds and the caveat.
+nlohmann::json be_coverage_json(const be_coverage_inputs& in, const be_coverage_result& r);
+
+}  // namespace neuroncert::studies
