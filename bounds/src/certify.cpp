@@ -40,11 +40,10 @@ std::pair<similarity_matrix, pairwise_counts> similarities_and_counts(const prob
 
 }  // namespace
 
-std::vector<certified_identification> certify_identifications(const probing_set& set, metric m,
-                                                              const metric_options& options, double delta) {
+certification certify_all(const probing_set& set, metric m, const metric_options& options, double delta) {
   check_open_unit("delta", delta);
   const auto kind = rate_kind_for(m);
-  const auto [sim, counts] = similarities_and_counts(set, m, options, kind.has_value());
+  auto [sim, counts] = similarities_and_counts(set, m, options, kind.has_value());
   const auto ids = identify(sim);
   std::vector<certified_identification> out(ids.size());
   const double delta_c = union_delta(delta, set.concept_count());
@@ -76,7 +75,12 @@ std::vector<certified_identification> certify_identifications(const probing_set&
       c.clopper_pearson = clopper_pearson(static_cast<std::int64_t>(*chosen.successes),
                                           static_cast<std::int64_t>(chosen.trials), delta_c);
   }
-  return out;
+  return {std::move(out), std::move(sim)};
+}
+
+std::vector<certified_identification> certify_identifications(const probing_set& set, metric m,
+                                                              const metric_options& options, double delta) {
+  return certify_all(set, m, options, delta).neurons;
 }
 
 }  // namespace neuroncert::bounds

@@ -7,12 +7,15 @@
 #include <fmt/format.h>
 
 #include "neuroncert/bounds/be_coverage.hpp"
+#include "neuroncert/core/error.hpp"
 
 namespace neuroncert::studies {
 
 identify_report identify_and_certify(const probing_set& set, metric m, const metric_options& options, double delta) {
   identify_report r;
-  r.neurons = bounds::certify_identifications(set, m, options, delta);
+  auto certified = bounds::certify_all(set, m, options, delta);
+  r.neurons = std::move(certified.neurons);
+  r.similarities = std::move(certified.similarities);
   double estimate_sum = 0.0, gap_sum = 0.0;
   for (const auto& id : r.neurons) {
     if (id.concept_index < 0) continue;
@@ -96,7 +99,12 @@ stability_report bootstrap_stability(const probing_set& set, metric m, const met
   const auto C = set.concept_count();
   const double n = static_cast<double>(set.samples());
   const Eigen::RowVectorXd positives = concept_sums(set.sparse);
-  const auto full = all_pairs_similarity(set, m, options);
+  const similarity_matrix& full = report.similarities;  // what the concepts were chosen from
+  if (full.value.rows() != set.neurons() || full.value.cols() != C ||
+      report.neurons.size() != static_cast<std::size_t>(set.neurons()))
+    throw invalid_argument(fmt::format("bootstrap_stability: the report holds {} neurons x {} concepts, the probing set "
+                                       "{} x {}: give identify_and_certify's report of this set",
+                                       full.value.rows(), full.value.cols(), set.neurons(), C));
   stability_report out;
   bootstrap_request q;
   q.which = m;

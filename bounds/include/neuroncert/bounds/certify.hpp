@@ -35,7 +35,18 @@ struct certified_identification {
   double gap = 0.0;                 ///< certified sim(c*) - sim(c_hat) <= gap
 };
 
+/// Every neuron's certified identification and the similarity matrix it was chosen from (kept so
+/// that a study needing the full-set similarities, such as the Theorem 4.1 plug-in, does not
+/// compute them a second time).
+struct certification {
+  std::vector<certified_identification> neurons;  ///< one per neuron, in column order
+  similarity_matrix similarities;                 ///< F x |C|, the full-set estimates
+};
+
 /// Identifies and certifies every neuron on the (unweighted) probing set. delta in (0,1).
+certification certify_all(const probing_set& set, metric m, const metric_options& options, double delta);
+
+/// certify_all(...).neurons.
 std::vector<certified_identification> certify_identifications(const probing_set& set, metric m,
                                                               const metric_options& options, double delta);
 

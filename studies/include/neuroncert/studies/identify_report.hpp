@@ -29,6 +29,7 @@ struct identify_report {
   Eigen::Index bounded = 0;     ///< ... and a closed-form bound
   double mean_estimate = 0.0;   ///< over identified neurons (0 if none)
   double mean_gap = 0.0;        ///< over bounded neurons (0 if none)
+  similarity_matrix similarities;  ///< F x |C| full-set estimates the concepts were chosen from
 };
 
 /// Identifies and certifies every neuron at `delta` (union bound over the concepts).
