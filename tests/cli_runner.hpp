@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <utility>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -72,12 +73,33 @@ inline std::vector<cli_result> run_cli_many(const std::vector<std::string>& args
   return results;
 }
 
-/// A fresh directory under the system temp dir, unique to this test.
-inline std::filesystem::path scratch_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("neuroncert_cli_" + name + "_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
+/// A fresh directory under the system temp dir, unique to this test process, removed (with
+/// everything in it) when the object goes out of scope, so test runs leave nothing behind.
+class scratch_path {
+ public:
+  explicit scratch_path(std::filesystem::path dir) : dir_(std::move(dir)) {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  scratch_path(scratch_path&& other) noexcept : dir_(std::exchange(other.dir_, {})) {}
+  scratch_path& operator=(scratch_path&&) = delete;
+  scratch_path(const scratch_path&) = delete;
+  ~scratch_path() {
+    std::error_code ec;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+  }
+  operator const std::filesystem::path&() const { return dir_; }  // NOLINT: used as a path
+  const std::filesystem::path& path() const { return dir_; }
+  std::filesystem::path operator/(const std::filesystem::path& name) const { return dir_ / name; }
+  std::string string() const { return dir_.string(); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+inline scratch_path scratch_dir(const std::string& name) {
+  return scratch_path(std::filesystem::temp_directory_path() /
+                      ("neuroncert_cli_" + name + "_" + std::to_string(::getpid())));
 }
 
 /// True if the text is exactly one line (one trailing newline, none inside).

@@ -220,7 +220,7 @@ TEST_CASE("hardening: an option the chosen mode does not read is refused, never 
 
 namespace {
 struct probe_files {
-  fs::path dir;
+  test::scratch_path dir;
 };
 
 /// A 400 x 6 activation matrix and 400 x 9 concepts in `dir` (A.npy, Y.npy).

@@ -14,7 +14,7 @@ using namespace neuroncert;
 
 namespace {
 struct fixture {
-  std::filesystem::path dir;
+  test::scratch_path dir;
   test::random_probe probe;
 };
 
