@@ -30,8 +30,9 @@ at::Tensor pool_output(const at::Tensor& output, Pool pool, const std::string& l
 
 /// Activations of `layer` for uint8 images [n, 3, 32, 32]: the model's own preprocessing, then
 /// forward passes of `batch_size` images under no-grad, pooled -> float32 [n, F].
-/// `progress` draws a progress bar on stderr. Results are deterministic and, up to float
-/// round-off, independent of batch_size. Uses LibTorch's intra-op threads (see set_intra_op_threads()).
+/// `progress` draws a progress bar on stderr. Results are deterministic, the same for any thread
+/// count and, up to float round-off, independent of batch_size. The batches are shared out among
+/// set_intra_op_threads() workers, each running its passes on one LibTorch thread.
 at::Tensor extract_activations(Model& model, const at::Tensor& images, const std::string& layer, Pool pool = Pool::automatic,
                                std::int64_t batch_size = 256, bool progress = false);
 
