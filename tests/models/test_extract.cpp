@@ -75,6 +75,20 @@ TEST_CASE("extract: deterministic and batch-size independent", "[models][extract
   }
 }
 
+TEST_CASE("extract: the same bits for 1 and 2 worker threads", "[models][extract]") {
+  const auto set = nm::load_cifar(data_dir, "cifar10", nm::CifarSubset::exact, 60);
+  for (const char* name : {"resnet20", "vit"}) {
+    INFO(name);
+    auto model = nm::load_model(name, data_dir);
+    nm::set_intra_op_threads(1);
+    const auto one = nm::extract_activations(*model, set.images, "logits", nm::Pool::automatic, 16);
+    nm::set_intra_op_threads(2);
+    const auto two = nm::extract_activations(*model, set.images, "logits", nm::Pool::automatic, 16);  // 4 batches
+    CHECK(nm::intra_op_threads() == 2);
+    CHECK(at::equal(one, two));
+  }
+}
+
 TEST_CASE("extract: penultimate is the spatial mean of layer3 and feeds the logits", "[models][extract]") {
   const auto set = nm::load_cifar(data_dir, "cifar10", nm::CifarSubset::exact, 20);
   auto model = nm::load_model("resnet20", data_dir);
