@@ -78,27 +78,51 @@ std::vector<std::string> extract_model_layers(const extract_request& r) {
   return checked_model(r, pool)->layers();
 }
 
-extract_result extract_layer(const extract_request& r, io::output_transaction& outputs) {
-  models::Pool pool{};
+namespace {
+
+/// The model with its layer checked (the layer is required).
+std::unique_ptr<models::Model> model_with_layer(const extract_request& r, models::Pool& pool) {
   auto model = checked_model(r, pool);
   if (r.layer.empty())
     throw invalid_argument(
         fmt::format("--layer is required (known for {}: {})", model->name(), fmt::join(model->layers(), ", ")));
   model->check_layer(r.layer);
+  return model;
+}
+
+}  // namespace
+
+extracted_layer extract_in_memory(const extract_request& r) {
+  models::Pool pool{};
+  auto model = model_with_layer(r, pool);
+  extracted_layer out;
+  out.images = models::load_cifar(r.data_dir, r.data,
+                                  r.subset == "exact" ? models::CifarSubset::exact : models::CifarSubset::full, r.limit);
+  models::set_intra_op_threads(r.threads);
+  out.activations = models::extract_activations(*model, out.images.images, r.layer, pool, r.batch_size, r.progress_bar);
+  out.concepts = models::concept_matrix(out.images);
+  out.model_name = model->name();
+  out.pool = models::pool_name(pool);
+  return out;
+}
+
+at::Tensor extract_from_images(const extract_request& r, const at::Tensor& images) {
+  models::Pool pool{};
+  auto model = model_with_layer(r, pool);
+  models::set_intra_op_threads(r.threads);
+  return models::extract_activations(*model, images, r.layer, pool, r.batch_size, r.progress_bar);
+}
+
+extract_result extract_layer(const extract_request& r, io::output_transaction& outputs) {
   extract_result res;
   res.files = extract_files_for(r.out);
-  const auto set = models::load_cifar(r.data_dir, r.data,
-                                      r.subset == "exact" ? models::CifarSubset::exact : models::CifarSubset::full,
-                                      r.limit);
-  models::set_intra_op_threads(r.threads);
-  const auto acts = models::extract_activations(*model, set.images, r.layer, pool, r.batch_size, r.progress_bar);
-  const auto concepts = models::concept_matrix(set);
-  res.model_name = model->name();
-  res.pool = models::pool_name(pool);
-  res.images = static_cast<std::size_t>(acts.size(0));
-  res.features = static_cast<std::size_t>(acts.size(1));
-  res.concepts = static_cast<std::size_t>(concepts.matrix.size(1));
-  stage_files(r, res, acts, set, concepts, outputs);
+  const extracted_layer x = extract_in_memory(r);
+  res.model_name = x.model_name;
+  res.pool = x.pool;
+  res.images = static_cast<std::size_t>(x.activations.size(0));
+  res.features = static_cast<std::size_t>(x.activations.size(1));
+  res.concepts = static_cast<std::size_t>(x.concepts.matrix.size(1));
+  stage_files(r, res, x.activations, x.images, x.concepts, outputs);
   return res;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "neuroncert/core/output_files.hpp"
+#include "neuroncert/models/cifar.hpp"
 
 namespace neuroncert::studies {
 
@@ -46,6 +47,21 @@ extract_files extract_files_for(const std::filesystem::path& out);
 
 /// The layer names of the requested model (the data set and pooling are checked first, as a run would).
 std::vector<std::string> extract_model_layers(const extract_request& request);
+
+/// What an extraction computes, before anything is written (the Python package returns it as arrays).
+struct extracted_layer {
+  at::Tensor activations;          ///< float32 [n, F]
+  models::CifarSet images;         ///< the images and their labels (CIFAR-100: fine and coarse)
+  models::ConceptMatrix concepts;  ///< one-hot classes (CIFAR-100: fine and coarse), with names
+  std::string model_name, pool;    ///< the model's own name; the pooling applied
+};
+
+/// The extraction of extract_layer() without its files (request.out is not used).
+extracted_layer extract_in_memory(const extract_request& request);
+
+/// The activations of `request.layer` on the user's own images (uint8 [n, 3, H, W], the model's
+/// input size), preprocessed as the model expects; request.data, subset, limit and out are not used.
+at::Tensor extract_from_images(const extract_request& request, const at::Tensor& images);
 
 /// Runs the extraction and stages the five files in `outputs` (the JSON last), which the caller
 /// commits. invalid_argument for an unknown data set, subset, pooling, normalisation or layer (the

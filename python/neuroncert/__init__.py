@@ -1,0 +1,312 @@
+"""neuroncert: trustworthy neuron identification, from NumPy arrays and torch tensors.
+
+A neuron (or an SAE feature, a probe direction) is explained by the concept that maximises an
+empirical similarity on a probing set. neuroncert computes those similarities, certifies the
+choice (generalisation bounds, THEORY sec. 3-4), measures its stability (bootstrap ensemble and BE
+prediction sets, sec. 5) and plans a study (how many probing images a metric needs, sec. 4.1).
+It is the same engine as the ``neuroncert`` command line: the same inputs give the same numbers,
+bit for bit.
+
+Inputs: any 2-D array of float32, float64, bool or integers (C or Fortran order, any strides), or a
+torch tensor (a CPU tensor is read through ``.numpy()`` without a copy). Rows are probing samples;
+activation columns are neurons, concept columns are concepts (0/1 labels or probabilities in [0, 1]).
+The arrays are read in place; the engine keeps its own float64 copy, as the CLI does with .npy files.
+
+Errors are one line naming the argument: ValueError for bad values and shapes, TypeError for dtypes.
+Long calls release the GIL; ``threads=`` caps the worker threads (0 = all cores; results never
+depend on it), and Ctrl-C stops a bootstrap between neurons with KeyboardInterrupt.
+
+    >>> import neuroncert, numpy as np
+    >>> acts = np.random.rand(1000, 8).astype("f4"); concepts = np.random.rand(1000, 20) < 0.1
+    >>> neuroncert.identify(acts, concepts, "auroc")          # a table: concept, estimate, interval
+    >>> neuroncert.plan("accuracy", concepts=1000, epsilon=0.01) # probing images a study needs
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from . import _core
+from ._tables import Table, columns_from_rows
+
+__version__ = _core.version
+__all__ = [
+    "similarity", "identify", "bootstrap", "plan", "bound", "be_coverage", "clopper_pearson",
+    "sieve_plan", "simulate", "experiments", "extract", "metrics", "reason_names",
+    "Similarity", "Identification", "Stability", "Table",
+]
+
+ArrayLike = Any  # a NumPy array, a torch tensor, or anything with __array__
+
+
+def metrics() -> List[str]:
+    """The metric names every function accepts (the CLI's --metric values)."""
+    return list(_core.metric_names())
+
+
+def reason_names() -> List[str]:
+    """Why a similarity is undefined, indexed by the codes in ``Similarity.reasons`` (0 = defined)."""
+    return list(_core.reason_names())
+
+
+def _array(x: ArrayLike, name: str) -> np.ndarray:
+    """A NumPy view of x without copying where possible (torch CPU tensors through .numpy())."""
+    if isinstance(x, np.ndarray):
+        return x
+    mod = type(x).__module__
+    if mod.startswith("torch"):
+        x = x.detach()
+        if x.device.type != "cpu":
+            x = x.cpu()  # a copy is unavoidable for a GPU tensor
+        return x.numpy()
+    try:
+        return np.asarray(x)
+    except Exception as e:  # noqa: BLE001 - reported as the argument's type error
+        raise TypeError(f"{name}: expected an array or a torch tensor, got {type(x).__name__}") from e
+
+
+def _metric_options(alpha, binary, orientation, auroc_strict, mad_standardised, wpmi_lambda, wpmi_eps) -> Dict[str, Any]:
+    return {"alpha": float(alpha), "binary": bool(binary), "orientation": str(orientation),
+            "auroc_strict": bool(auroc_strict), "mad_standardised": bool(mad_standardised),
+            "wpmi_lambda": float(wpmi_lambda), "wpmi_eps": float(wpmi_eps)}
+
+
+class Similarity(NamedTuple):
+    """Every (neuron, concept) similarity: ``values`` F x |C| float64 with NaN where undefined, and
+    ``reasons`` F x |C| uint8 codes saying why (0 = defined; names in ``reason_names()``)."""
+    values: np.ndarray
+    reasons: np.ndarray
+
+    def reason(self, neuron: int, concept: int) -> str:
+        """Why values[neuron, concept] is NaN ("none" when it is defined)."""
+        return reason_names()[int(self.reasons[neuron, concept])]
+
+
+def similarity(activations: ArrayLike, concepts: ArrayLike, metric: str, *, alpha: float = 0.05,
+               weights: Optional[ArrayLike] = None, binary: bool = False, orientation: str = "paper",
+               auroc_strict: bool = False, mad_standardised: bool = False, wpmi_lambda: float = 1.0,
+               wpmi_eps: float = 1e-8, threads: int = 0) -> Similarity:
+    """The empirical similarity of every neuron with every concept (THEORY sec. 2).
+
+    activations: n x F; concepts: n x |C| (0/1 or probabilities); metric: one of ``metrics()``.
+    alpha: the top-alpha fraction that binarises a neuron (count metrics, WPMI); binary: the
+    activations are already 0/1. orientation: recall/precision with the neuron predicting the
+    concept ("paper") or transposed ("neuron-eval"). weights: n sample weights >= 0 (a bootstrap
+    resample's multiplicities, say). Returns ``Similarity(values, reasons)``: NaN marks an undefined
+    value (AUROC of a concept without positives, ...) and ``reasons`` says why; NaN never stands
+    for a number. Equals ``neuroncert identify``'s similarities on the same data, bit for bit.
+    """
+    values, reasons = _core.similarity(
+        _array(activations, "activations"), _array(concepts, "concepts"), metric,
+        _metric_options(alpha, binary, orientation, auroc_strict, mad_standardised, wpmi_lambda, wpmi_eps),
+        None if weights is None else _array(weights, "weights"), int(threads))
+    return Similarity(values, reasons)
+
+
+class Identification(Table):
+    """Each neuron's chosen concept with its certificate (one row per neuron; the CLI's PREFIX.csv).
+
+    Columns: neuron, concept (-1: every concept undefined), concept_name, estimate (sim_hat of the
+    chosen concept), skipped_concepts, bound (the rate used), effective_n, rate (r at delta/|C|),
+    certified_lower/upper (estimate +- rate, clipped to [0, 1]), cp_lower/cp_upper (exact
+    Clopper-Pearson interval at delta/|C|, count metrics), gap_to_best (certified
+    sim(c*) - sim(c_hat) <= gap). NaN where a value does not apply. ``summary`` holds the run's
+    totals and the guarantee in words.
+    """
+
+    title = "identification"
+
+    def _header_lines(self):
+        s = self.summary
+        lines = [f"neuroncert.identify: {s['samples']} samples, {s['neurons']} neurons, {s['concepts']} concepts, "
+                 f"metric {s['metric']}, delta {s['delta']:g}",
+                 f"identified {s['identified']}/{s['neurons']}, mean estimate {s['mean_estimate']:.4f}"
+                 + (f", mean certified gap {s['mean_gap']:.4f}" if s["bounded"] else ", no closed-form bound")]
+        return lines
+
+    def _shown_columns(self):
+        shown = ["neuron", "concept", "concept_name", "estimate", "certified_lower", "certified_upper",
+                 "cp_lower", "cp_upper", "gap_to_best"]
+        return [c for c in shown if c in self.columns]
+
+
+def identify(activations: ArrayLike, concepts: ArrayLike, metric: str, *, delta: float = 0.05,
+             concept_names: Optional[Sequence[str]] = None, alpha: float = 0.05, binary: bool = False,
+             orientation: str = "paper", auroc_strict: bool = False, mad_standardised: bool = False,
+             wpmi_lambda: float = 1.0, wpmi_eps: float = 1e-8, threads: int = 0) -> Identification:
+    """Explain every neuron by its best concept, with certified intervals (THEORY sec. 3-4).
+
+    Per neuron, with probability >= 1 - delta simultaneously over its |C| concepts, the population
+    similarity of the chosen concept lies in [certified_lower, certified_upper] and the chosen
+    concept is at most gap_to_best below the best one (Theorem 3.1 and Corollary 3.2, rates at
+    delta/|C|). There is no correction across neurons: use delta/F for all neurons at once.
+    Metrics without a closed-form rate (AUPRC, correlation, MAD, WPMI) report estimates only; use
+    ``bootstrap`` for their stability. Same options as ``similarity``; the same numbers as
+    ``neuroncert identify`` (its PREFIX.csv), bit for bit.
+    """
+    out = _core.identify(
+        _array(activations, "activations"), _array(concepts, "concepts"), metric,
+        _metric_options(alpha, binary, orientation, auroc_strict, mad_standardised, wpmi_lambda, wpmi_eps),
+        float(delta), None if concept_names is None else [str(c) for c in concept_names], int(threads))
+    return Identification(columns_from_rows(out["rows"]), out["summary"])
+
+
+class Stability(Table):
+    """The bootstrap ensemble of every neuron (one row per neuron; the CLI's PREFIX_be_sets.csv).
+
+    Columns: neuron, full_set_concept, top_concept, top1_frequency, coverage90_size, unidentified,
+    threshold, be_set_size, be_cumulative, be_reached, be_set (the BE prediction set: concept
+    indices, most frequent first), be_set_names, plugin_margin, p_plugin, bound_corrected and
+    bound_tightened (the Theorem 4.1 plug-in, NaN where it cannot be derived).
+    ``frequencies``: a Table with one row per (neuron, chosen concept): count and frequency (the
+    CLI's PREFIX_bootstrap.csv). ``counts``: F x |C| int64, how many of the K resamples chose each
+    concept. ``summary``: means over neurons, K, seed, threshold, seconds.
+    """
+
+    title = "stability"
+
+    def __init__(self, columns, summary, frequencies: Table, counts: np.ndarray):
+        super().__init__(columns, summary)
+        self.frequencies = frequencies
+        self.counts = counts
+
+    def _header_lines(self):
+        s = self.summary
+        return [f"neuroncert.bootstrap: K = {s['resamples']}, threshold t = {s['threshold']}, seed {s['seed']}, "
+                f"metric {s['metric']}",
+                f"mean top-1 frequency {s['mean_top1_frequency']:.3f}, mean 90%-coverage set size "
+                f"{s['mean_coverage90_size']:.2f}, mean BE set size {s['mean_be_set_size']:.2f}"]
+
+    def _shown_columns(self):
+        shown = ["neuron", "full_set_concept", "top_concept", "top1_frequency", "coverage90_size", "be_set_size",
+                 "be_set_names", "bound_corrected"]
+        return [c for c in shown if c in self.columns]
+
+
+def bootstrap(activations: ArrayLike, concepts: ArrayLike, metric: str, K: int = 100, *, seed: int = 20251218,
+              threshold: Union[float, int] = 0.95, delta: float = 0.05,
+              concept_names: Optional[Sequence[str]] = None, alpha: float = 0.05, binary: bool = False,
+              orientation: str = "paper", auroc_strict: bool = False, mad_standardised: bool = False,
+              wpmi_lambda: float = 1.0, wpmi_eps: float = 1e-8, threads: int = 0) -> Stability:
+    """Stability of every neuron's explanation over K bootstrap resamples (THEORY sec. 5).
+
+    Resample k draws multiplicities w ~ Multinomial(n, 1/n) from its own stream (seed, k), so the
+    result is the same for any thread count and equals ``neuroncert identify --bootstrap K --seed``.
+    threshold: a fraction tau in (0, 1] (t = ceil(tau K)) or, as an int, t itself in [1, K]. The BE
+    prediction set S (Algorithm 1) holds the most frequent concepts until their counts reach t;
+    the corrected Theorem 4.1 gives P(c* in S) >= P(Binomial(K, p) <= t - 1) under its assumptions
+    (a margin Delta, p from r(n, p/|C|) = Delta/2); bound_corrected is its plug-in with the observed
+    margin, not a certified value. Ctrl-C stops the run between neurons (KeyboardInterrupt).
+    """
+    if isinstance(threshold, (bool, np.bool_)):
+        raise TypeError("threshold: a fraction in (0, 1] or a whole number of resamples, not a bool")
+    as_count = isinstance(threshold, (int, np.integer))
+    out = _core.bootstrap(
+        _array(activations, "activations"), _array(concepts, "concepts"), metric,
+        _metric_options(alpha, binary, orientation, auroc_strict, mad_standardised, wpmi_lambda, wpmi_eps),
+        int(K), int(seed), int(threshold) if as_count else None, None if as_count else float(threshold),
+        float(delta), None if concept_names is None else [str(c) for c in concept_names], int(threads))
+    freq = Table(columns_from_rows(out["frequencies"]))
+    freq.title = "bootstrap frequencies (neuron, concept, count, frequency)"
+    return Stability(columns_from_rows(out["neurons"]), out["summary"], freq, out["counts"])
+
+
+def plan(metric: str, concepts: int, *, epsilon: Optional[float] = None, margin: Optional[float] = None,
+         n: Optional[int] = None, delta: float = 0.05, rho: Optional[float] = None, rate: Optional[float] = None,
+         delta_split: Optional[float] = None) -> Dict[str, Any]:
+    """How many probing samples a target accuracy needs (THEORY sec. 4.1), or what n resolves.
+
+    Give exactly one of epsilon (r(n, delta/|C|) <= epsilon), margin (plans for epsilon =
+    margin / 2, Corollary 3.2) or n (reports the epsilon and margin it resolves). rho: the concept
+    frequency (AUROC; recall's q); rate: q, the probability of recall/precision/IoU's conditioning
+    event; delta_split: the share of delta spent on the rate for those three (default 0.5).
+    Returns ``neuroncert plan --json``'s report (without run metadata): one entry per bound.
+    """
+    return _core.plan(dict(metric=metric, concepts=concepts, epsilon=epsilon, margin=margin, n=n, delta=delta,
+                           rho=rho, rate=rate, delta_split=delta_split))
+
+
+def bound(metric: str, concepts: int, *, n: Optional[int] = None, delta: float = 0.05, rho: Optional[float] = None,
+          counts: Optional[Sequence[int]] = None) -> Dict[str, Any]:
+    """The certified rate r(n, delta/|C|), the uniform gap 2r (Corollary 3.2) and, from 2x2 counts
+    (f00, f01, f10, f11; F_ij = #{f=i, c=j}), the estimate with its Clopper-Pearson interval
+    (THEORY sec. 4). Returns ``neuroncert bound --json``'s report (without run metadata)."""
+    return _core.bound(dict(metric=metric, concepts=concepts, n=n, delta=delta, rho=rho,
+                            counts=None if counts is None else [int(c) for c in counts]))
+
+
+def be_coverage(K: int, *, threshold: Optional[int] = None, threshold_fraction: Optional[float] = None,
+                p: Optional[float] = None, n: Optional[float] = None, margin: Optional[float] = None,
+                concepts: Optional[int] = None, metric: Optional[str] = None,
+                rho: Optional[float] = None) -> Dict[str, Any]:
+    """Lower bound on P(c* in S) for the BE prediction set (Theorem 4.1 corrected, THEORY sec. 5),
+    the tightened bound and the paper's printed eq. 9. Give the threshold (t or tau) and either p
+    or (n, margin, concepts, metric[, rho]) to solve r(n, p/|C|) = margin/2 for p.
+    Returns ``neuroncert be-coverage --json``'s report (without run metadata)."""
+    return _core.be_coverage(dict(K=K, threshold=threshold, threshold_fraction=threshold_fraction, p=p, n=n,
+                                  margin=margin, concepts=concepts, metric=metric, rho=rho))
+
+
+def clopper_pearson(successes: int, trials: int, delta: float) -> Tuple[float, float]:
+    """The exact two-sided (1 - delta) Clopper-Pearson interval of a binomial proportion."""
+    return tuple(_core.clopper_pearson(int(successes), int(trials), float(delta)))
+
+
+def sieve_plan(ar: float, *, power: float = 0.8, alpha: float = 0.05, p0: float = 0.01) -> Dict[str, Any]:
+    """Verification images SIEVE needs to tell an activation rate ``ar`` from the random-image rate
+    p0 with a one-sided exact binomial test at level alpha and the given power (THEORY sec. 7):
+    the smallest n (``images``), its critical count, size and power, and the normal approximation.
+    The same numbers as ``neuroncert sieve-plan``."""
+    return _core.sieve_plan(float(ar), float(power), float(alpha), float(p0))
+
+
+def experiments() -> List[Tuple[str, str, List[str]]]:
+    """The synthetic experiments ``simulate`` runs: (name, description, settings it reads)."""
+    return [(name, desc, [u.lstrip("-").replace("-", "_") for u in uses]) for name, desc, uses in _core.experiments()]
+
+
+def simulate(experiment: str, *, threads: int = 0, **settings: Any) -> Table:
+    """Runs one of the paper's synthetic experiments (THEORY sec. 6; names in ``experiments()``).
+
+    settings: seed, replicates, n_min, n_max, n_points, delta, matrix ("m00,m01,m10,m11"), as the
+    CLI's options; a setting the experiment does not read is refused. Returns the tidy table of
+    ``neuroncert simulate`` (columns experiment, setting, metric, n, quantity, value; NaN =
+    undefined), with ``parameters`` (every parameter used, seed included) in ``summary``.
+    """
+    out = _core.simulate(experiment, settings, int(threads))
+    cols = out["columns"]
+    table = Table({"experiment": np.array(cols["experiment"], dtype=object),
+                   "setting": np.array(cols["setting"], dtype=object),
+                   "metric": np.array(cols["metric"], dtype=object),
+                   "n": np.array(cols["n"], dtype=np.int64),
+                   "quantity": np.array(cols["quantity"], dtype=object),
+                   "value": np.array(cols["value"], dtype=np.float64)},
+                  {"experiment": experiment, "description": out["description"], "parameters": out["parameters"]})
+    table.title = f"neuroncert.simulate: {experiment} ({out['description']})"
+    return table
+
+
+def extract(model: str, data: Union[str, ArrayLike] = "cifar10", layer: Optional[str] = None, *,
+            pool: str = "auto", batch_size: int = 256, threads: int = 0, data_dir: Optional[str] = None,
+            limit: int = 0, subset: str = "full", norm: str = "imagenet") -> Dict[str, Any]:
+    """Activations of a model layer (loads LibTorch on first use).
+
+    model: "resnet20", "vit" (the built-in CIFAR-10 models) or a TorchScript file. data: "cifar10"
+    or "cifar100" (the test set: the result also holds ``concepts`` (one-hot classes, uint8),
+    ``concept_names`` and ``labels``), or your own images as a uint8 array [n, 3, H, W].
+    layer: e.g. resnet20 "penultimate", vit "cls" (the CLI's ``extract --list-layers``).
+    Returns a dict with ``activations`` (float32 n x F). The same values as ``neuroncert extract``.
+    data_dir: the folder with the CIFAR files and weights (default: $NEURONCERT_DATA_DIR, else
+    the one this build was configured with).
+    """
+    from . import _models  # LibTorch: loaded only here
+
+    if layer is None:
+        raise ValueError("layer: required (resnet20: stem, layer1, layer2, layer3, penultimate, logits; "
+                         "vit: encoder0..encoder5, cls, logits)")
+    folder = data_dir or os.environ.get("NEURONCERT_DATA_DIR") or _models.default_data_dir
+    source = data if isinstance(data, str) else _array(data, "data")
+    return _models.extract(model, source, layer, pool, int(batch_size), int(threads), str(folder), int(limit),
+                           subset, norm)

@@ -1,0 +1,104 @@
+// neuroncert._models: the model functions of the Python package (they load LibTorch, so the package
+// imports this module only when one is first called). extract() runs the study behind `neuroncert
+// extract` (studies/extract_study.hpp) in memory and returns NumPy arrays.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstring>
+#include <string>
+
+#include <fmt/format.h>
+
+#include <ATen/Functions.h>
+
+#include "neuroncert/core/error.hpp"
+#include "neuroncert/studies/extract_study.hpp"
+
+namespace py = pybind11;
+
+namespace neuroncert::python {
+namespace {
+
+py::array_t<float> float_array(const at::Tensor& t) {
+  const auto c = t.contiguous();
+  py::array_t<float> out({c.size(0), c.size(1)});
+  std::memcpy(out.mutable_data(), c.data_ptr<float>(), static_cast<std::size_t>(c.numel()) * sizeof(float));
+  return out;
+}
+
+/// images: uint8 [n, 3, H, W], C-contiguous (the Python layer makes it so), as a tensor over a copy.
+at::Tensor image_tensor(const py::array& images) {
+  if (images.ndim() != 4 || images.shape(1) != 3)
+    throw py::value_error(fmt::format("images: expected uint8 [n, 3, H, W], got a {}-D array", images.ndim()));
+  if (!py::isinstance<py::array_t<std::uint8_t>>(images))
+    throw py::type_error("images: expected dtype uint8 (pixels 0..255)");
+  const auto c = py::array_t<std::uint8_t, py::array::c_style>::ensure(images);
+  std::vector<std::int64_t> shape(c.shape(), c.shape() + 4);
+  auto t = at::empty(shape, at::TensorOptions().dtype(at::kByte));
+  std::memcpy(t.data_ptr<std::uint8_t>(), c.data(), static_cast<std::size_t>(c.size()));
+  return t;
+}
+
+py::dict extract(const std::string& model, const py::object& data, const std::string& layer, const std::string& pool,
+                 std::int64_t batch_size, int threads, const std::string& data_dir, std::int64_t limit,
+                 const std::string& subset, const std::string& norm) {
+  if (batch_size < 1) throw invalid_argument(fmt::format("batch_size must be at least 1, got {}", batch_size));
+  if (threads < 0) throw invalid_argument(fmt::format("threads must be at least 0 (0 = all cores), got {}", threads));
+  studies::extract_request r;
+  r.model = model;
+  r.layer = layer;
+  r.pool = pool;
+  r.norm = norm;
+  r.data_dir = data_dir;
+  r.limit = limit;
+  r.subset = subset;
+  r.batch_size = batch_size;
+  r.threads = threads;
+  py::dict out;
+  if (py::isinstance<py::str>(data)) {
+    r.data = data.cast<std::string>();
+    studies::extracted_layer x;
+    {
+      py::gil_scoped_release release;
+      x = studies::extract_in_memory(r);
+    }
+    const auto& c = x.concepts.matrix;
+    py::array_t<std::uint8_t> concepts({c.size(0), c.size(1)});
+    std::memcpy(concepts.mutable_data(), c.data_ptr<std::uint8_t>(), static_cast<std::size_t>(c.numel()));
+    out["activations"] = float_array(x.activations);
+    out["concepts"] = concepts;
+    out["concept_names"] = x.concepts.names;
+    out["labels"] = x.images.labels;
+    if (!x.images.coarse.empty()) out["coarse_labels"] = x.images.coarse;
+    out["model"] = x.model_name;
+    out["pool"] = x.pool;
+    return out;
+  }
+  const at::Tensor images = image_tensor(py::array::ensure(data));
+  at::Tensor acts;
+  {
+    py::gil_scoped_release release;
+    acts = studies::extract_from_images(r, images);
+  }
+  out["activations"] = float_array(acts);
+  return out;
+}
+
+}  // namespace
+}  // namespace neuroncert::python
+
+PYBIND11_MODULE(_models, mod) {
+  mod.doc() = "neuroncert's model functions (LibTorch). Use neuroncert.extract.";
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const neuroncert::invalid_argument& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const neuroncert::data_error& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    }
+  });
+  mod.def("extract", &neuroncert::python::extract);
+  mod.attr("default_data_dir") = std::string(NEURONCERT_DATA_DIR);
+}
