@@ -67,14 +67,19 @@ py::object to_python(const nlohmann::json& j) {
 }
 
 /// One record as {CSV column: value}: the columns and values of the CLI's CSV file (None where the
-/// CSV cell is empty), with JSON arrays (a BE set) as lists.
+/// CSV cell is empty; the CSV text where the JSON omits the member), JSON arrays (a BE set) as lists.
 template <class T>
 py::dict csv_row(const studies::record_layout<T>& layout, const T& x) {
   py::dict row;
   for (const auto& f : layout) {
     if (f.csv.empty()) continue;
     const auto v = f.value(x);
-    row[py::str(f.csv)] = v.json() ? to_python(*v.json()) : py::none();
+    if (v.json())
+      row[py::str(f.csv)] = to_python(*v.json());
+    else if (!v.csv().text().empty())  // no JSON member but a CSV text ("none": no closed-form bound)
+      row[py::str(f.csv)] = py::str(v.csv().text());
+    else
+      row[py::str(f.csv)] = py::none();
   }
   return row;
 }

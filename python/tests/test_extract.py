@@ -1,0 +1,39 @@
+"""extract: the CLI's activations, and the user's own images."""
+import numpy as np
+
+import neuroncert
+
+
+def test_extract_equals_the_cli_and_own_images(cli, tmp_path):
+    cli("extract", "--model", "resnet20", "--data", "cifar10", "--layer", "penultimate", "--limit", 64,
+        "--out", tmp_path / "acts.npy", "--no-progress")
+    want = np.load(tmp_path / "acts.npy")
+    got = neuroncert.extract("resnet20", "cifar10", "penultimate", limit=64)
+    assert got["activations"].dtype == np.float32 and np.array_equal(got["activations"], want)
+    assert np.array_equal(got["concepts"], np.load(tmp_path / "acts_concepts.npy"))
+    assert got["concept_names"][:2] == ["airplane", "automobile"]
+    assert len(got["labels"]) == 64
+    # The same images given as an array: the same activations.
+    from_array = neuroncert.extract("resnet20", got["images"] if "images" in got else _cifar_images(64),
+                                    "penultimate")
+    assert np.array_equal(from_array["activations"], want)
+
+
+def _cifar_images(n):
+    """The first n CIFAR-10 test images as uint8 [n, 3, 32, 32], read from the binary file."""
+    import os
+    data = os.environ.get("NEURONCERT_DATA_DIR")
+    raw = np.fromfile(os.path.join(data, "cifar10_test.bin"), dtype=np.uint8, count=n * 3073).reshape(n, 3073)
+    return raw[:, 1:].reshape(n, 3, 32, 32).copy()
+
+
+def test_extract_errors_name_the_argument():
+    import pytest
+    with pytest.raises(ValueError, match="layer"):
+        neuroncert.extract("resnet20", "cifar10", None)
+    with pytest.raises(ValueError, match="unknown layer 'nope'"):
+        neuroncert.extract("resnet20", "cifar10", "nope", limit=8)
+    with pytest.raises(ValueError, match="unknown data set 'mnist'"):
+        neuroncert.extract("resnet20", "mnist", "logits")
+    with pytest.raises(ValueError, match="images: expected uint8"):
+        neuroncert.extract("resnet20", np.zeros((2, 32, 32), dtype=np.uint8), "logits")
