@@ -43,10 +43,6 @@ void harden_numeric_options(CLI::App& root) {
   for (CLI::App* sub : root.get_subcommands([](CLI::App*) { return true; })) harden_numeric_options(*sub);
 }
 
-void check_threads(std::string_view option, std::int64_t threads) {
-  check_count(option, threads, 0, max_threads, "0 means all cores");
-}
-
 void check_memory(std::string_view option, double bytes, std::string_view what) {
   const double have = physical_memory_bytes();
   if (bytes > have)

@@ -15,6 +15,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "neuroncert/core/thread_limit.hpp"
+
 #include "neuroncert/core/range_checks.hpp"  // check_count, shared with the studies
 
 namespace neuroncert::cli {
@@ -22,11 +24,8 @@ namespace neuroncert::cli {
 /// Attaches the strict integer / finite-float parser to every numeric option under `root`.
 void harden_numeric_options(CLI::App& root);
 
-/// The most worker threads any command accepts: more is certainly a typo, and LibTorch spends
-/// seconds creating thousands of threads.
-inline constexpr int max_threads = 256;
-/// invalid_argument unless 0 <= threads <= max_threads (0 = all cores).
-void check_threads(std::string_view option, std::int64_t threads);
+/// --threads: neuroncert::check_threads (core/thread_limit.hpp), shared with the Python package.
+using neuroncert::check_threads;
 
 /// The largest --batch-size of a forward pass: larger batches buy nothing on a CPU and can ask
 /// LibTorch for tens of gigabytes at once.

@@ -110,10 +110,10 @@ metric_options metric_options_from(const py::dict& d) {
 /// The validated probing set of two arrays (read with the GIL held; see arrays.hpp).
 probing_set set_from_arrays(const py::array& activations, const py::array& concepts) {
   auto a = matrix_from_array(activations, "activations");
-  auto y = matrix_from_array(concepts, "concepts");
-  if (a.rows() != y.rows())
+  auto y = sparse_from_array(concepts, "concepts");
+  if (a.rows() != y.samples)
     throw invalid_argument(fmt::format("concepts: {} rows, but activations have {} (one row per probing sample)",
-                                       y.rows(), a.rows()));
+                                       y.samples, a.rows()));
   py::gil_scoped_release release;
   return make_probing_set(std::move(a), std::move(y));
 }
@@ -164,7 +164,7 @@ py::tuple similarity(const py::array& activations, const py::array& concepts, co
                      const py::dict& options, const py::object& weights, int threads) {
   const metric m = parse_metric(metric_name);
   const metric_options o = metric_options_from(options);
-  check_at_least("threads", threads, 0);
+  check_threads("threads", threads);
   const probing_set set = set_from_arrays(activations, concepts);
   const Eigen::VectorXd w = vector_from_array(weights, "weights");
   similarity_matrix s;
@@ -216,7 +216,7 @@ py::dict identify(const py::array& activations, const py::array& concepts, const
   const metric m = parse_metric(metric_name);
   const metric_options o = metric_options_from(options);
   check_open_unit("delta", delta);
-  check_at_least("threads", threads, 0);
+  check_threads("threads", threads);
   const probing_set set = set_from_arrays(activations, concepts);
   const auto concept_names = names_or_default(names, set.concept_count());
   studies::identify_report r;
@@ -244,7 +244,7 @@ py::dict bootstrap(const py::array& activations, const py::array& concepts, cons
   const metric m = parse_metric(metric_name);
   const metric_options o = metric_options_from(options);
   check_open_unit("delta", delta);
-  check_at_least("threads", threads, 0);
+  check_threads("threads", threads);
   if (K < 1 || K > max_resamples)
     throw invalid_argument(fmt::format("K must lie between 1 and {} (the paper uses 100), got {}", max_resamples, K));
   const std::int64_t threshold = bounds::checked_be_threshold(K, t, fraction, {"threshold", "threshold"});
@@ -399,7 +399,7 @@ py::dict simulate(const std::string& name, const py::dict& kw, int threads) {
     if (std::find(known.begin(), known.end(), option) == known.end())
       throw invalid_argument(fmt::format("unknown setting '{}' (known: {})", k.cast<std::string>(), fmt::join(known, ", ")));
   }
-  check_at_least("threads", threads, 0);
+  check_threads("threads", threads);
   studies::experiment_settings s;
   if (const auto v = get<std::uint64_t>(kw, "seed")) s.seed = *v;
   s.replicates = get<std::int64_t>(kw, "replicates");

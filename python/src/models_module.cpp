@@ -13,6 +13,7 @@
 #include <ATen/Functions.h>
 
 #include "neuroncert/core/error.hpp"
+#include "neuroncert/core/thread_limit.hpp"
 #include "neuroncert/studies/extract_study.hpp"
 
 namespace py = pybind11;
@@ -44,7 +45,7 @@ py::dict extract(const std::string& model, const py::object& data, const std::st
                  std::int64_t batch_size, int threads, const std::string& data_dir, std::int64_t limit,
                  const std::string& subset, const std::string& norm) {
   if (batch_size < 1) throw invalid_argument(fmt::format("batch_size must be at least 1, got {}", batch_size));
-  if (threads < 0) throw invalid_argument(fmt::format("threads must be at least 0 (0 = all cores), got {}", threads));
+  check_threads("threads", threads);
   studies::extract_request r;
   r.model = model;
   r.layer = layer;

@@ -35,5 +35,7 @@ def test_extract_errors_name_the_argument():
         neuroncert.extract("resnet20", "cifar10", "nope", limit=8)
     with pytest.raises(ValueError, match="unknown data set 'mnist'"):
         neuroncert.extract("resnet20", "mnist", "logits")
+    with pytest.raises(ValueError, match="threads must lie between 0 and 256"):
+        neuroncert.extract("resnet20", "cifar10", "logits", threads=1000)
     with pytest.raises(ValueError, match="images: expected uint8"):
         neuroncert.extract("resnet20", np.zeros((2, 32, 32), dtype=np.uint8), "logits")

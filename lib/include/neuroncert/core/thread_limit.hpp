@@ -3,11 +3,24 @@
 // with results fixed by the work split, never by the thread count (random_stream.hpp), so a limit
 // changes the speed only.
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <string_view>
 
 #include <tbb/global_control.h>
 
+#include "neuroncert/core/range_checks.hpp"
+
 namespace neuroncert {
+
+/// The most worker threads any entry point (CLI option, Python argument) accepts: more is
+/// certainly a typo, and LibTorch spends seconds creating thousands of threads.
+inline constexpr int max_threads = 256;
+
+/// invalid_argument naming `option` unless 0 <= threads <= max_threads (0 = all cores).
+inline void check_threads(std::string_view option, std::int64_t threads) {
+  check_count(option, threads, 0, max_threads, "0 means all cores");
+}
 
 /// Limits oneTBB to `threads` workers while the object lives; 0 leaves the default (all cores).
 class thread_limit {
