@@ -20,6 +20,7 @@
 #include <fmt/ranges.h>
 
 #include "arrays.hpp"
+#include "errors.hpp"
 #include "neuroncert/bounds/activation_rate.hpp"
 #include "neuroncert/bounds/be_coverage.hpp"
 #include "neuroncert/bounds/exact_binomial.hpp"
@@ -301,15 +302,18 @@ py::dict bootstrap(const py::array& activations, const py::array& concepts, cons
   return out;
 }
 
+/// A keyword as the CLI option the studies' messages name: n_min -> --n-min.
+std::string option_name(const py::handle& keyword) {
+  std::string s = "--" + keyword.cast<std::string>();
+  std::replace(s.begin(), s.end(), '_', '-');
+  return s;
+}
+
 /// Whether a keyword was given (present and not None), for the studies' "is not used" checks.
 studies::option_given given_in(const py::dict& kwargs) {
   std::vector<std::string> present;
   for (const auto& [k, v] : kwargs)
-    if (!v.is_none()) present.push_back("--" + [](std::string s) {
-      for (char& c : s)
-        if (c == '_') c = '-';
-      return s;
-    }(k.cast<std::string>()));
+    if (!v.is_none()) present.push_back(option_name(k));
   return [present](std::string_view option) {
     return std::find(present.begin(), present.end(), option) != present.end();
   };
@@ -390,11 +394,7 @@ py::dict simulate(const std::string& name, const py::dict& kw, int threads) {
       throw invalid_argument(fmt::format("{} is not used by experiment '{}' (it reads {})", option, e.name,
                                          fmt::join(e.uses, ", ")));
   for (const auto& [k, v] : kw) {
-    const std::string option = "--" + [](std::string s) {
-      for (char& c : s)
-        if (c == '_') c = '-';
-      return s;
-    }(k.cast<std::string>());
+    const std::string option = option_name(k);
     const auto& known = studies::experiment_setting_options();
     if (std::find(known.begin(), known.end(), option) == known.end())
       throw invalid_argument(fmt::format("unknown setting '{}' (known: {})", k.cast<std::string>(), fmt::join(known, ", ")));
@@ -449,15 +449,7 @@ std::vector<py::tuple> experiments() {
 PYBIND11_MODULE(_core, mod) {
   using namespace neuroncert::python;
   mod.doc() = "neuroncert's compiled core (no LibTorch). Use the functions of the neuroncert package.";
-  py::register_exception_translator([](std::exception_ptr p) {
-    try {
-      if (p) std::rethrow_exception(p);
-    } catch (const neuroncert::invalid_argument& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
-    } catch (const neuroncert::data_error& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
-    }
-  });
+  neuroncert::python::register_error_translation();
   mod.def("similarity", &similarity);
   mod.def("reason_names", &reason_names);
   mod.def("identify", &identify);

@@ -12,6 +12,8 @@
 
 #include <ATen/Functions.h>
 
+#include "errors.hpp"
+
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/thread_limit.hpp"
 #include "neuroncert/studies/extract_study.hpp"
@@ -91,15 +93,7 @@ py::dict extract(const std::string& model, const py::object& data, const std::st
 
 PYBIND11_MODULE(_models, mod) {
   mod.doc() = "neuroncert's model functions (LibTorch). Use neuroncert.extract.";
-  py::register_exception_translator([](std::exception_ptr p) {
-    try {
-      if (p) std::rethrow_exception(p);
-    } catch (const neuroncert::invalid_argument& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
-    } catch (const neuroncert::data_error& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
-    }
-  });
+  neuroncert::python::register_error_translation();
   mod.def("extract", &neuroncert::python::extract);
   mod.attr("default_data_dir") = std::string(NEURONCERT_DATA_DIR);
 }
