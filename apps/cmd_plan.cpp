@@ -58,7 +58,7 @@ void print_plan_table(const studies::plan_inputs& o, const studies::plan_result&
   print_table(t);
   if (r.kind == bounds::rate_kind::effective_sample_size)
     fmt::print("delta = delta1 + delta2: delta1/|C| for the rate given m, delta2 for drawing m samples in the "
-               "conditioning event\n");
+               "conditioning event{}\n", r.event_per_concept ? " (one event per concept: delta2/|C| each)" : "");
 }
 
 void run_plan(const plan_options& o) {

@@ -63,24 +63,26 @@ std::int64_t smallest_n_for_count(std::int64_t m, double q, double delta2) {
   return hi;
 }
 
-ess_plan plan_n_for_m(std::int64_t m, double delta, double q, double delta1_fraction) {
+ess_plan plan_n_for_m(std::int64_t m, double delta, double q, double delta1_fraction, std::int64_t events) {
   check_open_unit("delta", delta);
   check_open_unit("delta1_fraction (delta split)", delta1_fraction);
+  check_at_least("events", events, 1);
   ess_plan plan;
   plan.m = m;
   plan.q = q;
   plan.delta1 = delta1_fraction * delta;
   plan.delta2 = delta - plan.delta1;
-  plan.n = smallest_n_for_count(m, q, plan.delta2);
+  plan.n = smallest_n_for_count(m, q, union_delta(plan.delta2, events));
   return plan;
 }
 
-ess_plan plan_n_ess(double epsilon, double delta, std::int64_t num_concepts, double q, double delta1_fraction) {
+ess_plan plan_n_ess(double epsilon, double delta, std::int64_t num_concepts, double q, double delta1_fraction,
+                    std::int64_t events) {
   check_open_unit("delta", delta);
   check_open_unit("delta1_fraction (delta split)", delta1_fraction);
   const double delta1 = delta1_fraction * delta;
   const std::int64_t m = plan_n(rate_spec{rate_kind::effective_sample_size}, epsilon, delta1, num_concepts);
-  return plan_n_for_m(m, delta, q, delta1_fraction);
+  return plan_n_for_m(m, delta, q, delta1_fraction, events);
 }
 
 double epsilon_for_margin(double margin) {
@@ -110,6 +112,14 @@ double exact_epsilon(std::int64_t n, double target) {
 
 namespace {
 
+/// What an ESS row's m is delivered with: delta2 for the one event f = 1 (precision), delta2/|C| for
+/// each concept's own event (recall, IoU; THEORY.md sec. 4.1).
+std::string ess_note(const plan_request& r) {
+  return r.event_per_concept
+             ? fmt::format("q = {}; m reached in every concept's event, each with prob. >= 1 - delta2/|C|", r.q)
+             : fmt::format("q = {}; m reached with prob. >= 1 - delta2", r.q);
+}
+
 plan_row exact_skipped(const char* bound) {
   return {bound, {}, {}, {}, {}, {}, {},
           fmt::format("not computed above n = {} (its cost grows with n); use hoeffding", exact_binomial_max_n)};
@@ -133,13 +143,15 @@ std::vector<plan_row> rows_for_epsilon(const plan_request& r) {
                       fmt::format("rho = {}", r.rho)});
       break;
     case rate_kind::effective_sample_size: {
-      const auto p = plan_n_ess(eps, r.delta, r.concepts, r.q, r.delta_split);
-      rows.push_back({"ess-hoeffding", p.n, p.m, {}, {}, p.delta1, p.delta2, fmt::format("q = {}", r.q)});
+      const std::int64_t events = r.event_per_concept ? r.concepts : 1;
+      const std::string note = ess_note(r);
+      const auto p = plan_n_ess(eps, r.delta, r.concepts, r.q, r.delta_split, events);
+      rows.push_back({"ess-hoeffding", p.n, p.m, {}, {}, p.delta1, p.delta2, note});
       const double d1 = r.delta_split * r.delta;
       if (exact_binomial_plannable(eps, d1, r.concepts)) {
         const std::int64_t m_exact = plan_n_exact_binomial(eps, d1, r.concepts);
-        const auto pe = plan_n_for_m(m_exact, r.delta, r.q, r.delta_split);
-        rows.push_back({"ess-exact-binomial", pe.n, pe.m, {}, {}, pe.delta1, pe.delta2, fmt::format("q = {}", r.q)});
+        const auto pe = plan_n_for_m(m_exact, r.delta, r.q, r.delta_split, events);
+        rows.push_back({"ess-exact-binomial", pe.n, pe.m, {}, {}, pe.delta1, pe.delta2, note});
       } else {
         rows.push_back(exact_skipped("ess-exact-binomial"));
       }
@@ -173,10 +185,9 @@ std::vector<plan_row> rows_for_n(const plan_request& r) {
     }
     case rate_kind::effective_sample_size: {
       const double d1 = r.delta_split * r.delta, d2 = r.delta - d1;
-      const std::int64_t m = guaranteed_count(given, r.q, d2);
+      const std::int64_t m = guaranteed_count(given, r.q, union_delta(d2, r.event_per_concept ? r.concepts : 1));
       const double e = ess_rate(static_cast<double>(m), union_delta(d1, r.concepts));
-      rows.push_back({"ess-hoeffding", given, m, e, 2 * e, d1, d2,
-                      fmt::format("q = {}; m delivered with prob. >= 1 - delta2", r.q)});
+      rows.push_back({"ess-hoeffding", given, m, e, 2 * e, d1, d2, ess_note(r)});
       break;
     }
   }

@@ -61,6 +61,7 @@ void check_plan_rate_options(const plan_inputs& in, metric m, const option_given
           "--rate is required for {}: the probability of its conditioning event ({})", to_string(m),
           m == metric::recall ? "P(c=1), or give --rho" : m == metric::precision ? "P(f=1)" : "P(f=1 or c=1)"));
     r.q = *q;
+    r.event_per_concept = m != metric::precision;  // recall: c = 1, IoU: f = 1 or c = 1, per concept
   }
   if (kind == bounds::rate_kind::agarwal_auroc && !in.rho)
     throw invalid_argument("--rho (the concept frequency) is required for auroc");

@@ -105,3 +105,26 @@ TEST_CASE("planning arguments are checked and named", "[bounds][planning]") {
   CHECK_THROWS_WITH(plan_n_ess(0.05, 0.05, 1, 0.1, 1.0), Contains("delta split"));
   CHECK_THROWS_WITH(epsilon_for_margin(-0.1), Contains("margin"));
 }
+
+TEST_CASE("ESS planning: recall and IoU split delta2 over the concepts' events (THEORY.md 4.1 check)",
+          "[bounds][planning]") {
+  // THEORY.md sec. 4.1: recall, |C| = 100, epsilon = 0.05, delta = 0.05, q = 0.1, even split:
+  // n = 19416 (delta2/|C| per concept's event), not 18777 (delta2 once: precision's one event f = 1).
+  plan_request r;
+  r.kind = rate_kind::effective_sample_size;
+  r.epsilon = 0.05;
+  r.delta = 0.05;
+  r.concepts = 100;
+  r.q = 0.1;
+  r.event_per_concept = true;
+  const auto per_concept = plan_rows(r);
+  CHECK(per_concept.at(0).n == 19416);
+  CHECK(per_concept.at(0).m == 1798);
+  r.event_per_concept = false;
+  CHECK(plan_rows(r).at(0).n == 18777);
+  // The same m from n: the n that recall needs delivers m in every concept's event, checked at
+  // delta2/|C|; one fewer sample does not.
+  CHECK(guaranteed_count(19416, 0.1, 0.025 / 100) >= 1798);
+  CHECK(guaranteed_count(19415, 0.1, 0.025 / 100) < 1798);
+  CHECK(plan_n_ess(0.05, 0.05, 100, 0.1, 0.5, 100).n == 19416);
+}

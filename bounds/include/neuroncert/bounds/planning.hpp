@@ -34,22 +34,25 @@ std::int64_t smallest_n_for_count(std::int64_t m, double q, double delta2);
 /// The plan for recall / precision / IoU (effective sample size), THEORY.md sec. 4.1.
 struct ess_plan {
   std::int64_t m = 0;  ///< required effective count: smallest m with r(m, delta1/|C|) <= epsilon
-  std::int64_t n = 0;  ///< smallest n with P(Bin(n, q) >= m) >= 1 - delta2
+  std::int64_t n = 0;  ///< smallest n with P(Bin(n, q) >= m) >= 1 - delta2 / events
   double q = 0;        ///< probability of the conditioning event (rho, a, or P(f=1 or c=1))
   double delta1 = 0;   ///< failure probability spent on the rate (before the split over |C|)
   double delta2 = 0;   ///< failure probability spent on getting m samples; delta1 + delta2 = delta
 };
 
 /// Recall (q = rho), precision (q = a = P(f=1)), IoU (q = P(f=1 or c=1)): delta = delta1 + delta2 with
-/// delta1 = delta1_fraction * delta. epsilon > 0, delta in (0,1), num_concepts >= 1, q in (0,1],
+/// delta1 = delta1_fraction * delta. `events`: how many distinct conditioning events must each reach m
+/// at once, so that every one gets delta2 / events (THEORY.md sec. 4.1): 1 for precision (f = 1, shared
+/// by every concept), |C| for recall (c = 1) and IoU (f = 1 or c = 1), one event per concept. epsilon > 0, delta in (0,1), num_concepts >= 1, q in (0,1],
 /// delta1_fraction in (0,1) (default half/half).
 /// Note: the m-event is counted once (all concepts share n, but each concept has its own conditioning
 /// event; for a per-concept q use the smallest q over the concepts, and split delta2 over |C| yourself).
 ess_plan plan_n_ess(double epsilon, double delta, std::int64_t num_concepts, double q,
-                    double delta1_fraction = 0.5);
+                    double delta1_fraction = 0.5, std::int64_t events = 1);
 
 /// As plan_n_ess, with the required m given (e.g. from the exact-binomial planner at delta1/|C|).
-ess_plan plan_n_for_m(std::int64_t m, double delta, double q, double delta1_fraction = 0.5);
+ess_plan plan_n_for_m(std::int64_t m, double delta, double q, double delta1_fraction = 0.5,
+                      std::int64_t events = 1);
 
 /// Corollary 3.2 turned around: to resolve a margin Delta the uniform error must be below Delta/2.
 /// margin > 0; returns margin / 2.
@@ -87,6 +90,7 @@ struct plan_request {
   double rho = 0.5;                ///< AUROC's concept frequency
   double q = 1.0;                  ///< ESS: probability of the conditioning event
   double delta_split = 0.5;        ///< ESS: fraction of delta spent on the rate
+  bool event_per_concept = false;  ///< ESS: recall and IoU (one event per concept: delta2 / |C| each)
 };
 
 /// The bounds `plan` reports for a request: Hoeffding and exact-binomial (accuracy), Agarwal (AUROC),
