@@ -80,7 +80,7 @@ class Similarity(NamedTuple):
     reasons: np.ndarray
 
     def reason(self, neuron: int, concept: int) -> str:
-        """Why values[neuron, concept] is NaN ("none" when it is defined)."""
+        """Why values[neuron, concept] is NaN ("defined" when it is a number)."""
         return reason_names()[int(self.reasons[neuron, concept])]
 
 
@@ -95,8 +95,9 @@ def similarity(activations: ArrayLike, concepts: ArrayLike, metric: str, *, alph
     activations are already 0/1. orientation: recall/precision with the neuron predicting the
     concept ("paper") or transposed ("neuron-eval"). weights: n sample weights >= 0 (a bootstrap
     resample's multiplicities, say). Returns ``Similarity(values, reasons)``: NaN marks an undefined
-    value (AUROC of a concept without positives, ...) and ``reasons`` says why; NaN never stands
-    for a number. Equals ``neuroncert identify``'s similarities on the same data, bit for bit.
+    value (AUROC of a concept without positives or without negatives, ...) and ``reasons`` says
+    why; NaN never stands for a number. (``identify`` and ``bootstrap`` refuse a concept column
+    without any positive, as the CLI does: there is nothing to explain with it.) Equals ``neuroncert identify``'s similarities on the same data, bit for bit.
     """
     values, reasons = _core.similarity(
         _array(activations, "activations"), _array(concepts, "concepts"), metric,
@@ -270,11 +271,14 @@ def experiments() -> List[Tuple[str, str, List[str]]]:
 def simulate(experiment: str, *, threads: int = 0, **settings: Any) -> Table:
     """Runs one of the paper's synthetic experiments (THEORY sec. 6; names in ``experiments()``).
 
-    settings: seed, replicates, n_min, n_max, n_points, delta, matrix ("m00,m01,m10,m11"), as the
+    settings: seed, replicates, n_min, n_max, n_points, delta, matrix (m00, m01, m10, m11 as a list
+    or the CLI's "m00,m01,m10,m11"), as the
     CLI's options; a setting the experiment does not read is refused. Returns the tidy table of
     ``neuroncert simulate`` (columns experiment, setting, metric, n, quantity, value; NaN =
     undefined), with ``parameters`` (every parameter used, seed included) in ``summary``.
     """
+    if isinstance(settings.get("matrix"), (list, tuple, np.ndarray)):
+        settings["matrix"] = ",".join(repr(float(x)) for x in settings["matrix"])
     out = _core.simulate(experiment, settings, int(threads))
     cols = out["columns"]
     table = Table({"experiment": np.array(cols["experiment"], dtype=object),
@@ -297,7 +301,9 @@ def extract(model: str, data: Union[str, ArrayLike] = "cifar10", layer: Optional
     or "cifar100" (the test set: the result also holds ``concepts`` (one-hot classes, uint8),
     ``concept_names`` and ``labels``), or your own images as a uint8 array [n, 3, H, W].
     layer: e.g. resnet20 "penultimate", vit "cls" (the CLI's ``extract --list-layers``).
-    Returns a dict with ``activations`` (float32 n x F). The same values as ``neuroncert extract``.
+    Returns a dict with ``activations`` (float32 n x F); for a data set also ``concepts``,
+    ``concept_names``, ``labels`` (int64; CIFAR-100: fine) and ``coarse_labels`` (CIFAR-100), ``model``
+    and ``pool`` (the pooling applied). The same values as ``neuroncert extract``.
     data_dir: the folder with the CIFAR files and weights (default: $NEURONCERT_DATA_DIR, else
     the one this build was configured with).
     """
@@ -308,5 +314,9 @@ def extract(model: str, data: Union[str, ArrayLike] = "cifar10", layer: Optional
                          "vit: encoder0..encoder5, cls, logits)")
     folder = data_dir or os.environ.get("NEURONCERT_DATA_DIR") or _models.default_data_dir
     source = data if isinstance(data, str) else _array(data, "data")
-    return _models.extract(model, source, layer, pool, int(batch_size), int(threads), str(folder), int(limit),
-                           subset, norm)
+    out = _models.extract(model, source, layer, pool, int(batch_size), int(threads), str(folder), int(limit),
+                          subset, norm)
+    for key in ("labels", "coarse_labels"):
+        if key in out:
+            out[key] = np.asarray(out[key], dtype=np.int64)
+    return out

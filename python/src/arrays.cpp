@@ -95,10 +95,10 @@ void with_element_type(const py::array& a, std::string_view name, Visit&& visit)
   const std::string dtype_name = py::str(py::handle(dt)).cast<std::string>();
   if (dt.has_fields() || dt.byteorder() == '>')
     throw py::type_error(
-        fmt::format("{}: dtype {} is not supported (use float32, float64, bool or uint8)", name, dtype_name));
+        fmt::format("{}: dtype {} is not supported (use float32, float64, an integer type or bool)", name, dtype_name));
   if (!visit_dtype(dt.kind(), dt.itemsize(), visit))
     throw py::type_error(
-        fmt::format("{}: dtype {} is not supported (use float32, float64, bool or uint8)", name, dtype_name));
+        fmt::format("{}: dtype {} is not supported (use float32, float64, an integer type or bool)", name, dtype_name));
 }
 
 }  // namespace

@@ -108,15 +108,18 @@ metric_options metric_options_from(const py::dict& d) {
   return o;
 }
 
-/// The validated probing set of two arrays (read with the GIL held; see arrays.hpp).
-probing_set set_from_arrays(const py::array& activations, const py::array& concepts) {
+/// The validated probing set of two arrays (read with the GIL held; see arrays.hpp). identify and
+/// bootstrap refuse a concept without positives, as the CLI does; similarity reports it undefined.
+probing_set set_from_arrays(const py::array& activations, const py::array& concepts, bool allow_empty_concepts = false) {
   auto a = matrix_from_array(activations, "activations");
   auto y = sparse_from_array(concepts, "concepts");
   if (a.rows() != y.samples)
     throw invalid_argument(fmt::format("concepts: {} rows, but activations have {} (one row per probing sample)",
                                        y.samples, a.rows()));
+  probing_set_checks checks;
+  checks.reject_empty_concepts = !allow_empty_concepts;
   py::gil_scoped_release release;
-  return make_probing_set(std::move(a), std::move(y));
+  return make_probing_set(std::move(a), std::move(y), checks);
 }
 
 std::vector<std::string> names_or_default(const std::optional<std::vector<std::string>>& names, Eigen::Index count) {
@@ -166,7 +169,7 @@ py::tuple similarity(const py::array& activations, const py::array& concepts, co
   const metric m = parse_metric(metric_name);
   const metric_options o = metric_options_from(options);
   check_threads("threads", threads);
-  const probing_set set = set_from_arrays(activations, concepts);
+  const probing_set set = set_from_arrays(activations, concepts, /*allow_empty_concepts=*/true);
   const Eigen::VectorXd w = vector_from_array(weights, "weights");
   similarity_matrix s;
   {

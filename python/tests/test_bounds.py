@@ -83,3 +83,6 @@ def test_simulate_equals_the_cli(cli, tmp_path):
     with pytest.raises(ValueError, match="unknown setting 'replicate'"):
         neuroncert.simulate("exp1", replicate=3)
     assert "exp1" in [name for name, _, _ in neuroncert.experiments()]
+    as_list = neuroncert.simulate("exp1", replicates=5, n_points=2, matrix=[0.4, 0.1, 0.1, 0.4])
+    as_text = neuroncert.simulate("exp1", replicates=5, n_points=2, matrix="0.4,0.1,0.1,0.4")
+    assert np.array_equal(as_list["value"], as_text["value"], equal_nan=True)

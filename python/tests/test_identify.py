@@ -64,9 +64,11 @@ def test_similarity_undefined_is_nan_with_a_reason():
     s = neuroncert.similarity(a, y, "auroc")
     assert np.isnan(s.values[:, 1]).all() and not np.isnan(s.values[:, [0, 2]]).any()
     assert s.reason(0, 1) == "no_concept_negatives" and s.reason(0, 0) == neuroncert.reason_names()[0]
-    y[:, 1] = False  # a concept with no positive at all is refused, as by the CLI
+    y[:, 1] = False  # no positives: undefined for similarity, refused by identify (as by the CLI)
+    s = neuroncert.similarity(a, y, "auroc")
+    assert np.isnan(s.values[:, 1]).all() and s.reason(1, 1) == "no_concept_positives"
     with pytest.raises(ValueError, match="concept 1 is zero in every sample"):
-        neuroncert.similarity(a, y, "auroc")
+        neuroncert.identify(a, y, "auroc")
 
 
 def test_similarity_weights_are_multiplicities():
