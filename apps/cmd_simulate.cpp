@@ -30,13 +30,6 @@ struct simulate_args {
   bool quiet = false;
 };
 
-/// A setting given on the command line that the experiment does not read is an error, not a no-op.
-void reject_unused_settings(const CLI::App& cmd, const studies::experiment& e) {
-  for (const auto& option : studies::experiment_setting_options())
-    if (std::find(e.uses.begin(), e.uses.end(), option) == e.uses.end())
-      reject_if_given(cmd, option, fmt::format("by experiment '{}' (it reads {})", e.name, fmt::join(e.uses, ", ")));
-}
-
 void run_simulate(simulate_args a) {
   const auto& e = studies::find_experiment(a.experiment);
   check_threads("--threads", a.threads);
@@ -76,7 +69,7 @@ void register_simulate(CLI::App& app) {
       {"--quiet", &a->quiet, "No progress bar and no summary line"},
   });
   sub->callback([a, sub] {
-    reject_unused_settings(*sub, studies::find_experiment(a->experiment));
+    studies::reject_unused_settings(studies::find_experiment(a->experiment), given_on(*sub));
     run_simulate(*a);
   });
 }

@@ -263,11 +263,6 @@ py::dict bootstrap(const py::array& activations, const py::array& concepts, cons
   so.progress = [&](std::string_view, std::int64_t, std::int64_t) {
     if (cancel) throw interrupted{};
   };
-  Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic> counts =
-      Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic>::Zero(set.neurons(), set.concept_count());
-  so.neuron_finished = [&](const studies::neuron_stability& s) {
-    for (const auto& c : s.frequencies) counts(s.neuron, c.concept_index) = c.count;
-  };
   auto [report, stability] = run_interruptible(cancel, [&] {
     const thread_limit limit(threads);
     auto r = studies::identify_and_certify(set, m, o, delta);
@@ -282,10 +277,11 @@ py::dict bootstrap(const py::array& activations, const py::array& concepts, cons
       frequencies.append(csv_row(studies::identify_frequency_layout(),
                                  studies::identify_frequency_record{s.neuron, c, concept_names[static_cast<std::size_t>(c.concept_index)]}));
   }
-  py::array_t<std::int64_t> count_array({counts.rows(), counts.cols()});
+  py::array_t<std::int64_t> count_array({set.neurons(), set.concept_count()});
   auto ca = count_array.mutable_unchecked<2>();
-  for (Eigen::Index i = 0; i < counts.rows(); ++i)
-    for (Eigen::Index j = 0; j < counts.cols(); ++j) ca(i, j) = counts(i, j);
+  std::fill(count_array.mutable_data(), count_array.mutable_data() + count_array.size(), std::int64_t{0});
+  for (const auto& s : stability.neurons)
+    for (const auto& c : s.frequencies) ca(s.neuron, c.concept_index) = c.count;
   py::dict summary = identify_summary(set, m, delta, report);
   summary["resamples"] = K;
   summary["seed"] = seed;
@@ -391,11 +387,7 @@ py::tuple clopper_pearson(std::int64_t successes, std::int64_t trials, double de
 
 py::dict simulate(const std::string& name, const py::dict& kw, int threads) {
   const studies::experiment& e = studies::find_experiment(name);
-  const auto given = given_in(kw);
-  for (const auto& option : studies::experiment_setting_options())
-    if (given(option) && std::find(e.uses.begin(), e.uses.end(), option) == e.uses.end())
-      throw invalid_argument(fmt::format("{} is not used by experiment '{}' (it reads {})", option, e.name,
-                                         fmt::join(e.uses, ", ")));
+  studies::reject_unused_settings(e, given_in(kw));
   for (const auto& [k, v] : kw) {
     const std::string option = option_name(k);
     const auto& known = studies::experiment_setting_options();

@@ -3,10 +3,12 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/json_io.hpp"
+#include "neuroncert/core/range_checks.hpp"
 #include "neuroncert/sim/be_coverage_sim.hpp"
 #include "neuroncert/sim/experiments.hpp"
 #include "neuroncert/sim/gaussian.hpp"
@@ -224,6 +226,13 @@ std::filesystem::path write_experiment(const experiment& e, const experiment_set
   meta["rows"] = r.rows.size();
   io::write_json(dir / (e.name + ".json"), meta, &outputs);
   return csv_path;
+}
+
+void reject_unused_settings(const experiment& e, const std::function<bool(std::string_view option)>& given) {
+  for (const auto& option : experiment_setting_options())
+    if (std::find(e.uses.begin(), e.uses.end(), option) == e.uses.end())
+      reject_unused_option(option, given(option),
+                           fmt::format("by experiment '{}' (it reads {})", e.name, fmt::join(e.uses, ", ")));
 }
 
 }  // namespace neuroncert::studies

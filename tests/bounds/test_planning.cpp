@@ -119,6 +119,7 @@ TEST_CASE("ESS planning: recall and IoU split delta2 over the concepts' events (
   r.event_per_concept = true;
   const auto per_concept = plan_rows(r);
   CHECK(per_concept.at(0).n == 19416);
+  // m = ceil(ln(2 / (delta1/|C|)) / (2 eps^2)) = ceil(ln(8000) / 0.005) = ceil(1797.4) = 1798.
   CHECK(per_concept.at(0).m == 1798);
   r.event_per_concept = false;
   CHECK(plan_rows(r).at(0).n == 18777);

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -46,6 +47,11 @@ struct experiment {
 /// Every optional setting, as options ("--seed", "--replicates", ...): one an experiment does not
 /// use is refused when given.
 const std::vector<std::string>& experiment_setting_options();
+
+/// invalid_argument ("--matrix is not used by experiment 'gaussian' (it reads ...)") for a setting
+/// that was given (`given("--matrix")`) but that `e` does not read: an error, not a no-op. The CLI
+/// and the Python package both ask here.
+void reject_unused_settings(const experiment& e, const std::function<bool(std::string_view option)>& given);
 
 const std::vector<experiment>& experiment_table();
 
