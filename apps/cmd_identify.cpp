@@ -13,7 +13,9 @@
 #include "neuroncert/bounds/be_coverage.hpp"
 #include "neuroncert/core/bootstrap.hpp"
 #include "neuroncert/core/checks.hpp"
+#include "neuroncert/core/clip_dissect.hpp"
 #include "neuroncert/core/error.hpp"
+#include "neuroncert/core/range_checks.hpp"
 #include "neuroncert/core/thread_limit.hpp"
 #include "neuroncert/studies/identify_report.hpp"
 #include "neuroncert/studies/probing_bundle.hpp"
@@ -28,6 +30,9 @@ namespace {
 struct identify_args {
   std::string activations, concepts, concept_names, metric_name, out = "identification", orientation_name = "paper";
   double alpha = 0.05, delta = 0.05, wpmi_lambda = 1.0, wpmi_eps = 1e-8;
+  // CLIP-Dissect's scores: their defaults depend on the metric, so a value counts only when given.
+  std::int64_t top_k = 0;
+  double cd_lambda = 0.0, p_start = 0.0, p_end = 0.0, cd_eps = 0.0;
   bool binary = false, auroc_strict = false, mad_standardised = false;
   int threads = 0;
   // Bootstrap (THEORY.md sec. 5); `bootstrap` = 0 means off, the CLI11 counts tell what was given.
@@ -57,11 +62,45 @@ void reject_unused_metric_options(const identify_args& a, metric m) {
   if (m != metric::mad) reject_if_given(*a.cmd, "--mad-standardised", for_metric);
   if (m != metric::recall && m != metric::precision) reject_if_given(*a.cmd, "--orientation", for_metric);
   if (m != metric::auroc) reject_if_given(*a.cmd, "--auroc-strict", for_metric);
+  if (is_layer_metric(m)) reject_if_given(*a.cmd, "--binary", for_metric + " (it ranks the activations)");
+  if (!is_layer_metric(m))
+    for (const char* option : {"--top-k", "--cd-lambda", "--cd-eps", "--p-start", "--p-end"})
+      reject_if_given(*a.cmd, option, for_metric + " (only CLIP-Dissect's soft_wpmi and cd_wpmi read it)");
+  if (m == metric::cd_wpmi)
+    for (const char* option : {"--p-start", "--p-end"})
+      reject_if_given(*a.cmd, option, for_metric + " (only soft_wpmi weighs its top-k samples)");
+}
+
+/// The CLIP-Dissect settings of a layer metric: the metric's defaults, with the options given.
+void set_clip_dissect_options(const identify_args& a, metric m, metric_options& options) {
+  if (!is_layer_metric(m)) return;
+  clip_dissect_options& o = m == metric::soft_wpmi ? options.soft_wpmi : options.cd_wpmi;
+  const auto given = [&](const char* name) { return a.cmd->get_option(name)->count() > 0; };
+  if (given("--top-k")) {
+    if (a.top_k < 1) throw invalid_argument(fmt::format("--top-k must be at least 1, got {}", a.top_k));
+    o.top_k = a.top_k;
+  }
+  if (given("--cd-lambda")) o.lambda = a.cd_lambda;
+  if (given("--p-start")) {
+    if (!(a.p_start > 0.0 && a.p_start <= 1.0))
+      throw invalid_argument(fmt::format("--p-start must lie in (0, 1], got {}", a.p_start));
+    o.p_start = a.p_start;
+  }
+  if (given("--p-end")) {
+    if (!(a.p_end > 0.0 && a.p_end <= 1.0))
+      throw invalid_argument(fmt::format("--p-end must lie in (0, 1], got {}", a.p_end));
+    o.p_end = a.p_end;
+  }
+  if (given("--cd-eps")) {
+    check_open_unit("--cd-eps", a.cd_eps);
+    o.eps = a.cd_eps;
+  }
 }
 
 /// The metric options from the command line, checked.
-metric_options options_of(const identify_args& a) {
+metric_options options_of(const identify_args& a, metric m) {
   metric_options options;
+  set_clip_dissect_options(a, m, options);
   options.alpha = a.alpha;
   options.binary_activations = a.binary;
   options.auroc = a.auroc_strict ? auroc_convention::strict : auroc_convention::tie_corrected;
@@ -100,6 +139,9 @@ void print_summary(const identify_args& a, const probing_set& set, metric m, con
   if (r.bounded)
     fmt::print("  mean certified gap to the best concept {:.4f} (delta {} over {} concepts)\n", r.mean_gap, a.delta,
                set.concept_count());
+  else if (is_layer_metric(m))
+    fmt::print("  {} has no closed-form bound (its marginal depends on every neuron of the layer): use --bootstrap "
+               "for stability\n", to_string(m));
   else
     fmt::print("  {} has no closed-form bound: use the bootstrap for stability\n", to_string(m));
   if (boot.is_null()) {
@@ -121,12 +163,15 @@ void run_identify(const identify_args& a) {
   check_threads("--threads", a.threads);
   check_open_unit("--delta", a.delta);
   check_open_unit("--alpha", a.alpha);
-  const metric_options options = options_of(a);
+  const metric_options options = options_of(a, m);
   reject_unused_metric_options(a, m);
   const std::int64_t threshold = be_threshold(a);
   const thread_limit limit(a.threads);
 
   const auto bundle = studies::load_probing_bundle(a.activations, a.concepts, a.concept_names);
+  if (is_layer_metric(m))
+    check_count("--top-k", clip_dissect_settings(m, options).top_k, 1, bundle.set.samples(),
+                "each neuron's most active probing samples");
   if (threshold > 0)
     check_memory("--bootstrap",
                  bootstrap_memory_bytes(bundle.set.samples(), bundle.set.neurons(), a.bootstrap,
@@ -163,6 +208,15 @@ void register_identify(CLI::App& app) {
       {"--mad-standardised", &a->mad_standardised, "Divide MAD by std(z | c=0) (CoSy)"},
       {"--wpmi-lambda", &a->wpmi_lambda, "WPMI lambda", show_default},
       {"--wpmi-eps", &a->wpmi_eps, "WPMI clamp eps in log(max(c, eps)), in (0,1)", show_default},
+      {"--top-k", &a->top_k, "soft_wpmi, cd_wpmi: each neuron's top-k samples, in [1, n] (default 100 for "
+                             "soft_wpmi, 28 for cd_wpmi). soft_wpmi is CLIP-Dissect's default score, cd_wpmi "
+                             "CLIP-Dissect's WPMI variant (not Oikarinen et al.'s wpmi): both compare "
+                             "log P(c | top-k samples) with lambda times its mean over the layer's neurons"},
+      {"--cd-lambda", &a->cd_lambda, "soft_wpmi, cd_wpmi: lambda, the weight of the layer marginal (default 1 for "
+                                     "soft_wpmi, 0.6 for cd_wpmi)"},
+      {"--p-start", &a->p_start, "soft_wpmi: weight of the most active sample, in (0,1] (default 0.998)"},
+      {"--p-end", &a->p_end, "soft_wpmi: the weights fall linearly towards p_end, in (0,1] (default 0.97)"},
+      {"--cd-eps", &a->cd_eps, "soft_wpmi, cd_wpmi: eps inside every log, in (0,1) (default 1e-7)"},
       {"--concept-names", &a->concept_names, "Text file with one concept name per line", existing_file},
       {"--out", &a->out, "Output prefix: writes PREFIX.csv and PREFIX.json (and the bootstrap files)", show_default},
       {"--threads", &a->threads, "Worker threads (0 = all cores); results do not depend on it", show_default},

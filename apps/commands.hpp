@@ -15,6 +15,7 @@ void register_extract(CLI::App& app);
 void register_figures(CLI::App& app);
 void register_sieve(CLI::App& app);
 void register_sieve_plan(CLI::App& app);
+void register_concepts(CLI::App& app);
 // @register-declarations (add new subcommands above this line)
 
 }  // namespace neuroncert::cli

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
     // Listed in --help here; run by neuroncert-models (never reached through this parser).
     for (const auto& c : model_commands) app.add_subcommand(std::string(c.name), std::string(c.description));
     register_sieve_plan(app);
+    register_concepts(app);
     // @register-calls (add new subcommands above this line)
   });
 }

@@ -9,6 +9,7 @@
 
 #include "neuroncert/core/binarize.hpp"
 #include "neuroncert/core/binary_metrics.hpp"
+#include "neuroncert/core/clip_dissect.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/ordering.hpp"
 #include "similarity_engine.hpp"
@@ -122,6 +123,14 @@ similarity_matrix similarity_from_counts(const pairwise_counts& k, metric m, con
 std::vector<similarity_matrix> all_pairs_similarities(const probing_set& set, std::span<const metric> metrics,
                                                     const metric_options& options, std::span<const double> weights) {
   check_weights(weights, set.samples());
+  // Layer metrics (CLIP-Dissect's scores) depend on every neuron at once: clip_dissect.cpp.
+  if (std::any_of(metrics.begin(), metrics.end(), is_layer_metric)) {
+    std::vector<similarity_matrix> out;
+    for (const metric m : metrics)
+      out.push_back(is_layer_metric(m) ? clip_dissect_similarity(set, m, options, weights)
+                                       : all_pairs_similarity(set, m, options, weights));
+    return out;
+  }
   std::vector<detail::similarity_engine> engines;
   engines.reserve(metrics.size());
   for (const metric m : metrics) engines.emplace_back(set.activations, set.sparse, m, options);

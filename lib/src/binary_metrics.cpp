@@ -1,6 +1,7 @@
 #include "neuroncert/core/binary_metrics.hpp"
 
 #include <cmath>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -20,6 +21,15 @@ void check_metric_options(const metric_options& options) {
   check_open_unit("wpmi eps", options.wpmi_eps);
   if (!std::isfinite(options.wpmi_lambda))
     throw invalid_argument(fmt::format("wpmi lambda must be finite, got {}", options.wpmi_lambda));
+  for (const auto& [name, o] : {std::pair{"soft_wpmi", options.soft_wpmi}, std::pair{"cd_wpmi", options.cd_wpmi}}) {
+    check_at_least(fmt::format("{} top_k", name), o.top_k, 1);
+    if (!std::isfinite(o.lambda)) throw invalid_argument(fmt::format("{} lambda must be finite, got {}", name, o.lambda));
+    if (!(o.p_start > 0.0 && o.p_start <= 1.0))
+      throw invalid_argument(fmt::format("{} p_start must lie in (0, 1], got {}", name, o.p_start));
+    if (!(o.p_end > 0.0 && o.p_end <= 1.0))
+      throw invalid_argument(fmt::format("{} p_end must lie in (0, 1], got {}", name, o.p_end));
+    check_open_unit(fmt::format("{} eps", name), o.eps);
+  }
 }
 
 metric_value accuracy(const counts2x2& k) {

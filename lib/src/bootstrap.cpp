@@ -15,6 +15,7 @@
 
 #include "neuroncert/core/binarize.hpp"
 #include "neuroncert/core/checks.hpp"
+#include "neuroncert/core/clip_dissect.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/identify.hpp"
 #include "similarity_engine.hpp"
@@ -146,6 +147,7 @@ void copy_row(const multiplicity_matrix& w, std::int64_t r, std::vector<double>&
 
 ensemble_counts run_engine(const Eigen::MatrixXd& activations, const sparse_concepts& y, const multiplicity_matrix& w,
                            const bootstrap_request& request) {
+  if (is_layer_metric(request.which)) return clip_dissect_ensemble(activations, y, w, request);  // whole layers
   if (w.cols() != activations.rows())
     throw invalid_argument(fmt::format("multiplicities have {} columns but the probing set has {} samples", w.cols(),
                                        activations.rows()));

@@ -18,6 +18,8 @@ std::string_view to_string(metric m) {
     case metric::correlation: return "correlation";
     case metric::mad: return "mad";
     case metric::wpmi: return "wpmi";
+    case metric::soft_wpmi: return "soft_wpmi";
+    case metric::cd_wpmi: return "cd_wpmi";
   }
   return "unknown";
 }

@@ -155,6 +155,9 @@ void transpose_tiled(const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>
 similarity_engine::similarity_engine(const Eigen::MatrixXd& activations, const sparse_concepts& concepts, metric m,
                                      const metric_options& options)
     : a_(activations), y_(concepts), m_(m), o_(options) {
+  if (is_layer_metric(m_))  // clip_dissect.cpp computes them, for a whole layer at once
+    throw invalid_argument(fmt::format("metric '{}' depends on every neuron of the layer: it has no per-pair value",
+                                       to_string(m_)));
   if (concepts.samples != activations.rows())
     throw invalid_argument(fmt::format("concepts have {} rows but the activations have {} samples", concepts.samples,
                                        activations.rows()));

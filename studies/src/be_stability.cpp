@@ -46,7 +46,7 @@ stability_table stability_by_metric(const probing_set& set, std::int64_t K, std:
   const std::int64_t t95 = bounds::threshold_from_fraction(0.95, K);
   const double F = static_cast<double>(set.neurons());
   std::int64_t done = 0;
-  for (metric m : all_metrics) {
+  for (metric m : pair_metrics) {
     bootstrap_request q;
     q.which = m;
     q.resamples = K;
@@ -66,7 +66,7 @@ stability_table stability_by_metric(const probing_set& set, std::int64_t K, std:
     s.coverage90_size_mean /= F;
     s.be95_size_mean /= F;
     out.metrics.push_back(s);
-    if (progress) progress(to_string(m), ++done, static_cast<std::int64_t>(std::size(all_metrics)));
+    if (progress) progress(to_string(m), ++done, static_cast<std::int64_t>(std::size(pair_metrics)));
   }
   return out;
 }

@@ -156,6 +156,11 @@ std::pair<double, std::string> checked_p(const be_coverage_inputs& in) {
 
 bounds::rate_kind require_rate_kind(metric m) {
   const auto kind = bounds::rate_kind_for(m);
+  if (!kind && is_layer_metric(m))  // no per-pair estimate to simulate either
+    throw invalid_argument(fmt::format(
+        "metric '{}' has no closed-form bound (a score depends on every neuron of the layer); use `neuroncert "
+        "identify --bootstrap K` for the stability of each explanation",
+        to_string(m)));
   if (!kind)
     throw invalid_argument(fmt::format(
         "metric '{}' has no closed-form bound; use `neuroncert simulate` (empirical error quantile) or a "

@@ -110,6 +110,7 @@ nlohmann::json write_bootstrap(const probing_bundle& b, metric m, const metric_o
           {"threshold_fraction", out.threshold_fraction ? nlohmann::json(*out.threshold_fraction) : nlohmann::json()},
           {"seconds", st.seconds},
           {"resampling", resampling_scheme},
+          {"layer_metric", is_layer_metric(m) ? nlohmann::json(layer_metric_resampling) : nlohmann::json()},
           {"files", {{"frequencies", boot_path}, {"be_sets", sets_path}}},
           {"neurons_finished", b.set.neurons()},
           {"complete", true},
@@ -129,15 +130,27 @@ nlohmann::json write_bootstrap(const probing_bundle& b, metric m, const metric_o
 nlohmann::json report_json(const identify_output& out, const probing_set& set, metric m, const metric_options& o,
                            nlohmann::json neurons) {
   const bool neuron_eval = o.recall_precision == orientation::neuron_eval;
+  nlohmann::json options = {{"alpha", o.alpha}, {"binary_activations", o.binary_activations},
+                            {"orientation", neuron_eval ? "neuron-eval" : "paper"},
+                            {"auroc", o.auroc == auroc_convention::strict ? "strict" : "tie_corrected"},
+                            {"mad_standardised", o.mad_standardised}, {"wpmi_lambda", o.wpmi_lambda},
+                            {"wpmi_eps", o.wpmi_eps}};
+  if (is_layer_metric(m)) {
+    const clip_dissect_options& cd = m == metric::soft_wpmi ? o.soft_wpmi : o.cd_wpmi;
+    options[std::string(to_string(m))] = {{"top_k", cd.top_k}, {"lambda", cd.lambda}, {"eps", cd.eps}};
+    if (m == metric::soft_wpmi) {
+      options["soft_wpmi"]["p_start"] = cd.p_start;
+      options["soft_wpmi"]["p_end"] = cd.p_end;
+    }
+  }
+  const std::string no_certificate = no_certificate_reason(m);
   return {{"metadata", run_metadata()},
           {"inputs", {{"activations", out.activations}, {"concepts", out.concepts}, {"samples", set.samples()},
                       {"neurons", set.neurons()}, {"concepts_count", set.concept_count()}}},
           {"metric", to_string(m)},
-          {"options", {{"alpha", o.alpha}, {"binary_activations", o.binary_activations},
-                       {"orientation", neuron_eval ? "neuron-eval" : "paper"},
-                       {"auroc", o.auroc == auroc_convention::strict ? "strict" : "tie_corrected"},
-                       {"mad_standardised", o.mad_standardised}, {"wpmi_lambda", o.wpmi_lambda},
-                       {"wpmi_eps", o.wpmi_eps}}},
+          {"options", std::move(options)},
+          {"certificate", no_certificate.empty() ? nlohmann::json{{"available", true}}
+                                                 : nlohmann::json{{"available", false}, {"reason", no_certificate}}},
           {"delta", out.delta},
           {"delta_per_concept", out.delta / static_cast<double>(set.concept_count())},
           {"guarantee", identify_guarantee},

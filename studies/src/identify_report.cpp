@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "neuroncert/bounds/be_coverage.hpp"
+#include "neuroncert/bounds/rates.hpp"
 #include "neuroncert/core/error.hpp"
 
 namespace neuroncert::studies {
@@ -28,6 +29,18 @@ identify_report identify_and_certify(const probing_set& set, metric m, const met
   if (r.identified) r.mean_estimate = estimate_sum / static_cast<double>(r.identified);
   if (r.bounded) r.mean_gap = gap_sum / static_cast<double>(r.bounded);
   return r;
+}
+
+std::string no_certificate_reason(metric m) {
+  if (bounds::rate_kind_for(m)) return "";
+  if (is_layer_metric(m))
+    return fmt::format("{} has no closed-form rate (a score depends on every neuron of the layer through the "
+                       "marginal, and on the sample through the top-k sets): use --bootstrap K (Python: bootstrap) "
+                       "for the stability of each explanation",
+                       to_string(m));
+  return fmt::format("{} has no closed-form rate: use --bootstrap K (Python: bootstrap) for the stability of each "
+                     "explanation",
+                     to_string(m));
 }
 
 theorem_4_1_plugin plugin_bound(const similarity_matrix& full, Eigen::Index f, metric m, double n, double effective_n,

@@ -148,7 +148,7 @@ fs::path real_data_figure_data(const fs::path& cifar_dir, const fs::path& out, s
     md += fmt::format("\n## {} {} ({} neurons)\n\n| metric | mean estimate | coarse share | mean half-width | "
                       "mean gap | distinct concepts |\n|---|---|---|---|---|---|\n",
                       s.model, s.layer, set.neurons());
-    for (metric m : all_metrics) {
+    for (metric m : pair_metrics) {
       const auto ids = bounds::certify_identifications(set, m, {}, delta);
       for (std::size_t f = 0; f < ids.size(); ++f) rows.write_row(identification_row(s, m, f, ids[f], data.names));
       const auto sm = summarise_identification(ids, data.names);

@@ -143,7 +143,7 @@ std::vector<ablation_row> sieve_ablation(const sieve_data& d, const sieve_option
   probing_set_checks checks;
   checks.reject_empty_concepts = false;
   const auto set = make_probing_set(d.probe_acts, d.probe_concepts, checks);
-  for (metric m : all_metrics) rows.push_back(identification_row(d, set, m, base.quantile));
+  for (metric m : pair_metrics) rows.push_back(identification_row(d, set, m, base.quantile));  // the layer metrics are not in this table
   return rows;
 }
 

@@ -100,7 +100,7 @@ TEST_CASE("every metric with multiplicity weights equals the metric on duplicate
   const std::span<const double> ws(w.data(), static_cast<std::size_t>(w.size()));
   metric_options standardised;
   standardised.mad_standardised = true;
-  for (metric m : all_metrics)
+  for (metric m : pair_metrics)
     for (Eigen::Index f = 0; f < 3; ++f)
       for (Eigen::Index c = 0; c < 4; ++c) {
         INFO(to_string(m) << " neuron " << f << " concept " << c);

@@ -108,7 +108,7 @@ TEST_CASE("probabilistic concepts through the engine equal the per-pair oracle",
   o.alpha = 0.2;
   for (const bool standardised : {false, true}) {
     o.mad_standardised = standardised;
-    for (metric m : all_metrics) {
+    for (metric m : pair_metrics) {
       for (const auto& weights : {std::span<const double>{}, ws}) {
         const auto fast = all_pairs_similarity(set, m, o, weights), loop = oracle::all_pairs_similarity_loop(set, m, o, weights);
         for (Eigen::Index f = 0; f < fast.value.rows(); ++f)
@@ -154,7 +154,7 @@ TEST_CASE("pair_metric is the engine on a one-pair set, close to the full set's 
   const std::span<const double> ws(w.data(), static_cast<std::size_t>(w.size()));
   metric_options o;
   o.alpha = 0.1;
-  for (metric m : all_metrics) {
+  for (metric m : pair_metrics) {
     const auto all = all_pairs_similarity(set, m, o, ws);
     for (Eigen::Index f = 0; f < 3; ++f)
       for (Eigen::Index c = 0; c < 4; ++c) {

@@ -80,7 +80,7 @@ TEST_CASE("sieve_ablation: eight SIEVE variants, then one identification row per
   o.beta = 1.5;
   o.top = 10;
   const auto rows = studies::sieve_ablation(d, o);
-  REQUIRE(rows.size() == 8 + std::size(all_metrics));
+  REQUIRE(rows.size() == 8 + std::size(pair_metrics));
   CHECK(rows[0].method == "sieve");
   CHECK(rows[0].select == "on");
   CHECK(rows[0].cluster == "on");
@@ -96,7 +96,7 @@ TEST_CASE("sieve_ablation: eight SIEVE variants, then one identification row per
     CHECK(*rows[1].mean_ar == full.mean_ar_all);
   }
   for (std::size_t k = 8; k < rows.size(); ++k) {
-    CHECK(rows[k].method == "identify:" + std::string(to_string(all_metrics[k - 8])));
+    CHECK(rows[k].method == "identify:" + std::string(to_string(pair_metrics[k - 8])));
     CHECK(rows[k].neurons == 6);
     CHECK(rows[k].kept == rows[k].hypotheses);
   }
@@ -117,10 +117,10 @@ TEST_CASE("stability_by_metric: the bootstrap ensemble's Table 3/4 averages and 
                                               [&](std::string_view s, std::int64_t, std::int64_t) {
                                                 stages.emplace_back(s);
                                               });
-  REQUIRE(t.metrics.size() == std::size(all_metrics));
-  CHECK(stages.size() == std::size(all_metrics));
+  REQUIRE(t.metrics.size() == std::size(pair_metrics));
+  CHECK(stages.size() == std::size(pair_metrics));
   for (std::size_t k = 0; k < t.metrics.size(); ++k) {
-    const metric m = all_metrics[k];
+    const metric m = pair_metrics[k];
     CHECK(t.metrics[k].which == m);
     const auto e = bootstrap_ensemble(set, m, {}, 10, 4);
     double top1 = 0, be = 0;

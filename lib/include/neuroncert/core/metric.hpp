@@ -20,11 +20,28 @@ enum class metric {
   correlation,  ///< Pearson, population (1/n) moments
   mad,          ///< mean(z | c=1) - mean(z | c=0); standardised form is an option
   wpmi,         ///< Oikarinen et al. 2025 WPMI on the top-alpha active set
+  // CLIP-Dissect's scores (THEORY.md sec. 2.3): a neuron's top_k samples against concept
+  // probabilities, minus lambda times a marginal averaged over the layer's neurons, so every score
+  // depends on every neuron of the layer (layer metrics; lib/include/neuroncert/core/clip_dissect.hpp).
+  soft_wpmi,  ///< CLIP-Dissect's default soft-WPMI
+  cd_wpmi,    ///< CLIP-Dissect's WPMI variant (named so beside Oikarinen et al.'s `wpmi`)
 };
 
-inline constexpr std::array<metric, 10> all_metrics = {
+/// Every metric, in the order help texts list them.
+inline constexpr std::array<metric, 12> all_metrics = {
+    metric::accuracy, metric::recall,      metric::precision, metric::iou,  metric::f1,
+    metric::auroc,    metric::auprc,       metric::correlation, metric::mad, metric::wpmi,
+    metric::soft_wpmi, metric::cd_wpmi};
+
+/// The metrics of one (neuron, concept) pair: every metric but the layer metrics. Studies and
+/// tests that score pairs one at a time (pair_metric, simulations, per-pair oracles) loop over these.
+inline constexpr std::array<metric, 10> pair_metrics = {
     metric::accuracy, metric::recall, metric::precision, metric::iou,  metric::f1,
     metric::auroc,    metric::auprc,  metric::correlation, metric::mad, metric::wpmi};
+
+/// True for the metrics whose score of a pair depends on every neuron of the layer (CLIP-Dissect's
+/// marginal): they are computed for a whole activation matrix at once, never pair by pair.
+constexpr bool is_layer_metric(metric m) { return m == metric::soft_wpmi || m == metric::cd_wpmi; }
 
 /// Lower-case command-line name ("accuracy", "iou", "auroc", ...).
 std::string_view to_string(metric m);

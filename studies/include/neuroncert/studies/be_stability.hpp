@@ -32,7 +32,7 @@ struct frequency_bar {
 };
 
 struct stability_table {
-  std::vector<metric_stability> metrics;  ///< one per metric, in all_metrics order
+  std::vector<metric_stability> metrics;  ///< one per metric, in pair_metrics order (the layer metrics need concept probabilities)
   std::vector<frequency_bar> bars;        ///< metric `shown`, neurons 0..chosen-1, top concepts with count > 0
 };
 

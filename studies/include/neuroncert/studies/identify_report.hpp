@@ -91,6 +91,16 @@ struct stability_report {
 stability_report bootstrap_stability(const probing_set& set, metric m, const metric_options& options,
                                      const identify_report& report, const stability_options& o);
 
+/// Why metric m has no certificate, pointing to the bootstrap; "" for a metric with a closed-form
+/// rate. identify's JSON and the Python summary state it instead of empty certificate columns.
+std::string no_certificate_reason(metric m);
+
+/// How a bootstrap resample scores a layer metric (CLIP-Dissect's), stated with its results.
+inline constexpr std::string_view layer_metric_resampling =
+    "each resample refills every neuron's top_k slots from the resample (a sample of multiplicity m takes m "
+    "consecutive slots of the descending order, each slot with its own weight p_i) and recomputes the marginal "
+    "logP(c) over all neurons from the same resample";
+
 /// The texts a report states about its guarantees (THEORY.md), kept with the study that they describe.
 inline constexpr std::string_view identify_guarantee =
     "per neuron, with probability >= 1 - delta simultaneously over its concepts: the population similarity of "
