@@ -33,7 +33,7 @@ from ._tables import Table, columns_from_rows
 
 __version__ = _core.version
 __all__ = [
-    "similarity", "identify", "bootstrap", "plan", "bound", "be_coverage", "clopper_pearson",
+    "similarity", "identify", "bootstrap", "concepts", "plan", "bound", "be_coverage", "clopper_pearson",
     "sieve_plan", "simulate", "experiments", "extract", "metrics", "reason_names",
     "Similarity", "Identification", "Stability", "Table",
 ]
@@ -67,10 +67,29 @@ def _array(x: ArrayLike, name: str) -> np.ndarray:
         raise TypeError(f"{name}: expected an array or a torch tensor, got {type(x).__name__}") from e
 
 
-def _metric_options(alpha, binary, orientation, auroc_strict, mad_standardised, wpmi_lambda, wpmi_eps) -> Dict[str, Any]:
-    return {"alpha": float(alpha), "binary": bool(binary), "orientation": str(orientation),
-            "auroc_strict": bool(auroc_strict), "mad_standardised": bool(mad_standardised),
-            "wpmi_lambda": float(wpmi_lambda), "wpmi_eps": float(wpmi_eps)}
+def _metric_options(alpha, binary, orientation, auroc_strict, mad_standardised, wpmi_lambda, wpmi_eps,
+                    clip_dissect=None) -> Dict[str, Any]:
+    options = {"alpha": float(alpha), "binary": bool(binary), "orientation": str(orientation),
+               "auroc_strict": bool(auroc_strict), "mad_standardised": bool(mad_standardised),
+               "wpmi_lambda": float(wpmi_lambda), "wpmi_eps": float(wpmi_eps)}
+    # CLIP-Dissect's settings: None keeps the metric's default; a value for another metric is an error.
+    for key, value in (clip_dissect or {}).items():
+        if value is not None:
+            options[key] = int(value) if key == "top_k" else float(value)
+    return options
+
+
+_CLIP_DISSECT_DOC = """
+    soft_wpmi and cd_wpmi (CLIP-Dissect's scores) take concept probabilities P(c|x) (``concepts``
+    makes them from embeddings) and score neuron k against concept c as
+    logP(c|E_k) - lambda * logP(c): logP(c|E_k) sums, over the neuron's top_k samples by
+    activation (descending; ties: the lower sample index first), log(1 + p_i (P(c|x_(i)) - 1) + eps)
+    with p_i = p_start - (i/top_k)(p_start - p_end) (soft_wpmi) or log(P(c|x_(i)) + eps) (cd_wpmi);
+    logP(c) = log of the mean over the layer's neurons of exp(logP(c|E_k')), so every score depends on
+    every neuron (columns of ``activations``). top_k, cd_lambda, p_start, p_end, cd_eps: None keeps
+    CLIP-Dissect's defaults (soft_wpmi 100, 1, 0.998, 0.97, 1e-7; cd_wpmi 28, 0.6, -, -, 1e-7).
+    Weights (bootstrap multiplicities) must be whole numbers: a sample of multiplicity m fills m
+    consecutive top-k slots."""
 
 
 class Similarity(NamedTuple):
@@ -87,7 +106,9 @@ class Similarity(NamedTuple):
 def similarity(activations: ArrayLike, concepts: ArrayLike, metric: str, *, alpha: float = 0.05,
                weights: Optional[ArrayLike] = None, binary: bool = False, orientation: str = "paper",
                auroc_strict: bool = False, mad_standardised: bool = False, wpmi_lambda: float = 1.0,
-               wpmi_eps: float = 1e-8, threads: int = 0) -> Similarity:
+               wpmi_eps: float = 1e-8, top_k: Optional[int] = None, cd_lambda: Optional[float] = None,
+               p_start: Optional[float] = None, p_end: Optional[float] = None, cd_eps: Optional[float] = None,
+               threads: int = 0) -> Similarity:
     """The empirical similarity of every neuron with every concept (THEORY sec. 2).
 
     activations: n x F; concepts: n x |C| (0/1 or probabilities); metric: one of ``metrics()``.
@@ -101,9 +122,34 @@ def similarity(activations: ArrayLike, concepts: ArrayLike, metric: str, *, alph
     """
     values, reasons = _core.similarity(
         _array(activations, "activations"), _array(concepts, "concepts"), metric,
-        _metric_options(alpha, binary, orientation, auroc_strict, mad_standardised, wpmi_lambda, wpmi_eps),
+        _metric_options(alpha, binary, orientation, auroc_strict, mad_standardised, wpmi_lambda, wpmi_eps,
+                        dict(top_k=top_k, cd_lambda=cd_lambda, p_start=p_start, p_end=p_end, cd_eps=cd_eps)),
         None if weights is None else _array(weights, "weights"), int(threads))
     return Similarity(values, reasons)
+
+
+similarity.__doc__ += _CLIP_DISSECT_DOC
+
+
+def concepts(image_embeddings: ArrayLike, text_embeddings: ArrayLike, *, link: str = "softmax",
+             temperature: Optional[float] = None, scale: Optional[float] = None, shift: Optional[float] = None,
+             threads: int = 0) -> np.ndarray:
+    """Concept probabilities P(c|x) from a vision-language model's embeddings (``neuroncert concepts``).
+
+    image_embeddings: n x d (e.g. CLIP image features of the probing images); text_embeddings: |C| x d
+    (the same model's embeddings of the concept names). Every row of both is L2-normalised here, so
+    raw encoder outputs are fine; S = E T^T holds the cosines. link="softmax" (CLIP-Dissect):
+    P(c|x_i) = softmax over concepts of temperature * S_i (default 10; CLIP-Dissect uses 10 for
+    soft_wpmi, 2 for its WPMI, cd_wpmi); link="sigmoid" (Neuron_Eval): P(c|x_i) =
+    1 / (1 + exp(-scale (S_ic + shift))), scale and shift per model (SigLIP: 58, -0.13). Computed in
+    float64 (the softmax subtracts each row's maximum first). Returns n x |C| float64, the concepts
+    argument of ``identify``/``bootstrap``. ValueError for mismatched widths, a non-finite entry, a
+    row of norm 0 or an empty array.
+    """
+    return _core.concepts(_array(image_embeddings, "image_embeddings"), _array(text_embeddings, "text_embeddings"),
+                          str(link), None if temperature is None else float(temperature),
+                          None if scale is None else float(scale), None if shift is None else float(shift),
+                          int(threads))
 
 
 class Identification(Table):
@@ -136,22 +182,28 @@ class Identification(Table):
 def identify(activations: ArrayLike, concepts: ArrayLike, metric: str, *, delta: float = 0.05,
              concept_names: Optional[Sequence[str]] = None, alpha: float = 0.05, binary: bool = False,
              orientation: str = "paper", auroc_strict: bool = False, mad_standardised: bool = False,
-             wpmi_lambda: float = 1.0, wpmi_eps: float = 1e-8, threads: int = 0) -> Identification:
+             wpmi_lambda: float = 1.0, wpmi_eps: float = 1e-8, top_k: Optional[int] = None,
+             cd_lambda: Optional[float] = None, p_start: Optional[float] = None, p_end: Optional[float] = None,
+             cd_eps: Optional[float] = None, threads: int = 0) -> Identification:
     """Explain every neuron by its best concept, with certified intervals (THEORY sec. 3-4).
 
     Per neuron, with probability >= 1 - delta simultaneously over its |C| concepts, the population
     similarity of the chosen concept lies in [certified_lower, certified_upper] and the chosen
     concept is at most gap_to_best below the best one (Theorem 3.1 and Corollary 3.2, rates at
     delta/|C|). There is no correction across neurons: use delta/F for all neurons at once.
-    Metrics without a closed-form rate (AUPRC, correlation, MAD, WPMI) report estimates only; use
-    ``bootstrap`` for their stability. Same options as ``similarity``; the same numbers as
+    Metrics without a closed-form rate (F1, AUPRC, correlation, MAD, WPMI, soft_wpmi, cd_wpmi) report
+    estimates only, and ``summary["certificate"]`` says why; use ``bootstrap`` for their stability. Same options as ``similarity``; the same numbers as
     ``neuroncert identify`` (its PREFIX.csv), bit for bit.
     """
     out = _core.identify(
         _array(activations, "activations"), _array(concepts, "concepts"), metric,
-        _metric_options(alpha, binary, orientation, auroc_strict, mad_standardised, wpmi_lambda, wpmi_eps),
+        _metric_options(alpha, binary, orientation, auroc_strict, mad_standardised, wpmi_lambda, wpmi_eps,
+                        dict(top_k=top_k, cd_lambda=cd_lambda, p_start=p_start, p_end=p_end, cd_eps=cd_eps)),
         float(delta), None if concept_names is None else [str(c) for c in concept_names], int(threads))
     return Identification(columns_from_rows(out["rows"]), out["summary"])
+
+
+identify.__doc__ += _CLIP_DISSECT_DOC
 
 
 class Stability(Table):
@@ -190,7 +242,9 @@ def bootstrap(activations: ArrayLike, concepts: ArrayLike, metric: str, K: int =
               threshold: Union[float, int] = 0.95, delta: float = 0.05,
               concept_names: Optional[Sequence[str]] = None, alpha: float = 0.05, binary: bool = False,
               orientation: str = "paper", auroc_strict: bool = False, mad_standardised: bool = False,
-              wpmi_lambda: float = 1.0, wpmi_eps: float = 1e-8, threads: int = 0) -> Stability:
+              wpmi_lambda: float = 1.0, wpmi_eps: float = 1e-8, top_k: Optional[int] = None,
+              cd_lambda: Optional[float] = None, p_start: Optional[float] = None, p_end: Optional[float] = None,
+              cd_eps: Optional[float] = None, threads: int = 0) -> Stability:
     """Stability of every neuron's explanation over K bootstrap resamples (THEORY sec. 5).
 
     Resample k draws multiplicities w ~ Multinomial(n, 1/n) from its own stream (seed, k), so the
@@ -200,18 +254,23 @@ def bootstrap(activations: ArrayLike, concepts: ArrayLike, metric: str, K: int =
     the corrected Theorem 4.1 gives P(c* in S) >= P(Binomial(K, p) <= t - 1) under its assumptions
     (a margin Delta, p from r(n, p/|C|) = Delta/2); bound_corrected is its plug-in with the observed
     margin, not a certified value. Ctrl-C stops the run between neurons (KeyboardInterrupt).
+    soft_wpmi and cd_wpmi recompute the layer marginal on every resample (``summary["layer_metric"]``).
     """
     if isinstance(threshold, (bool, np.bool_)):
         raise TypeError("threshold: a fraction in (0, 1] or a whole number of resamples, not a bool")
     as_count = isinstance(threshold, (int, np.integer))
     out = _core.bootstrap(
         _array(activations, "activations"), _array(concepts, "concepts"), metric,
-        _metric_options(alpha, binary, orientation, auroc_strict, mad_standardised, wpmi_lambda, wpmi_eps),
+        _metric_options(alpha, binary, orientation, auroc_strict, mad_standardised, wpmi_lambda, wpmi_eps,
+                        dict(top_k=top_k, cd_lambda=cd_lambda, p_start=p_start, p_end=p_end, cd_eps=cd_eps)),
         int(K), int(seed), int(threshold) if as_count else None, None if as_count else float(threshold),
         float(delta), None if concept_names is None else [str(c) for c in concept_names], int(threads))
     freq = Table(columns_from_rows(out["frequencies"]))
     freq.title = "bootstrap frequencies (neuron, concept, count, frequency)"
     return Stability(columns_from_rows(out["neurons"]), out["summary"], freq, out["counts"])
+
+
+bootstrap.__doc__ += _CLIP_DISSECT_DOC
 
 
 def plan(metric: str, concepts: int, *, epsilon: Optional[float] = None, margin: Optional[float] = None,

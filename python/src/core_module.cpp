@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <limits>
+#include <optional>
 #include <chrono>
 #include <future>
 #include <string>
@@ -26,11 +27,13 @@
 #include "neuroncert/bounds/exact_binomial.hpp"
 #include "neuroncert/core/all_pairs.hpp"
 #include "neuroncert/core/checks.hpp"
+#include "neuroncert/core/clip_dissect.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/metric.hpp"
 #include "neuroncert/core/probing_set.hpp"
 #include "neuroncert/core/thread_limit.hpp"
 #include "neuroncert/core/version.hpp"
+#include "neuroncert/core/vlm_concepts.hpp"
 #include "neuroncert/core/bootstrap.hpp"
 #include "neuroncert/studies/bound_reports.hpp"
 #include "neuroncert/studies/experiment_table.hpp"
@@ -85,10 +88,40 @@ py::dict csv_row(const studies::record_layout<T>& layout, const T& x) {
   return row;
 }
 
-metric_options metric_options_from(const py::dict& d) {
+/// CLIP-Dissect's settings (keys top_k, cd_lambda, p_start, p_end, cd_eps; absent or None: the
+/// metric's defaults), refused for the metrics that do not read them, as the CLI does.
+void set_clip_dissect_options(const py::dict& d, metric m, metric_options& o) {
+  for (const char* key : {"top_k", "cd_lambda", "p_start", "p_end", "cd_eps"}) {
+    if (!d.contains(key) || d[key].is_none()) continue;
+    const std::string k = key;
+    if (!is_layer_metric(m))
+      throw invalid_argument(fmt::format("{} is not used for metric {} (only CLIP-Dissect's soft_wpmi and cd_wpmi "
+                                         "read it)", k, to_string(m)));
+    if (m == metric::cd_wpmi && (k == "p_start" || k == "p_end"))
+      throw invalid_argument(fmt::format("{} is not used for metric cd_wpmi (only soft_wpmi weighs its top-k samples)", k));
+    clip_dissect_options& cd = m == metric::soft_wpmi ? o.soft_wpmi : o.cd_wpmi;
+    if (k == "top_k") {
+      cd.top_k = d[key].cast<std::int64_t>();
+      check_at_least("top_k", cd.top_k, 1);
+    } else if (k == "cd_lambda") {
+      cd.lambda = d[key].cast<double>();
+    } else if (k == "p_start" || k == "p_end") {
+      const double p = d[key].cast<double>();
+      if (!(p > 0.0 && p <= 1.0)) throw invalid_argument(fmt::format("{} must lie in (0, 1], got {}", k, p));
+      (k == "p_start" ? cd.p_start : cd.p_end) = p;
+    } else {
+      cd.eps = d[key].cast<double>();
+      check_open_unit("cd_eps", cd.eps);
+    }
+  }
+}
+
+metric_options metric_options_from(const py::dict& d, metric m) {
   metric_options o;
+  set_clip_dissect_options(d, m, o);
   for (const auto& [key, value] : d) {
     const auto k = key.cast<std::string>();
+    if (k == "top_k" || k == "cd_lambda" || k == "p_start" || k == "p_end" || k == "cd_eps") continue;
     if (k == "alpha") o.alpha = value.cast<double>();
     else if (k == "binary") o.binary_activations = value.cast<bool>();
     else if (k == "orientation") {
@@ -103,6 +136,8 @@ metric_options metric_options_from(const py::dict& d) {
     else throw invalid_argument(fmt::format("unknown metric option '{}'", k));
   }
   check_metric_options(o);
+  if (is_layer_metric(m) && o.binary_activations)
+    throw invalid_argument(fmt::format("binary is not used for metric {} (it ranks the activations)", to_string(m)));
   if (o.auroc == auroc_convention::strict && !o.binary_activations)
     throw invalid_argument("auroc_strict is defined for binary activations only: add binary=True");
   return o;
@@ -167,7 +202,7 @@ auto run_interruptible(std::atomic<bool>& cancel, Work&& work) -> decltype(work(
 py::tuple similarity(const py::array& activations, const py::array& concepts, const std::string& metric_name,
                      const py::dict& options, const py::object& weights, int threads) {
   const metric m = parse_metric(metric_name);
-  const metric_options o = metric_options_from(options);
+  const metric_options o = metric_options_from(options, m);
   check_threads("threads", threads);
   const probing_set set = set_from_arrays(activations, concepts, /*allow_empty_concepts=*/true);
   const Eigen::VectorXd w = vector_from_array(weights, "weights");
@@ -211,6 +246,8 @@ py::dict identify_summary(const probing_set& set, metric m, double delta, const 
   s["mean_estimate"] = r.mean_estimate;
   s["mean_gap"] = r.mean_gap;
   s["guarantee"] = std::string(studies::identify_guarantee);
+  const std::string no_certificate = studies::no_certificate_reason(m);
+  s["certificate"] = no_certificate.empty() ? py::object(py::str("available")) : py::object(py::str(no_certificate));
   return s;
 }
 
@@ -218,7 +255,7 @@ py::dict identify(const py::array& activations, const py::array& concepts, const
                   const py::dict& options, double delta, const std::optional<std::vector<std::string>>& names,
                   int threads) {
   const metric m = parse_metric(metric_name);
-  const metric_options o = metric_options_from(options);
+  const metric_options o = metric_options_from(options, m);
   check_open_unit("delta", delta);
   check_threads("threads", threads);
   const probing_set set = set_from_arrays(activations, concepts);
@@ -246,7 +283,7 @@ py::dict bootstrap(const py::array& activations, const py::array& concepts, cons
                    const std::optional<double>& fraction, double delta,
                    const std::optional<std::vector<std::string>>& names, int threads) {
   const metric m = parse_metric(metric_name);
-  const metric_options o = metric_options_from(options);
+  const metric_options o = metric_options_from(options, m);
   check_open_unit("delta", delta);
   check_threads("threads", threads);
   if (K < 1 || K > max_resamples)
@@ -292,12 +329,48 @@ py::dict bootstrap(const py::array& activations, const py::array& concepts, cons
   summary["full_set_concept_in_be_set"] = stability.full_set_concept_in_be_set;
   summary["seconds"] = stability.seconds;
   summary["resampling"] = std::string(studies::resampling_scheme);
+  if (is_layer_metric(m)) summary["layer_metric"] = std::string(studies::layer_metric_resampling);
   summary["theorem_4_1"] = std::string(studies::theorem_4_1_statement);
   py::dict out;
   out["neurons"] = neurons;
   out["frequencies"] = frequencies;
   out["counts"] = count_array;
   out["summary"] = summary;
+  return out;
+}
+
+/// Concept probabilities from image and text embeddings (core/vlm_concepts.hpp), n x |C| float64.
+py::array_t<double> vlm_concepts(const py::array& images, const py::array& texts, const std::string& link,
+                                 const std::optional<double>& temperature, const std::optional<double>& scale,
+                                 const std::optional<double>& shift, int threads) {
+  check_threads("threads", threads);
+  vlm_concept_options o;
+  if (link == "softmax") {
+    if (scale || shift) throw invalid_argument("scale and shift are not used with link='softmax' (give link='sigmoid')");
+    o.temperature = temperature.value_or(10.0);
+  } else if (link == "sigmoid") {
+    if (temperature) throw invalid_argument("temperature is not used with link='sigmoid' (it takes scale and shift)");
+    if (!scale || !shift)
+      throw invalid_argument("link='sigmoid' needs scale and shift (per model; Neuron_Eval's SigLIP: 58 and -0.13)");
+    o.link = vlm_link::sigmoid;
+    o.scale = *scale;
+    o.shift = *shift;
+  } else {
+    throw invalid_argument(fmt::format("link must be 'softmax' or 'sigmoid', got '{}'", link));
+  }
+  check_vlm_concept_options(o);
+  const Eigen::MatrixXd e = matrix_from_array(images, "image_embeddings");
+  const Eigen::MatrixXd t = matrix_from_array(texts, "text_embeddings");
+  Eigen::MatrixXd p;
+  {
+    py::gil_scoped_release release;
+    const thread_limit limit(threads);
+    p = neuroncert::concepts_from_embeddings(e, t, o, {"image_embeddings", "text_embeddings"});
+  }
+  py::array_t<double> out({p.rows(), p.cols()});
+  auto v = out.mutable_unchecked<2>();
+  for (Eigen::Index i = 0; i < p.rows(); ++i)
+    for (Eigen::Index c = 0; c < p.cols(); ++c) v(i, c) = p(i, c);
   return out;
 }
 
@@ -446,6 +519,7 @@ PYBIND11_MODULE(_core, mod) {
   mod.doc() = "neuroncert's compiled core (no LibTorch). Use the functions of the neuroncert package.";
   neuroncert::python::register_error_translation();
   mod.def("similarity", &similarity);
+  mod.def("concepts", &vlm_concepts);
   mod.def("reason_names", &reason_names);
   mod.def("identify", &identify);
   mod.def("bootstrap", &bootstrap);
