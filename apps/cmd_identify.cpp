@@ -198,7 +198,12 @@ void register_identify(CLI::App& app) {
   add_options(*cmd, {
       {"--activations", &a->activations, "Activations .npy, n samples x F neurons", required | existing_file},
       {"--concepts", &a->concepts, "Concepts .npy, n samples x |C| (0/1 or probabilities)", required | existing_file},
-      {"--metric", &a->metric_name, "Similarity metric: " + metric_names(), required},
+      {"--metric", &a->metric_name,
+       "Similarity metric: " + metric_names() +
+           ". soft_wpmi and cd_wpmi are CLIP-Dissect's soft-WPMI and WPMI (cd_: not Oikarinen et al.'s wpmi) on "
+           "concept probabilities (neuroncert concepts): log P(c | a neuron's top-k samples) minus lambda times its "
+           "mean over the layer's neurons",
+       required},
       {"--alpha", &a->alpha, "Top-alpha fraction that binarises a neuron, in (0,1)", show_default},
       {"--delta", &a->delta, "Failure probability of the certificates, in (0,1)", show_default},
       {"--binary", &a->binary, "Activations are already 0/1 (no binarisation; AUROC from 2x2 counts)"},
@@ -209,9 +214,7 @@ void register_identify(CLI::App& app) {
       {"--wpmi-lambda", &a->wpmi_lambda, "WPMI lambda", show_default},
       {"--wpmi-eps", &a->wpmi_eps, "WPMI clamp eps in log(max(c, eps)), in (0,1)", show_default},
       {"--top-k", &a->top_k, "soft_wpmi, cd_wpmi: each neuron's top-k samples, in [1, n] (default 100 for "
-                             "soft_wpmi, 28 for cd_wpmi). soft_wpmi is CLIP-Dissect's default score, cd_wpmi "
-                             "CLIP-Dissect's WPMI variant (not Oikarinen et al.'s wpmi): both compare "
-                             "log P(c | top-k samples) with lambda times its mean over the layer's neurons"},
+                             "soft_wpmi, 28 for cd_wpmi)"},
       {"--cd-lambda", &a->cd_lambda, "soft_wpmi, cd_wpmi: lambda, the weight of the layer marginal (default 1 for "
                                      "soft_wpmi, 0.6 for cd_wpmi)"},
       {"--p-start", &a->p_start, "soft_wpmi: weight of the most active sample, in (0,1] (default 0.998)"},
