@@ -84,7 +84,8 @@ TEST_CASE("rate kinds per metric", "[bounds][rates]") {
   CHECK(rate_kind_for(metric::precision) == rate_kind::effective_sample_size);
   CHECK(rate_kind_for(metric::iou) == rate_kind::effective_sample_size);
   CHECK(rate_kind_for(metric::auroc) == rate_kind::agarwal_auroc);
-  for (metric m : {metric::f1, metric::auprc, metric::correlation, metric::mad, metric::wpmi})
+  for (metric m : {metric::f1, metric::auprc, metric::correlation, metric::mad, metric::wpmi, metric::soft_wpmi,
+                   metric::cd_wpmi})
     CHECK_FALSE(rate_kind_for(m).has_value());
 }
 
