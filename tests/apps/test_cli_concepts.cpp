@@ -106,6 +106,14 @@ TEST_CASE("identify --metric soft_wpmi --bootstrap: the marginal is recomputed p
       Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic>::Zero(10, 30);
   for (const auto& row : freq.rows) read(std::stol(row[nc]), std::stol(row[cc])) = std::stol(row[kc]);
   CHECK(read == e.counts);
+  // One and two threads: the same files.
+  for (const char* threads : {"1", "2"})
+    REQUIRE(test::run_cli("identify --activations " + clip + "A.npy --concepts p10.npy --metric soft_wpmi "
+                          "--bootstrap 20 --seed 3 --threads " + threads + " --out t" + threads,
+                          dir)
+                .exit_code == 0);
+  CHECK(test::slurp(dir / "t1.csv") == test::slurp(dir / "t2.csv"));
+  CHECK(test::slurp(dir / "t1_bootstrap.csv") == test::slurp(dir / "t2_bootstrap.csv"));
 }
 
 TEST_CASE("concepts and the layer metrics' options: one line each, naming the file or option",
