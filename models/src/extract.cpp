@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <mutex>
 #include <vector>
@@ -75,45 +76,54 @@ bool threads_chosen = false;  // set_intra_op_threads() called?
 int worker_threads = 1;       // what set_intra_op_threads() chose
 
 /// One batch's pooled float32 features, checked (shape, finiteness); data_error naming the model
-/// and layer otherwise.
-at::Tensor batch_features(Model& model, const at::Tensor& images, const std::string& layer, Pool pool,
-                          std::int64_t start, std::int64_t stop) {
+/// and layer otherwise. `first_row` is the batch's first item, for messages.
+at::Tensor batch_features(Model& model, const at::Tensor& inputs, const std::string& layer, Pool pool,
+                          std::int64_t first_row) {
   const std::string source = fmt::format("model {}, layer {}", model.name(), layer);
+  const std::int64_t b = inputs.size(0);
   at::Tensor feats;
   try {
-    const auto x = preprocess(images.slice(0, start, stop), model.normalization());
-    feats = pool_output(model.forward_layer(x, layer), pool, layer).to(at::kFloat).contiguous();
+    feats = pool_output(model.forward_layer(inputs, layer), pool, layer).to(at::kFloat).contiguous();
   } catch (const c10::Error& e) {  // LibTorch's message goes on with a backtrace: its first line only
     const std::string m = e.what_without_backtrace();
     throw data_error(fmt::format("{}: forward pass failed: {}", source, m.substr(0, m.find('\n'))));
   }
-  if (feats.dim() != 2 || feats.size(0) != stop - start)
+  if (feats.dim() != 2 || feats.size(0) != b)
     throw data_error(fmt::format("{}: returned shape [{}] for a batch of {} images (one row per image expected)",
-                                 source, fmt::join(feats.sizes(), ", "), stop - start));
-  check_finite_activations(feats, start, source);
+                                 source, fmt::join(feats.sizes(), ", "), b));
+  check_finite_activations(feats, first_row, source);
   return feats;
+}
+
+/// The bar's label carries the throughput: "extract 412 images/s".
+void draw_progress(progress_bar& bar, std::int64_t done, std::int64_t n,
+                   std::chrono::steady_clock::time_point start) {
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (done > 0 && s > 0) bar.set_label(fmt::format("extract {:.0f} images/s", static_cast<double>(done) / s));
+  bar.update(done, n);
 }
 
 }  // namespace
 
-// The batches are shared out among the worker threads, each running its forward passes with one
-// LibTorch thread: a small model's operators are too short to split well (ViT on the 10,000 CIFAR-100
-// test images, 2 cores: one thread 39 s, two intra-op threads 25 s, two batches at once 19 s), and
-// every image is computed by the same one-thread kernels whatever the thread count, so the result
-// does not depend on it. Batches are taken in order, so every batch before a failing one has run and
+// The batches are shared out among the worker threads, each making its batch's inputs (decoding
+// files, for a folder of images) and running its forward passes with one LibTorch thread: a small
+// model's operators are too short to split well (ViT on the 10,000 CIFAR-100 test images, 2 cores:
+// one thread 39 s, two intra-op threads 25 s, two batches at once 19 s), and every image is computed
+// by the same one-thread kernels whatever the thread count, so the result does not depend on it.
+// With two or more workers decoding overlaps the other workers' forward passes, and memory holds
+// one batch per worker. Batches are taken in order, so every batch before a failing one has run and
 // the error reported is the first failing batch's, as in a sequential run.
-at::Tensor extract_activations(Model& model, const at::Tensor& images, const std::string& layer, Pool pool,
-                               std::int64_t batch_size, bool progress) {
-  if (images.dim() != 4 || images.size(1) != 3 || images.scalar_type() != at::kByte)
-    throw invalid_argument("extract_activations: images must be a uint8 tensor [n, 3, H, W]");
+StreamedActivations extract_streamed(Model& model, std::int64_t n, const BatchSource& source, const std::string& layer,
+                                     Pool pool, std::int64_t batch_size, bool progress) {
   if (batch_size < 1) throw invalid_argument(fmt::format("batch size must be at least 1, got {}", batch_size));
   model.check_layer(layer);
   if (!threads_chosen) set_intra_op_threads(0);
-  const std::int64_t n = images.size(0);
   const std::int64_t batches = (n + batch_size - 1) / batch_size;
+  std::vector<std::vector<std::int64_t>> batch_rows(static_cast<std::size_t>(batches));
   std::vector<at::Tensor> features(static_cast<std::size_t>(batches));
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(batches));
   progress_bar bar("extract", "images");
+  const auto start_time = std::chrono::steady_clock::now();
   if (progress) bar.update(0, n);
   std::mutex done_mutex;
   std::int64_t done = 0;
@@ -124,15 +134,20 @@ at::Tensor extract_activations(Model& model, const at::Tensor& images, const std
     torch::NoGradGuard no_grad;
     for (std::int64_t b = next++; b < batches && !failed; b = next++) {
       const std::int64_t start = b * batch_size, stop = std::min(n, start + batch_size);
+      const auto k = static_cast<std::size_t>(b);
       try {
-        features[static_cast<std::size_t>(b)] = batch_features(model, images, layer, pool, start, stop);
+        InputBatch in = source(start, stop);
+        if (in.inputs.defined() && in.inputs.size(0) != static_cast<std::int64_t>(in.rows.size()))
+          throw invalid_argument("extract_streamed: a batch source returned inputs and rows of different lengths");
+        if (!in.rows.empty()) features[k] = batch_features(model, in.inputs, layer, pool, start);
+        batch_rows[k] = std::move(in.rows);
       } catch (...) {
-        errors[static_cast<std::size_t>(b)] = std::current_exception();
+        errors[k] = std::current_exception();
         failed = true;
       }
       const std::lock_guard lock(done_mutex);
       done += stop - start;
-      if (progress) bar.update(done, n);
+      if (progress) draw_progress(bar, done, n, start_time);
     }
   };
   const int workers = static_cast<int>(std::max<std::int64_t>(1, std::min<std::int64_t>(worker_threads, batches)));
@@ -143,13 +158,36 @@ at::Tensor extract_activations(Model& model, const at::Tensor& images, const std
   at::set_num_threads(worker_threads);
   for (const auto& e : errors)  // the first failing batch's error, whatever thread met it first
     if (e) std::rethrow_exception(e);
-  if (features.empty()) return at::empty({0, 0}, at::TensorOptions().dtype(at::kFloat));
-  for (std::int64_t b = 1; b < batches; ++b)
-    if (features[static_cast<std::size_t>(b)].size(1) != features[0].size(1))
+  StreamedActivations out;
+  std::vector<at::Tensor> parts;
+  std::int64_t first = -1;  // the first batch with rows: its width is the one expected
+  for (std::int64_t b = 0; b < batches; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    if (!features[k].defined()) continue;
+    if (first < 0) first = b;
+    if (features[k].size(1) != features[static_cast<std::size_t>(first)].size(1))
       throw data_error(fmt::format("model {}, layer {}: returned {} features for images {}..{} but {} before",
-                                   model.name(), layer, features[static_cast<std::size_t>(b)].size(1), b * batch_size,
-                                   std::min(n, (b + 1) * batch_size) - 1, features[0].size(1)));
-  return at::cat(features, 0);
+                                   model.name(), layer, features[k].size(1), b * batch_size,
+                                   std::min(n, (b + 1) * batch_size) - 1, features[static_cast<std::size_t>(first)].size(1)));
+    parts.push_back(features[k]);
+    out.rows.insert(out.rows.end(), batch_rows[k].begin(), batch_rows[k].end());
+  }
+  out.activations = parts.empty() ? at::empty({0, 0}, at::TensorOptions().dtype(at::kFloat)) : at::cat(parts, 0);
+  return out;
+}
+
+at::Tensor extract_activations(Model& model, const at::Tensor& images, const std::string& layer, Pool pool,
+                               std::int64_t batch_size, bool progress) {
+  if (images.dim() != 4 || images.size(1) != 3 || images.scalar_type() != at::kByte)
+    throw invalid_argument("extract_activations: images must be a uint8 tensor [n, 3, H, W]");
+  const auto norm = model.normalization();
+  const BatchSource slices = [&](std::int64_t start, std::int64_t stop) {
+    InputBatch in;
+    in.inputs = preprocess(images.slice(0, start, stop), norm);
+    for (std::int64_t i = start; i < stop; ++i) in.rows.push_back(i);
+    return in;
+  };
+  return extract_streamed(model, images.size(0), slices, layer, pool, batch_size, progress).activations;
 }
 
 std::int64_t count_correct(Model& model, const at::Tensor& images, const std::vector<std::int64_t>& labels,

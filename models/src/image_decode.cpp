@@ -145,10 +145,10 @@ bool png_decode(png_state& state, RgbImage& out) {
   png_read_info(png, info);
   const int colour = png_get_color_type(png, info);
   const int depth = png_get_bit_depth(png, info);
-  if (colour == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);  // tRNS not expanded: dropped
+  if (colour == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);  // expands a tRNS chunk to alpha too
   if (colour == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
   if (depth == 16) png_set_strip_16(png);  // the high byte
-  if (colour & PNG_COLOR_MASK_ALPHA) png_set_strip_alpha(png);
+  if ((colour & PNG_COLOR_MASK_ALPHA) || png_get_valid(png, info, PNG_INFO_tRNS)) png_set_strip_alpha(png);
   if (colour == PNG_COLOR_TYPE_GRAY || colour == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
   png_set_interlace_handling(png);
   png_read_update_info(png, info);

@@ -25,12 +25,12 @@ void Model::check_layer(const std::string& layer) const {
 std::vector<std::string> builtin_model_names() { return {"resnet20", "vit"}; }
 
 std::unique_ptr<Model> load_model(const std::string& spec, const std::filesystem::path& data_dir,
-                                  const Normalization& torchscript_norm) {
+                                  const Normalization& torchscript_norm, std::int64_t torchscript_input_size) {
   if (spec == "resnet20") return std::make_unique<ResNet20Model>(data_dir / "resnet20_cifar10.safetensors");
   if (spec == "vit") return std::make_unique<VitModel>(data_dir / "vit_cifar10.safetensors");
   const std::filesystem::path p(spec);
   if (p.extension() == ".pt" || p.extension() == ".pth" || std::filesystem::is_regular_file(p))
-    return std::make_unique<TorchScriptModel>(p, torchscript_norm);
+    return std::make_unique<TorchScriptModel>(p, torchscript_norm, torchscript_input_size);
   throw invalid_argument(
       fmt::format("unknown model '{}' (known: {}, or a TorchScript file PATH.pt)", spec, fmt::join(builtin_model_names(), ", ")));
 }

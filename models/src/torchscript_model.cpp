@@ -35,7 +35,8 @@ std::vector<c10::IValue> sequence_elements(const c10::IValue& out) {
 }
 }  // namespace
 
-TorchScriptModel::TorchScriptModel(const std::filesystem::path& file, const Normalization& norm)
+TorchScriptModel::TorchScriptModel(const std::filesystem::path& file, const Normalization& norm,
+                                   std::int64_t input_size)
     : impl_(std::make_unique<Impl>()), file_(file), norm_(norm) {
   if (!std::filesystem::is_regular_file(file))
     throw data_error(fmt::format("TorchScript file '{}': cannot open file", file.string()));
@@ -52,10 +53,10 @@ TorchScriptModel::TorchScriptModel(const std::filesystem::path& file, const Norm
   c10::IValue out;
   try {
     torch::NoGradGuard no_grad;
-    out = impl_->module.forward({at::zeros({2, 3, 32, 32})});
+    out = impl_->module.forward({at::zeros({2, 3, input_size, input_size})});
   } catch (const c10::Error& e) {
-    throw data_error(fmt::format("TorchScript file '{}': forward() fails on a [2, 3, 32, 32] batch: {}", file.string(),
-                                 first_line(e.what_without_backtrace())));
+    throw data_error(fmt::format("TorchScript file '{}': forward() fails on a [2, 3, {}, {}] batch: {}", file.string(),
+                                 input_size, input_size, first_line(e.what_without_backtrace())));
   }
   auto bad = [&](const std::string& why) {
     throw data_error(fmt::format("TorchScript file '{}': forward() must return a Tensor, Dict[str, Tensor] or tuple of "

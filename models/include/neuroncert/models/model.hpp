@@ -1,6 +1,7 @@
 #pragma once
 // The common interface of every model activations can be extracted from: the built-in ResNet-20
 // and ViT (weights from safetensors) and users' own TorchScript modules.
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -29,7 +30,8 @@ class Model {
   virtual std::string logits_layer() const { return "logits"; }
   /// The model's own input preprocessing (applied by extract_activations()).
   virtual Normalization normalization() const = 0;
-  /// Raw output of `layer` for a preprocessed float32 batch x [B, 3, 32, 32]: a feature map
+  /// Raw output of `layer` for a preprocessed float32 batch x [B, 3, 32, 32] (a TorchScript model:
+  /// [B, 3, S, S], S the size it was loaded for): a feature map
   /// [B, C, H, W], tokens [B, T, D] (token 0 = CLS) or features [B, F]. Call under no-grad.
   /// Throws invalid_argument for an unknown layer (see check_layer()).
   virtual at::Tensor forward_layer(const at::Tensor& x, const std::string& layer) = 0;
@@ -43,9 +45,11 @@ std::vector<std::string> builtin_model_names();
 
 /// "resnet20" -> data_dir/resnet20_cifar10.safetensors, "vit" -> data_dir/vit_cifar10.safetensors,
 /// anything ending in ".pt" or naming an existing file -> TorchScript (preprocessed with
-/// `torchscript_norm`). invalid_argument for an unknown name, data_error for a missing/corrupt file.
+/// `torchscript_norm`, probed at load time with inputs of side `torchscript_input_size`).
+/// invalid_argument for an unknown name, data_error for a missing/corrupt file.
 std::unique_ptr<Model> load_model(const std::string& spec, const std::filesystem::path& data_dir,
-                                  const Normalization& torchscript_norm = imagenet_normalization);
+                                  const Normalization& torchscript_norm = imagenet_normalization,
+                                  std::int64_t torchscript_input_size = 32);
 
 /// Copies every parameter and buffer of `module` (recursively, dotted names such as
 /// "layer1.0.bn1.running_mean") from the file. data_error (naming file and key) for a missing key,
