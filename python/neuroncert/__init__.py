@@ -36,6 +36,7 @@ __all__ = [
     "similarity", "identify", "bootstrap", "concepts", "plan", "bound", "be_coverage", "clopper_pearson",
     "sieve_plan", "simulate", "experiments", "extract", "metrics", "reason_names",
     "Similarity", "Identification", "Stability", "Table",
+    "read_image",
 ]
 
 ArrayLike = Any  # a NumPy array, a torch tensor, or anything with __array__
@@ -351,20 +352,32 @@ def simulate(experiment: str, *, threads: int = 0, **settings: Any) -> Table:
     return table
 
 
-def extract(model: str, data: Union[str, ArrayLike] = "cifar10", layer: Optional[str] = None, *,
+def extract(model: str, data: Union[str, ArrayLike, None] = None, layer: Optional[str] = None, *,
             pool: str = "auto", batch_size: int = 256, threads: int = 0, data_dir: Optional[str] = None,
-            limit: int = 0, subset: str = "full", norm: str = "imagenet") -> Dict[str, Any]:
+            limit: int = 0, subset: str = "full", norm: str = "imagenet",
+            images: Optional[Union[str, "os.PathLike[str]"]] = None,
+            files: Optional[Union[str, "os.PathLike[str]", Sequence[Union[str, "os.PathLike[str]"]]]] = None,
+            labels: Optional[Union[str, "os.PathLike[str]"]] = None, resize: int = 0, crop: int = 0,
+            skip_bad: bool = False) -> Dict[str, Any]:
     """Activations of a model layer (loads LibTorch on first use).
 
     model: "resnet20", "vit" (the built-in CIFAR-10 models) or a TorchScript file. data: "cifar10"
-    or "cifar100" (the test set: the result also holds ``concepts`` (one-hot classes, uint8),
-    ``concept_names`` and ``labels``), or your own images as a uint8 array [n, 3, H, W].
+    (the default) or "cifar100" (the test set: the result also holds ``concepts`` (one-hot classes,
+    uint8), ``concept_names`` and ``labels``), or your own images as a uint8 array [n, 3, H, W].
     layer: e.g. resnet20 "penultimate", vit "cls" (the CLI's ``extract --list-layers``).
     Returns a dict with ``activations`` (float32 n x F); for a data set also ``concepts``,
     ``concept_names``, ``labels`` (int64; CIFAR-100: fine) and ``coarse_labels`` (CIFAR-100), ``model``
     and ``pool`` (the pooling applied). The same values as ``neuroncert extract``.
     data_dir: the folder with the CIFAR files and weights (default: $NEURONCERT_DATA_DIR, else
     the one this build was configured with).
+
+    Image files instead of ``data`` (the CLI's --images/--files/--labels/--resize/--crop/--skip-bad,
+    the same study): ``images`` a folder (class subfolders or flat), or ``files`` a list of paths
+    (relative to the current folder) or a list file; ``labels`` a CSV of concepts; ``resize``/``crop``
+    (0 = 256/224 for TorchScript, 32/32 for the built-in models); ``norm`` for TorchScript models.
+    The result then also has ``files`` (row i's file), ``skipped`` ((file, error) pairs with
+    skip_bad), ``labels`` and ``classes`` for a class-folder run without a labels CSV, ``resize``,
+    ``crop`` and ``normalization``; ``concepts`` is float32 when the CSV holds probabilities.
     """
     from . import _models  # LibTorch: loaded only here
 
@@ -372,10 +385,33 @@ def extract(model: str, data: Union[str, ArrayLike] = "cifar10", layer: Optional
         raise ValueError("layer: required (resnet20: stem, layer1, layer2, layer3, penultimate, logits; "
                          "vit: encoder0..encoder5, cls, logits)")
     folder = data_dir or os.environ.get("NEURONCERT_DATA_DIR") or _models.default_data_dir
+    image_run = images is not None or files is not None
+    if image_run and data is not None:
+        raise ValueError("data: not used with images= or files= (your images replace CIFAR)")
+    if data is None:
+        data = "cifar10"
     source = data if isinstance(data, str) else _array(data, "data")
+    file_names: List[str] = []
+    files_list = ""
+    if isinstance(files, (str, os.PathLike)):
+        files_list = os.fspath(files)
+    elif files is not None:
+        file_names = [os.fspath(f) for f in files]
+        if not file_names:
+            raise ValueError("files: an empty list")
     out = _models.extract(model, source, layer, pool, int(batch_size), int(threads), str(folder), int(limit),
-                          subset, norm)
+                          subset, norm, os.fspath(images) if images is not None else "", file_names, files_list,
+                          os.fspath(labels) if labels is not None else "", int(resize), int(crop), bool(skip_bad))
     for key in ("labels", "coarse_labels"):
         if key in out:
             out[key] = np.asarray(out[key], dtype=np.int64)
     return out
+
+
+def read_image(path: Union[str, "os.PathLike[str]"]) -> np.ndarray:
+    """The pixels neuroncert decodes from a .jpg/.jpeg/.png file: uint8 [H, W, 3], equal to
+    ``np.asarray(PIL.Image.open(path).convert("RGB"))`` (libjpeg-turbo as PIL; EXIF orientation not
+    applied; 16-bit samples keep their high byte)."""
+    from . import _models  # LibTorch: loaded only here
+
+    return _models.read_image(os.fspath(path))
