@@ -1,0 +1,108 @@
+#pragma once
+// `neuroncert advise`: which similarity metric, and how many probing samples, for the user's setting
+// (issue 14; THEORY.md sec. 4, 4.1, 6.1, 9). For each metric and each concept frequency rho of the
+// user's concept set, with the neuron-concept agreement as a 2x2 cell table W (given, or from
+// recall/precision or recall/alpha and rho):
+//   - the certified error at n: the closed-form rate at delta/|C| with the population's effective
+//     size (bounds::population_rate) and, for the count metrics, the Clopper-Pearson radius at the
+//     expected counts; the n each needs for epsilon (bounds' planners, THEORY.md 4.1);
+//   - the simulated 0.95-quantile of |sim_hat - sim| at n: Experiment 1 (THEORY.md 6.1) in the user's
+//     table, counts ~ Multinomial(n, W), every pair metric from the counts of a binary neuron
+//     (binary_neuron_metrics.hpp); replicate j of frequency i draws from
+//     make_stream(seed, j, study_salt("advise/setting=i")), so results do not depend on the thread count;
+//   - the probability that the metric is undefined at n (closed forms below);
+//   - Neuron_Eval's sanity tests (sim/sanity_tests.hpp) at n and the user's frequencies;
+// and a recommendation: the metrics that pass both sanity tests, ranked by their worst simulated
+// error over the frequencies divided by the metric's range (1; 2 for correlation), then the others,
+// each with one sentence saying why it ranks lower.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "neuroncert/core/counts.hpp"
+#include "neuroncert/core/metric.hpp"
+#include "neuroncert/core/metric_options.hpp"
+#include "neuroncert/sim/sanity_tests.hpp"
+
+namespace neuroncert::studies {
+
+struct advise_inputs {
+  std::int64_t concepts = 1;             ///< |C| >= 1
+  double delta = 0.05;                   ///< in (0,1)
+  std::optional<std::int64_t> n;         ///< probing-set size; without it, accuracy's planned n for epsilon
+  std::optional<double> epsilon;         ///< target accuracy (n needed per metric); n or epsilon required
+  std::vector<double> frequencies;       ///< concept frequencies rho (with recall/precision/alpha)
+  std::optional<counts2x2> matrix;       ///< the agreement as cell probabilities W (one frequency)
+  std::optional<double> recall, precision, alpha;  ///< two of them with frequencies: recall & precision or recall & alpha
+  std::vector<metric> metrics;           ///< pair metrics; empty = all pair metrics
+  std::int64_t replicates = 1000;        ///< Monte Carlo datasets per frequency
+  std::int64_t sanity_seeds = 1000;      ///< seeds of the sanity tests
+  std::uint64_t seed = 1;
+  double delta_split = 0.5;              ///< ESS planning: share of delta spent on the rate
+  metric_options metric_opts;
+  std::function<void(std::size_t done, std::size_t total)> progress;  ///< settings done; optional
+};
+
+/// One metric at one frequency.
+struct advise_row {
+  metric m = metric::accuracy;
+  std::size_t setting = 0;                 ///< index into advise_result::tables
+  double rho = 0, population = 0;          ///< concept frequency, population value of the metric
+  std::optional<double> certified_rate;    ///< closed-form rate at n and delta/|C| (none: no closed form)
+  std::optional<double> cp_radius;         ///< Clopper-Pearson radius at the expected counts (count metrics)
+  std::optional<std::int64_t> n_needed;    ///< smallest n with the rate <= epsilon (with epsilon, a rate)
+  std::optional<double> simulated_q95;     ///< 0.95-quantile of |error| over the defined replicates
+  double simulated_undefined = 0;          ///< fraction of replicates whose estimate was undefined
+  double undefined_risk = 0;               ///< P(the metric is undefined at n) for one concept, closed form
+};
+
+/// One metric over the whole concept set, and its place in the recommendation.
+struct advise_summary {
+  metric m = metric::accuracy;
+  std::optional<double> worst_certified;    ///< max over frequencies (none without a closed form)
+  std::optional<std::int64_t> n_needed;     ///< max over frequencies
+  std::optional<double> worst_simulated;    ///< max over frequencies of simulated_q95
+  std::optional<double> normalised_error;   ///< worst_simulated / range (the ranking key)
+  double worst_undefined_risk = 0;          ///< max over frequencies, one concept
+  double any_undefined_bound = 0;           ///< min(1, sum over the |C| concepts of their risk)
+  sim::sanity_verdict sanity;
+  bool recommended = false;                 ///< passes both sanity tests
+  int rank = 0;                             ///< 1 = first choice; every metric is ranked
+  std::string reason;                       ///< one sentence
+};
+
+struct advise_result {
+  std::int64_t n = 0;
+  std::vector<counts2x2> tables;            ///< one cell table per distinct frequency
+  std::vector<double> rhos;
+  std::vector<double> weights;              ///< how many of the |C| concepts each table stands for
+  std::vector<advise_row> rows;             ///< metric-major, then setting
+  std::vector<advise_summary> summaries;    ///< in rank order
+  sim::sanity_report sanity;
+  std::int64_t sanity_n = 0;                ///< n of the sanity tests: n, or 500,000 when no frequency has a positive at n
+  std::vector<double> sanity_gammas_skipped;///< frequencies with round(rho sanity_n) < 1: not tested
+};
+
+/// Checks the inputs (invalid_argument naming the option, in the CLI's words) and runs the study.
+advise_result advise_study(const advise_inputs& in);
+
+/// The 2x2 cell table of a concept of frequency rho with the given recall and precision (or recall
+/// and neuron firing rate alpha): W11 = recall rho, a = W11 / precision (or alpha), W01 = rho - W11,
+/// W10 = a - W11, W00 = 1 - a - rho + W11. Throws invalid_argument when a cell is negative.
+counts2x2 table_from_agreement(double rho, double recall, std::optional<double> precision, std::optional<double> alpha);
+
+/// P(metric undefined) for one concept at n samples from W (THEORY.md sec. 2.1/2.2 "undefined when"):
+/// no concept positives (1-rho)^n; no neuron positives (1-a)^n; a class empty (1-rho)^n + rho^n;
+/// both empty W00^n; correlation: a constant neuron or concept, by inclusion-exclusion
+/// (1-rho)^n + rho^n + (1-a)^n + a^n - sum_ij W_ij^n; WPMI: no positives or never fires,
+/// (1-rho)^n + (1-a)^n - W00^n; accuracy 0.
+double undefined_probability(metric m, const counts2x2& w, std::int64_t n, orientation o = orientation::paper);
+
+/// The JSON report (without run metadata): inputs, per-metric summaries in rank order, rows, sanity cells.
+nlohmann::json advise_json(const advise_inputs& in, const advise_result& r);
+
+}  // namespace neuroncert::studies

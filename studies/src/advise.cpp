@@ -1,0 +1,381 @@
+#include "neuroncert/studies/advise.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "neuroncert/bounds/exact_binomial.hpp"
+#include "neuroncert/bounds/planning.hpp"
+#include "neuroncert/bounds/rate_basis.hpp"
+#include "neuroncert/bounds/rates.hpp"
+#include "neuroncert/core/binary_neuron_metrics.hpp"
+#include "neuroncert/core/checks.hpp"
+#include "neuroncert/core/error.hpp"
+#include "neuroncert/core/json_io.hpp"
+#include "neuroncert/core/quantile.hpp"
+#include "neuroncert/sim/engine.hpp"
+#include "neuroncert/sim/experiments.hpp"
+#include "neuroncert/sim/sampling.hpp"
+
+namespace neuroncert::studies {
+namespace {
+
+// P(X = 0) for X ~ Binomial(n, p) without underflow surprises: (1 - p)^n.
+double none_of(double p, std::int64_t n) {
+  if (p >= 1.0) return 0.0;
+  return std::exp(static_cast<double>(n) * std::log1p(-p));
+}
+
+// The divisor that puts errors of different metrics on one scale: the metric's range as the sanity
+// tests use it (1; 2 for correlation and MAD of a binary neuron, which lie in [-1, 1]; WPMI in nats).
+double metric_range(metric m) { return m == metric::correlation || m == metric::mad ? 2.0 : 1.0; }
+
+// The planned n for epsilon by the metric's closed-form rate (THEORY.md 4.1), or none.
+std::optional<std::int64_t> planned_n(metric m, const counts2x2& w, double epsilon, const advise_inputs& in) {
+  const auto kind = bounds::rate_kind_for(m);
+  if (!kind) return std::nullopt;
+  const double rho = w.concept_positives(), a = w.neuron_positives();
+  try {
+    if (*kind == bounds::rate_kind::hoeffding) return bounds::plan_n_accuracy(epsilon, in.delta, in.concepts);
+    if (*kind == bounds::rate_kind::agarwal_auroc) return bounds::plan_n_auroc(epsilon, in.delta, in.concepts, rho);
+    // recall conditions on c = 1 (one event per concept), precision on f = 1 (shared), IoU on f=1 or c=1
+    // (per concept); Neuron_Eval's orientation swaps recall and precision.
+    const bool paper = in.metric_opts.recall_precision == orientation::paper;
+    const bool on_concept = (m == metric::recall) == paper;
+    double q = 1.0 - w.f00;
+    std::int64_t events = in.concepts;
+    if (m != metric::iou) {
+      q = on_concept ? rho : a;
+      events = on_concept ? in.concepts : 1;
+    }
+    if (!(q > 0.0)) return std::nullopt;
+    return bounds::plan_n_ess(epsilon, in.delta, in.concepts, q, in.delta_split, events).n;
+  } catch (const invalid_argument&) {
+    return std::nullopt;  // beyond 1e15 samples: no plan
+  }
+}
+
+std::vector<double> positive_values(const std::vector<double>& v) {
+  std::vector<double> s = v;
+  std::sort(s.begin(), s.end());
+  s.erase(std::unique(s.begin(), s.end()), s.end());
+  return s;
+}
+
+void check_inputs(const advise_inputs& in) {
+  check_at_least("--concepts", in.concepts, 1);
+  check_open_unit("--delta", in.delta);
+  if (!in.n && !in.epsilon) throw invalid_argument("give --n or --epsilon (or both)");
+  if (in.n) check_at_least("--n", *in.n, 1);
+  if (in.n && *in.n > sim::max_probing_set_size)
+    throw invalid_argument(fmt::format("--n must be at most {}, got {}", sim::max_probing_set_size, *in.n));
+  if (in.epsilon) check_open_unit("--epsilon", *in.epsilon);
+  check_at_least("--replicates", in.replicates, 10);
+  if (in.replicates > sim::max_replicates)
+    throw invalid_argument(fmt::format("--replicates must be at most {}, got {}", sim::max_replicates, in.replicates));
+  check_at_least("--sanity-seeds", in.sanity_seeds, 1);
+  check_open_unit("--delta-split", in.delta_split);
+  check_metric_options(in.metric_opts);
+  for (metric m : in.metrics)
+    if (is_layer_metric(m))
+      throw invalid_argument(fmt::format("--metric {} scores a whole layer: advise covers the pair metrics", to_string(m)));
+  if (in.matrix) {
+    if (!in.frequencies.empty()) throw invalid_argument("--matrix fixes the frequency: give --frequency or --matrix, not both");
+    if (in.recall || in.precision || in.alpha)
+      throw invalid_argument("--matrix is the whole agreement: --recall, --precision and --alpha go without it");
+    sim::check_cell_matrix(*in.matrix, "--matrix");
+    if (!(in.matrix->concept_positives() > 0.0)) throw invalid_argument("--matrix has no concept positives (W01 + W11 = 0)");
+    return;
+  }
+  if (in.frequencies.empty()) throw invalid_argument("give the concept frequency (--frequency or --frequency-file) or --matrix");
+  for (double r : in.frequencies) check_open_unit("--frequency", r);
+  if (!in.recall) throw invalid_argument("--recall is required with --frequency (or give --matrix)");
+  if (in.precision.has_value() == in.alpha.has_value())
+    throw invalid_argument("give exactly one of --precision and --alpha with --recall");
+}
+
+}  // namespace
+
+counts2x2 table_from_agreement(double rho, double recall, std::optional<double> precision, std::optional<double> alpha) {
+  check_open_unit("--frequency", rho);
+  if (!(recall > 0.0 && recall <= 1.0)) throw invalid_argument(fmt::format("--recall must lie in (0, 1], got {}", recall));
+  if (precision && !(*precision > 0.0 && *precision <= 1.0))
+    throw invalid_argument(fmt::format("--precision must lie in (0, 1], got {}", *precision));
+  if (alpha) check_open_unit("--alpha", *alpha);
+  const double w11 = recall * rho;
+  const double a = precision ? w11 / *precision : *alpha;
+  const counts2x2 w{1.0 - a - rho + w11, rho - w11, a - w11, w11};
+  // Rounding can leave -1e-17 where a cell is exactly 0.
+  const double tol = 1e-12;
+  if (w.f00 < -tol || w.f10 < -tol || a > 1.0 + tol)
+    throw invalid_argument(fmt::format(
+        "recall {} with {} at frequency {} gives no valid 2x2 table (neuron rate {:.6g}, P(f=1, c=0) = {:.6g}, "
+        "P(f=0, c=0) = {:.6g})",
+        recall, precision ? fmt::format("precision {}", *precision) : fmt::format("alpha {}", *alpha), rho, a, w.f10, w.f00));
+  return {std::max(0.0, w.f00), std::max(0.0, w.f01), std::max(0.0, w.f10), std::max(0.0, w.f11)};
+}
+
+double undefined_probability(metric m, const counts2x2& w, std::int64_t n, orientation o) {
+  const double rho = w.concept_positives(), a = w.neuron_positives();
+  const double no_pos = none_of(rho, n), no_neg = none_of(1.0 - rho, n);
+  const double never = none_of(a, n), always = none_of(1.0 - a, n);
+  const double both_empty = none_of(1.0 - w.f00, n);
+  const double p = [&] {
+    switch (m) {
+      case metric::accuracy: return 0.0;
+      case metric::recall: return o == orientation::paper ? no_pos : never;
+      case metric::precision: return o == orientation::paper ? never : no_pos;
+      case metric::iou:
+      case metric::f1: return both_empty;
+      case metric::auroc:
+      case metric::mad: return no_pos + no_neg;
+      case metric::auprc: return no_pos;
+      case metric::wpmi: return no_pos + never - both_empty;
+      case metric::correlation: {
+        // P(c constant or f constant) = P(c const) + P(f const) - P(both const); both constant means
+        // every sample falls in one cell.
+        const double cells = none_of(1.0 - w.f00, n) + none_of(1.0 - w.f01, n) + none_of(1.0 - w.f10, n) +
+                             none_of(1.0 - w.f11, n);
+        return no_pos + no_neg + never + always - cells;
+      }
+      default: return 0.0;
+    }
+  }();
+  return std::clamp(p, 0.0, 1.0);
+}
+
+advise_result advise_study(const advise_inputs& in) {
+  check_inputs(in);
+  advise_result r;
+  const std::vector<metric> metrics =
+      in.metrics.empty() ? std::vector<metric>(pair_metrics.begin(), pair_metrics.end()) : in.metrics;
+
+  // The settings: one table per distinct frequency, weighted by how many concepts share it.
+  if (in.matrix) {
+    r.tables.push_back(*in.matrix);
+    r.rhos.push_back(in.matrix->concept_positives());
+    r.weights.push_back(static_cast<double>(in.concepts));
+  } else {
+    std::map<double, double> count;
+    for (double rho : in.frequencies) count[rho] += 1.0;
+    for (const auto& [rho, k] : count) {
+      r.tables.push_back(table_from_agreement(rho, *in.recall, in.precision, in.alpha));
+      r.rhos.push_back(rho);
+      r.weights.push_back(static_cast<double>(in.concepts) * k / static_cast<double>(in.frequencies.size()));
+    }
+  }
+  r.n = in.n ? *in.n : bounds::plan_n_accuracy(*in.epsilon, in.delta, in.concepts);
+  const double delta_c = bounds::union_delta(in.delta, in.concepts);
+  const std::size_t S = r.tables.size(), M = metrics.size();
+  const auto reps = static_cast<std::size_t>(in.replicates);
+
+  // Experiment 1 in each of the user's tables.
+  std::vector<std::vector<std::optional<double>>> q95(M, std::vector<std::optional<double>>(S));
+  std::vector<std::vector<double>> undef_frac(M, std::vector<double>(S, 0.0));
+  std::vector<std::vector<double>> pop(M, std::vector<double>(S, 0.0));
+  std::vector<double> errors;
+  for (std::size_t s = 0; s < S; ++s) {
+    sim::engine_options eo;
+    eo.seed = in.seed;
+    eo.salt = sim::study_salt(fmt::format("advise/setting={}", s));
+    const counts2x2 w = r.tables[s];
+    const std::int64_t n = r.n;
+    const std::vector<counts2x2> drawn =
+        sim::map_replicates<counts2x2>(reps, eo, [&](std::size_t, random_engine& rng) { return sim::draw_counts(rng, n, w); });
+    for (std::size_t k = 0; k < M; ++k) {
+      const metric_value p = binary_neuron_metric(metrics[k], w, in.metric_opts);
+      if (!p.defined())
+        throw invalid_argument(fmt::format("metric {} is undefined on the population table at frequency {} ({})",
+                                           to_string(metrics[k]), r.rhos[s], to_string(p.reason)));
+      pop[k][s] = p.value;
+      errors.clear();
+      for (const counts2x2& c : drawn) {
+        const metric_value v = binary_neuron_metric(metrics[k], c, in.metric_opts);
+        if (v.defined()) errors.push_back(std::abs(v.value - p.value));
+      }
+      undef_frac[k][s] = static_cast<double>(reps - errors.size()) / static_cast<double>(reps);
+      if (!errors.empty()) q95[k][s] = quantile_type7(errors, sim::quantile_level);
+    }
+    if (in.progress) in.progress(s + 1, S + 1);
+  }
+
+  // Sanity tests at n and the user's frequencies (frequencies without a positive at n are skipped).
+  sim::sanity_options so;
+  so.seeds = in.sanity_seeds;
+  so.seed = in.seed;
+  so.metric_opts = in.metric_opts;
+  so.n = std::max<std::int64_t>(r.n, 2);
+  so.gammas.clear();
+  for (double g : positive_values(r.rhos)) {
+    const auto p = std::llround(g * static_cast<double>(so.n));
+    if (p >= 1 && p < so.n) so.gammas.push_back(g); else r.sanity_gammas_skipped.push_back(g);
+  }
+  if (so.gammas.empty()) {
+    so.n = 500'000;  // Neuron_Eval's setting
+    r.sanity_gammas_skipped.clear();
+    for (double g : positive_values(r.rhos)) {
+      const auto p = std::llround(g * static_cast<double>(so.n));
+      if (p >= 1 && p < so.n) so.gammas.push_back(g); else r.sanity_gammas_skipped.push_back(g);
+    }
+    if (so.gammas.empty()) so.gammas = sim::sanity_options{}.gammas;
+  }
+  r.sanity_n = so.n;
+  r.sanity = sim::run_sanity_tests(metrics, so);
+  if (in.progress) in.progress(S + 1, S + 1);
+
+  // Rows and summaries.
+  for (std::size_t k = 0; k < M; ++k) {
+    const metric m = metrics[k];
+    advise_summary sum;
+    sum.m = m;
+    sum.sanity = r.sanity.verdicts[k];
+    sum.recommended = sum.sanity.passes_both();
+    for (std::size_t s = 0; s < S; ++s) {
+      const counts2x2& w = r.tables[s];
+      advise_row row;
+      row.m = m;
+      row.setting = s;
+      row.rho = r.rhos[s];
+      row.population = pop[k][s];
+      const bounds::rate_basis basis = bounds::rate_basis_for(m, w, in.metric_opts.recall_precision);
+      row.certified_rate = bounds::population_rate(basis, static_cast<double>(r.n), delta_c);
+      if (basis.successes) {
+        const auto trials = std::llround(basis.trials * static_cast<double>(r.n));
+        if (trials >= 1) {
+          const auto succ = std::clamp<std::int64_t>(std::llround(pop[k][s] * static_cast<double>(trials)), 0, trials);
+          const bounds::interval ci = bounds::clopper_pearson(succ, trials, delta_c);
+          const double ph = static_cast<double>(succ) / static_cast<double>(trials);
+          row.cp_radius = std::max(ph - ci.lower, ci.upper - ph);
+        } else {
+          row.cp_radius = std::numeric_limits<double>::infinity();
+        }
+      }
+      if (in.epsilon) row.n_needed = planned_n(m, w, *in.epsilon, in);
+      row.simulated_q95 = q95[k][s];
+      row.simulated_undefined = undef_frac[k][s];
+      row.undefined_risk = undefined_probability(m, w, r.n, in.metric_opts.recall_precision);
+      if (row.certified_rate)
+        sum.worst_certified = std::max(sum.worst_certified.value_or(0.0), *row.certified_rate);
+      if (row.n_needed) sum.n_needed = std::max(sum.n_needed.value_or(0), *row.n_needed);
+      if (row.simulated_q95) sum.worst_simulated = std::max(sum.worst_simulated.value_or(0.0), *row.simulated_q95);
+      sum.worst_undefined_risk = std::max(sum.worst_undefined_risk, row.undefined_risk);
+      sum.any_undefined_bound += r.weights[s] * row.undefined_risk;
+      r.rows.push_back(row);
+    }
+    sum.any_undefined_bound = std::min(1.0, sum.any_undefined_bound);
+    if (sum.worst_simulated) sum.normalised_error = *sum.worst_simulated / metric_range(m);
+    r.summaries.push_back(sum);
+  }
+
+  // Rank: metrics passing both sanity tests first, each group by normalised simulated error (a metric
+  // never defined in simulation last), ties by the order given.
+  std::stable_sort(r.summaries.begin(), r.summaries.end(), [](const advise_summary& a, const advise_summary& b) {
+    if (a.recommended != b.recommended) return a.recommended;
+    const double ea = a.normalised_error.value_or(std::numeric_limits<double>::infinity());
+    const double eb = b.normalised_error.value_or(std::numeric_limits<double>::infinity());
+    return ea < eb;
+  });
+  const advise_summary* first = nullptr;
+  for (auto& s : r.summaries)
+    if (s.recommended) { first = &s; break; }
+  int rank = 0;
+  for (auto& s : r.summaries) {
+    s.rank = ++rank;
+    const std::string err =
+        s.worst_simulated ? fmt::format("{:.4g}", *s.worst_simulated) : std::string("undefined in every replicate");
+    if (s.recommended && &s == first) {
+      s.reason = fmt::format("passes both sanity tests and has the smallest simulated 0.95-quantile error among those "
+                             "that do ({} at n = {}, worst frequency).", err, r.n);
+    } else if (s.recommended) {
+      s.reason = fmt::format("passes both sanity tests but its simulated error ({}) is {:.3g} times {}'s.", err,
+                             s.normalised_error && first->normalised_error && *first->normalised_error > 0
+                                 ? *s.normalised_error / *first->normalised_error
+                                 : std::numeric_limits<double>::infinity(),
+                             to_string(first->m));
+    } else {
+      std::string fails;
+      if (!s.sanity.passes_missing)
+        fails = fmt::format("the missing-labels test (detects a worse concept in {:.0f}% of seeds at frequency {:g})",
+                            100.0 * s.sanity.worst_rate_missing, s.sanity.worst_gamma_missing);
+      if (!s.sanity.passes_extra)
+        fails += fmt::format("{}the extra-labels test (detects in {:.0f}% of seeds at frequency {:g})",
+                             fails.empty() ? "" : " and ", 100.0 * s.sanity.worst_rate_extra, s.sanity.worst_gamma_extra);
+      s.reason = fmt::format("fails {}, so a higher score need not mean a better explanation{}.", fails,
+                             first && s.normalised_error && first->normalised_error &&
+                                     *s.normalised_error < *first->normalised_error
+                                 ? fmt::format(", although its simulated error ({}) is smaller", err)
+                                 : "");
+    }
+    if (s.worst_undefined_risk > 0.05)
+      s.reason.back() = ' ', s.reason += fmt::format("(and it is undefined with probability {:.2g} per concept at n).",
+                                                     s.worst_undefined_risk);
+  }
+  return r;
+}
+
+nlohmann::json advise_json(const advise_inputs& in, const advise_result& r) {
+  using io::json_number;
+  nlohmann::json j;
+  j["concepts"] = in.concepts;
+  j["delta"] = in.delta;
+  j["delta_per_concept"] = bounds::union_delta(in.delta, in.concepts);
+  j["n"] = r.n;
+  if (in.epsilon) j["epsilon"] = *in.epsilon;
+  j["replicates"] = in.replicates;
+  j["seed"] = in.seed;
+  j["orientation"] = in.metric_opts.recall_precision == orientation::paper ? "paper" : "neuron_eval";
+  nlohmann::json settings = nlohmann::json::array();
+  for (std::size_t s = 0; s < r.tables.size(); ++s) {
+    const auto& w = r.tables[s];
+    settings.push_back({{"frequency", r.rhos[s]}, {"concepts", r.weights[s]}, {"matrix", {w.f00, w.f01, w.f10, w.f11}}});
+  }
+  j["settings"] = settings;
+  nlohmann::json ranking = nlohmann::json::array();
+  for (const auto& s : r.summaries) {
+    nlohmann::json x;
+    x["rank"] = s.rank;
+    x["metric"] = std::string(to_string(s.m));
+    x["recommended"] = s.recommended;
+    x["passes_missing_labels"] = s.sanity.passes_missing;
+    x["passes_extra_labels"] = s.sanity.passes_extra;
+    x["worst_detection_missing_labels"] = s.sanity.worst_rate_missing;
+    x["worst_detection_extra_labels"] = s.sanity.worst_rate_extra;
+    if (s.worst_certified) x["certified_error"] = json_number(*s.worst_certified);
+    if (s.n_needed) x["n_needed"] = *s.n_needed;
+    if (s.worst_simulated) x["simulated_error_q95"] = json_number(*s.worst_simulated);
+    if (s.normalised_error) x["normalised_error"] = json_number(*s.normalised_error);
+    x["undefined_risk_per_concept"] = s.worst_undefined_risk;
+    x["undefined_risk_any_concept_bound"] = s.any_undefined_bound;
+    x["reason"] = s.reason;
+    ranking.push_back(x);
+  }
+  j["ranking"] = ranking;
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& row : r.rows) {
+    nlohmann::json x;
+    x["metric"] = std::string(to_string(row.m));
+    x["frequency"] = row.rho;
+    x["population_value"] = json_number(row.population);
+    if (row.certified_rate) x["certified_rate"] = json_number(*row.certified_rate);
+    if (row.cp_radius) x["clopper_pearson_radius"] = json_number(*row.cp_radius);
+    if (row.n_needed) x["n_needed"] = *row.n_needed;
+    if (row.simulated_q95) x["simulated_error_q95"] = json_number(*row.simulated_q95);
+    x["simulated_undefined_fraction"] = row.simulated_undefined;
+    x["undefined_risk"] = row.undefined_risk;
+    rows.push_back(x);
+  }
+  j["rows"] = rows;
+  nlohmann::json sanity = nlohmann::json::array();
+  for (const auto& c : r.sanity.cells)
+    sanity.push_back({{"metric", std::string(to_string(c.m))}, {"test", std::string(sim::to_string(c.test))},
+                      {"frequency", c.gamma}, {"positives", c.positives}, {"mean_decrease", json_number(c.mean_decrease)},
+                      {"detection_rate", c.detection_rate}, {"undefined", c.undefined}});
+  j["sanity"] = {{"n", r.sanity_n}, {"eps", 0.001}, {"pass_rate", 0.99}, {"cells", sanity}};
+  if (!r.sanity_gammas_skipped.empty()) j["sanity"]["frequencies_skipped"] = r.sanity_gammas_skipped;
+  return j;
+}
+
+}  // namespace neuroncert::studies

@@ -1,0 +1,158 @@
+// `advise` as a study: the paper's Experiment 1 conclusions in its two settings, closed forms against
+// the simulation and the reference values of THEORY.md sec. 4/4.1, and the recommendation's logic.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <map>
+#include <string>
+
+#include <tbb/global_control.h>
+
+#include "neuroncert/bounds/rates.hpp"
+#include "neuroncert/core/error.hpp"
+#include "neuroncert/sim/experiments.hpp"
+#include "neuroncert/studies/advise.hpp"
+
+using namespace neuroncert;
+
+namespace {
+std::map<metric, studies::advise_row> rows_of(const studies::advise_result& r, std::size_t setting = 0) {
+  std::map<metric, studies::advise_row> out;
+  for (const auto& row : r.rows)
+    if (row.setting == setting) out[row.m] = row;
+  return out;
+}
+studies::advise_inputs matrix_inputs(const counts2x2& m, std::int64_t n) {
+  studies::advise_inputs in;
+  in.matrix = m;
+  in.n = n;
+  in.replicates = 4000;
+  in.sanity_seeds = 200;
+  return in;
+}
+}  // namespace
+
+TEST_CASE("advise, Experiment 1 setting 1: accuracy fastest, AUROC next, IoU/recall/precision similar",
+          "[studies][advise]") {
+  for (std::int64_t n : {1000, 10000}) {
+    const auto r = studies::advise_study(matrix_inputs(sim::setting1().m, n));
+    auto e = rows_of(r);
+    const double acc = *e[metric::accuracy].simulated_q95, auroc = *e[metric::auroc].simulated_q95;
+    const double iou = *e[metric::iou].simulated_q95, rec = *e[metric::recall].simulated_q95,
+                 prec = *e[metric::precision].simulated_q95;
+    INFO("n " << n << " acc " << acc << " auroc " << auroc << " iou " << iou << " recall " << rec << " precision " << prec);
+    CHECK(acc < auroc);
+    CHECK(auroc < iou);
+    CHECK(auroc < rec);
+    CHECK(auroc < prec);
+    // Recall and precision condition on events of the same probability (0.05): the same error law.
+    CHECK(rec == Approx(prec).epsilon(0.15));
+    CHECK(std::max({iou, rec, prec}) < 1.5 * std::min({iou, rec, prec}));
+    // Normal approximation of accuracy's error: 1.96 sqrt(0.96 * 0.04 / n).
+    CHECK(acc == Approx(1.96 * std::sqrt(0.96 * 0.04 / static_cast<double>(n))).epsilon(0.15));
+  }
+}
+
+TEST_CASE("advise, Experiment 1 setting 2 (rho = 0.001): AUROC and recall much worse than precision and IoU",
+          "[studies][advise]") {
+  const auto r = studies::advise_study(matrix_inputs(sim::setting2().m, 10000));
+  auto e = rows_of(r);
+  const double auroc = *e[metric::auroc].simulated_q95, rec = *e[metric::recall].simulated_q95;
+  const double iou = *e[metric::iou].simulated_q95, prec = *e[metric::precision].simulated_q95;
+  const double acc = *e[metric::accuracy].simulated_q95;
+  INFO("acc " << acc << " auroc " << auroc << " iou " << iou << " recall " << rec << " precision " << prec);
+  CHECK(acc < prec);
+  CHECK(auroc > 5 * std::max(prec, iou));
+  CHECK(rec > 5 * std::max(prec, iou));
+  // Recall's m = rho n = 10 concept positives on average: P(none) = 0.999^10000 = 4.5e-5.
+  CHECK(e[metric::recall].undefined_risk == Approx(std::pow(0.999, 10000)).epsilon(1e-9));
+}
+
+TEST_CASE("advise: certified rates and planned n are THEORY.md's reference values", "[studies][advise]") {
+  auto in = matrix_inputs(sim::setting1().m, 1000);
+  in.concepts = 1000;
+  in.epsilon = 0.05;
+  in.replicates = 200;
+  const auto r = studies::advise_study(in);
+  auto e = rows_of(r);
+  CHECK(*e[metric::accuracy].certified_rate == Approx(0.072790).margin(5e-7));   // (ref) |C| = 1000, n = 1000
+  CHECK(*e[metric::accuracy].n_needed == 2120);                                 // (ref) eps 0.05, |C| = 1000
+  CHECK(*e[metric::auroc].certified_rate ==
+        Approx(bounds::auroc_rate(1000, 0.05, 0.05 / 1000)).epsilon(1e-12));
+  CHECK(*e[metric::recall].certified_rate == Approx(bounds::ess_rate(50, 0.05 / 1000)).epsilon(1e-12));
+  CHECK(*e[metric::iou].certified_rate == Approx(bounds::ess_rate(70, 0.05 / 1000)).epsilon(1e-12));
+  CHECK(e[metric::accuracy].cp_radius.has_value());
+  CHECK(*e[metric::accuracy].cp_radius < *e[metric::accuracy].certified_rate);
+  CHECK_FALSE(e[metric::f1].certified_rate.has_value());
+  CHECK_FALSE(e[metric::f1].n_needed.has_value());
+  CHECK(e[metric::f1].simulated_q95.has_value());
+}
+
+TEST_CASE("advise: undefined risk in closed form matches the simulated undefined fraction", "[studies][advise]") {
+  // n = 1000 at rho = 0.001 and a = 0.002: recall undefined w.p. 0.999^1000 = 0.368, precision 0.998^1000.
+  const counts2x2 w = studies::table_from_agreement(0.001, 0.5, 0.25, std::nullopt);
+  CHECK(w.neuron_positives() == Approx(0.002));
+  auto in = matrix_inputs(w, 1000);
+  in.replicates = 20000;
+  const auto r = studies::advise_study(in);
+  for (const auto& row : r.rows) {
+    INFO(to_string(row.m) << " closed form " << row.undefined_risk << " simulated " << row.simulated_undefined);
+    const double p = row.undefined_risk, se = std::sqrt(p * (1 - p) / 20000.0);
+    CHECK(std::abs(row.simulated_undefined - p) <= 4 * se + 1e-12);
+  }
+  CHECK(studies::undefined_probability(metric::recall, w, 1000) == Approx(std::pow(0.999, 1000)).epsilon(1e-12));
+}
+
+TEST_CASE("advise: the recommendation puts metrics passing both sanity tests first", "[studies][advise]") {
+  studies::advise_inputs in;
+  in.frequencies = {0.001, 0.05};  // at 0.001 accuracy, AUROC and MAD fall by less than eps under missing labels
+  in.recall = 0.6;
+  in.precision = 0.6;
+  in.n = 20000;
+  in.concepts = 100;
+  in.replicates = 1000;
+  in.sanity_seeds = 300;
+  const auto r = studies::advise_study(in);
+  REQUIRE(r.tables.size() == 2);
+  CHECK(r.tables[1].f11 == Approx(0.03));  // setting 1 from recall = precision = 0.6 at rho = 0.05
+  CHECK(r.tables[1].f00 == Approx(0.93));
+  bool seen_other = false;
+  for (const auto& s : r.summaries) {
+    INFO(to_string(s.m) << ": " << s.reason);
+    if (!s.recommended) seen_other = true;
+    CHECK((s.recommended || seen_other));
+    CHECK(!(s.recommended && seen_other));
+    CHECK(!s.reason.empty());
+    if (!s.recommended) CHECK(s.reason.find("fails") != std::string::npos);
+  }
+  std::map<metric, studies::advise_summary> by;
+  for (const auto& s : r.summaries) by[s.m] = s;
+  for (metric m : {metric::correlation, metric::f1, metric::iou, metric::auprc}) CHECK(by[m].recommended);
+  for (metric m : {metric::accuracy, metric::recall, metric::precision, metric::auroc, metric::mad})
+    CHECK_FALSE(by[m].recommended);
+  CHECK(r.summaries.front().rank == 1);
+  // Same result with one thread.
+  studies::advise_result one;
+  {
+    tbb::global_control g(tbb::global_control::max_allowed_parallelism, 1);
+    one = studies::advise_study(in);
+  }
+  for (std::size_t i = 0; i < r.rows.size(); ++i) CHECK(r.rows[i].simulated_q95 == one.rows[i].simulated_q95);
+}
+
+TEST_CASE("advise: option checks name the option", "[studies][advise]") {
+  studies::advise_inputs in;
+  in.n = 1000;
+  CHECK_THROWS_WITH(studies::advise_study(in), Catch::Contains("--frequency"));
+  in.frequencies = {0.01};
+  CHECK_THROWS_WITH(studies::advise_study(in), Catch::Contains("--recall"));
+  in.recall = 0.5;
+  CHECK_THROWS_WITH(studies::advise_study(in), Catch::Contains("--precision"));
+  in.precision = 0.001;  // a = 5: impossible
+  CHECK_THROWS_WITH(studies::advise_study(in), Catch::Contains("no valid 2x2 table"));
+  in.precision = 0.5;
+  in.n.reset();
+  CHECK_THROWS_WITH(studies::advise_study(in), Catch::Contains("--epsilon"));
+  in.epsilon = 0.05;
+  CHECK_NOTHROW(studies::advise_study(in));
+}
