@@ -3,6 +3,7 @@
 // file order, thread independence, --skip-bad, and every bad input as one line and an exit code.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -25,6 +26,12 @@ std::vector<std::string> lines_of(const fs::path& p) {
   std::vector<std::string> out;
   for (std::string l; std::getline(in, l);) out.push_back(l);
   return out;
+}
+
+std::vector<std::string> files_head(const fs::path& p, std::size_t k) {
+  auto all = lines_of(p);
+  all.resize(std::min(k, all.size()));
+  return all;
 }
 
 /// Row `r` of a float32 n x F .npy, as raw floats (compared bit for bit).
@@ -105,6 +112,14 @@ TEST_CASE("extract --images: labels CSV concepts, --files order, thread count", 
   CHECK(json["concept_source"] == "labels");
   CHECK(json["files"].size() == 56);
   CHECK(json["resize"] == 36);
+  // --limit keeps the first rows; the labels CSV is still matched against every file first.
+  const auto r4 = test::run_cli("extract " + common + " --images " + images + "/imagefolder --labels " + images +
+                                    "/labels.csv --resize 36 --crop 32 --limit 5 --out d.npy", dir);
+  INFO(r4.err);
+  REQUIRE(r4.exit_code == 0);
+  const auto d = io::read_npy(dir / "d.npy");
+  REQUIRE(d.shape[0] == 5);
+  CHECK(lines_of(dir / "d_files.txt") == std::vector<std::string>(files_head(dir / "a_files.txt", 5)));
   // --files in reverse order: the same rows, reversed.
   const auto files = lines_of(dir / "a_files.txt");
   {
