@@ -58,11 +58,33 @@ std::optional<std::int64_t> planned_n(metric m, const counts2x2& w, double epsil
   }
 }
 
-std::vector<double> positive_values(const std::vector<double>& v) {
+std::vector<double> distinct_sorted(const std::vector<double>& v) {
   std::vector<double> s = v;
   std::sort(s.begin(), s.end());
   s.erase(std::unique(s.begin(), s.end()), s.end());
   return s;
+}
+
+// The frequencies to evaluate, each with how many of the given ones it stands for: every distinct
+// value, or, beyond max_settings of them, the order statistics at max_settings evenly spaced ranks
+// (the smallest and largest included), each standing for the values whose rank is nearest to it.
+std::map<double, double> representative_frequencies(std::vector<double> f) {
+  std::sort(f.begin(), f.end());
+  std::map<double, double> out;
+  const std::size_t N = f.size(), K = static_cast<std::size_t>(max_settings);
+  if (distinct_sorted(f).size() <= K) {
+    for (double rho : f) out[rho] += 1.0;
+    return out;
+  }
+  for (std::size_t j = 0; j < N; ++j) {
+    // the nearest of the ranks round(i (N-1)/(K-1)), i = 0..K-1
+    const double pos = static_cast<double>(j) * static_cast<double>(K - 1) / static_cast<double>(N - 1);
+    const auto i = static_cast<std::size_t>(std::llround(pos));
+    const auto rank = static_cast<std::size_t>(std::llround(static_cast<double>(i) * static_cast<double>(N - 1) /
+                                                            static_cast<double>(K - 1)));
+    out[f[rank]] += 1.0;
+  }
+  return out;
 }
 
 void check_inputs(const advise_inputs& in) {
@@ -85,25 +107,25 @@ void check_inputs(const advise_inputs& in) {
   if (in.matrix) {
     if (!in.frequencies.empty()) throw invalid_argument("--matrix fixes the frequency: give --frequency or --matrix, not both");
     if (in.recall || in.precision || in.alpha)
-      throw invalid_argument("--matrix is the whole agreement: --recall, --precision and --alpha go without it");
+      throw invalid_argument("--matrix is the whole agreement: --neuron-recall, --neuron-precision and --alpha go without it");
     sim::check_cell_matrix(*in.matrix, "--matrix");
     if (!(in.matrix->concept_positives() > 0.0)) throw invalid_argument("--matrix has no concept positives (W01 + W11 = 0)");
     return;
   }
   if (in.frequencies.empty()) throw invalid_argument("give the concept frequency (--frequency or --frequency-file) or --matrix");
   for (double r : in.frequencies) check_open_unit("--frequency", r);
-  if (!in.recall) throw invalid_argument("--recall is required with --frequency (or give --matrix)");
+  if (!in.recall) throw invalid_argument("--neuron-recall is required with --frequency (or give --matrix)");
   if (in.precision.has_value() == in.alpha.has_value())
-    throw invalid_argument("give exactly one of --precision and --alpha with --recall");
+    throw invalid_argument("give exactly one of --neuron-precision and --alpha with --neuron-recall");
 }
 
 }  // namespace
 
 counts2x2 table_from_agreement(double rho, double recall, std::optional<double> precision, std::optional<double> alpha) {
   check_open_unit("--frequency", rho);
-  if (!(recall > 0.0 && recall <= 1.0)) throw invalid_argument(fmt::format("--recall must lie in (0, 1], got {}", recall));
+  if (!(recall > 0.0 && recall <= 1.0)) throw invalid_argument(fmt::format("--neuron-recall must lie in (0, 1], got {}", recall));
   if (precision && !(*precision > 0.0 && *precision <= 1.0))
-    throw invalid_argument(fmt::format("--precision must lie in (0, 1], got {}", *precision));
+    throw invalid_argument(fmt::format("--neuron-precision must lie in (0, 1], got {}", *precision));
   if (alpha) check_open_unit("--alpha", *alpha);
   const double w11 = recall * rho;
   const double a = precision ? w11 / *precision : *alpha;
@@ -159,9 +181,8 @@ advise_result advise_study(const advise_inputs& in) {
     r.rhos.push_back(in.matrix->concept_positives());
     r.weights.push_back(static_cast<double>(in.concepts));
   } else {
-    std::map<double, double> count;
-    for (double rho : in.frequencies) count[rho] += 1.0;
-    for (const auto& [rho, k] : count) {
+    r.summarised = distinct_sorted(in.frequencies).size() > static_cast<std::size_t>(max_settings);
+    for (const auto& [rho, k] : representative_frequencies(in.frequencies)) {
       r.tables.push_back(table_from_agreement(rho, *in.recall, in.precision, in.alpha));
       r.rhos.push_back(rho);
       r.weights.push_back(static_cast<double>(in.concepts) * k / static_cast<double>(in.frequencies.size()));
@@ -209,14 +230,14 @@ advise_result advise_study(const advise_inputs& in) {
   so.metric_opts = in.metric_opts;
   so.n = std::max<std::int64_t>(r.n, 2);
   so.gammas.clear();
-  for (double g : positive_values(r.rhos)) {
+  for (double g : distinct_sorted(r.rhos)) {
     const auto p = std::llround(g * static_cast<double>(so.n));
     if (p >= 1 && p < so.n) so.gammas.push_back(g); else r.sanity_gammas_skipped.push_back(g);
   }
   if (so.gammas.empty()) {
     so.n = 500'000;  // Neuron_Eval's setting
     r.sanity_gammas_skipped.clear();
-    for (double g : positive_values(r.rhos)) {
+    for (double g : distinct_sorted(r.rhos)) {
       const auto p = std::llround(g * static_cast<double>(so.n));
       if (p >= 1 && p < so.n) so.gammas.push_back(g); else r.sanity_gammas_skipped.push_back(g);
     }
@@ -287,14 +308,16 @@ advise_result advise_study(const advise_inputs& in) {
     const std::string err =
         s.worst_simulated ? fmt::format("{:.4g}", *s.worst_simulated) : std::string("undefined in every replicate");
     if (s.recommended && &s == first) {
-      s.reason = fmt::format("passes both sanity tests and has the smallest simulated 0.95-quantile error among those "
-                             "that do ({} at n = {}, worst frequency).", err, r.n);
+      s.reason = fmt::format("passes both sanity tests and has the smallest simulated 0.95-quantile error relative to "
+                             "its range among those that do ({} at n = {}, worst frequency; range {}).", err, r.n,
+                             metric_range(s.m));
     } else if (s.recommended) {
-      s.reason = fmt::format("passes both sanity tests but its simulated error ({}) is {:.3g} times {}'s.", err,
+      s.reason = fmt::format("passes both sanity tests but its simulated error ({}, {} of its range) is {:.3g} times "
+                             "{}'s ({} of its range).", err, s.normalised_error ? fmt::format("{:.3g}", *s.normalised_error) : "-",
                              s.normalised_error && first->normalised_error && *first->normalised_error > 0
                                  ? *s.normalised_error / *first->normalised_error
                                  : std::numeric_limits<double>::infinity(),
-                             to_string(first->m));
+                             to_string(first->m), fmt::format("{:.3g}", first->normalised_error.value_or(0.0)));
     } else {
       std::string fails;
       if (!s.sanity.passes_missing)

@@ -145,9 +145,9 @@ TEST_CASE("advise: option checks name the option", "[studies][advise]") {
   in.n = 1000;
   CHECK_THROWS_WITH(studies::advise_study(in), Catch::Contains("--frequency"));
   in.frequencies = {0.01};
-  CHECK_THROWS_WITH(studies::advise_study(in), Catch::Contains("--recall"));
+  CHECK_THROWS_WITH(studies::advise_study(in), Catch::Contains("--neuron-recall"));
   in.recall = 0.5;
-  CHECK_THROWS_WITH(studies::advise_study(in), Catch::Contains("--precision"));
+  CHECK_THROWS_WITH(studies::advise_study(in), Catch::Contains("--neuron-precision"));
   in.precision = 0.001;  // a = 5: impossible
   CHECK_THROWS_WITH(studies::advise_study(in), Catch::Contains("no valid 2x2 table"));
   in.precision = 0.5;
@@ -155,4 +155,26 @@ TEST_CASE("advise: option checks name the option", "[studies][advise]") {
   CHECK_THROWS_WITH(studies::advise_study(in), Catch::Contains("--epsilon"));
   in.epsilon = 0.05;
   CHECK_NOTHROW(studies::advise_study(in));
+}
+
+TEST_CASE("advise: a long frequency list is summarised by max_settings order statistics", "[studies][advise]") {
+  studies::advise_inputs in;
+  for (int i = 0; i < 1000; ++i) in.frequencies.push_back(0.001 + 0.079 * i / 999.0);
+  in.concepts = 1000;
+  in.recall = 0.6;
+  in.alpha = 0.05;
+  in.n = 5000;
+  in.replicates = 100;
+  in.sanity_seeds = 50;
+  in.metrics = {metric::accuracy, metric::iou};
+  const auto r = studies::advise_study(in);
+  CHECK(r.summarised);
+  REQUIRE(r.rhos.size() == static_cast<std::size_t>(studies::max_settings));
+  CHECK(r.rhos.front() == 0.001);
+  CHECK(r.rhos.back() == Approx(0.08));
+  double total = 0;
+  for (double w : r.weights) total += w;
+  CHECK(total == Approx(1000.0));
+  // Each representative is a given value, and stands for about 1000/50 of them.
+  for (double w : r.weights) CHECK(w <= 2 * 1000.0 / 49);
 }

@@ -30,6 +30,10 @@
 
 namespace neuroncert::studies {
 
+/// The most concept frequencies evaluated one by one; a longer list (a frequency file of a large
+/// concept set) is summarised by this many of its order statistics, smallest and largest included.
+inline constexpr std::int64_t max_settings = 50;
+
 struct advise_inputs {
   std::int64_t concepts = 1;             ///< |C| >= 1
   double delta = 0.05;                   ///< in (0,1)
@@ -80,6 +84,7 @@ struct advise_result {
   std::vector<counts2x2> tables;            ///< one cell table per distinct frequency
   std::vector<double> rhos;
   std::vector<double> weights;              ///< how many of the |C| concepts each table stands for
+  bool summarised = false;                  ///< more than max_settings distinct frequencies were given
   std::vector<advise_row> rows;             ///< metric-major, then setting
   std::vector<advise_summary> summaries;    ///< in rank order
   sim::sanity_report sanity;
