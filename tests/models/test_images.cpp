@@ -166,3 +166,60 @@ TEST_CASE("images: ImageFolder order and classes, flat folders, labels CSV", "[m
   std::ofstream(dir / "empty.txt") << "";
   CHECK_THAT(error_of([&] { models::list_image_folder(dir / "flat"); }, dir / "flat"), Contains("no .jpg"));
 }
+
+TEST_CASE("images: labels CSV with probabilities, multi-hot and class columns", "[models][images]") {
+  test::per_test_dir dir;
+  fs::create_directories(dir / "imgs");
+  const auto png = test::slurp(images_dir / "imagefolder" / "apple" / "9.png");
+  for (const char* name : {"a.png", "b.png", "c.png"}) write_bytes(dir / "imgs" / name, png);
+  const auto list = models::list_image_folder(dir / "imgs");
+  REQUIRE(list.classes.empty());  // flat
+  // Rows in another order than the files, one path absolute: matched by path.
+  std::ofstream(dir / "p.csv") << "path,furry,p_sky,kind,size\n"
+                               << "imgs/c.png,1,0.25,dog,big\n"
+                               << (dir / "imgs" / "a.png").string() << ",0,1,cat,small\n"
+                               << "imgs/b.png,1,0.5,cat,big\n";
+  const auto c = models::concepts_from_labels(dir / "p.csv", list.files);
+  REQUIRE(c.matrix.scalar_type() == at::kFloat);  // 0.25 and 0.5 are probabilities
+  CHECK(c.names == std::vector<std::string>{"furry", "p_sky", "cat", "dog", "size:big", "size:small"});
+  const std::vector<std::vector<float>> want{{0, 1, 1, 0, 0, 1}, {1, 0.5f, 1, 0, 1, 0}, {1, 0.25f, 0, 1, 1, 0}};
+  for (std::int64_t i = 0; i < 3; ++i)
+    for (std::int64_t j = 0; j < 6; ++j)
+      CHECK(c.matrix[i][j].item<float>() == want[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]);
+  auto bad = [&](const std::string& text, const std::string& expected) {
+    std::ofstream(dir / "bad.csv") << text;
+    CHECK_THAT(error_of([&] { models::concepts_from_labels(dir / "bad.csv", list.files); }, dir / "bad.csv"),
+               Contains(expected));
+  };
+  bad("path,x\nimgs/a.png,1\nimgs/b.png,0\n", "no row for 1 image");
+  bad("path,x\nimgs/a.png,1\nimgs/b.png,0\nimgs/c.png,1\nimgs/d.png,1\n", "1 row names no image");
+  bad("path,x\nimgs/a.png,1\nimgs/b.png,0\nimgs/c.png,1\nimgs/a.png,1\n", "more than one row");
+  bad("path,x\nimgs/a.png,1\nimgs/b.png,tall\nimgs/c.png,1\n", "column 'x' mixes numbers");
+  bad("path,x\nimgs/a.png,1\nimgs/b.png,1.5\nimgs/c.png,1\n", "has 1.5 in the row of 'imgs/b.png'");
+  bad("path,x\nimgs/a.png,1\nimgs/b.png,\nimgs/c.png,1\n", "is empty");
+  bad("path,x\nimgs/a.png,nan\nimgs/b.png,0\nimgs/c.png,1\n", "column 'x'");
+  bad("path,cat,kind\nimgs/a.png,1,cat\nimgs/b.png,0,dog\nimgs/c.png,1,cat\n", "two concepts are named 'cat'");
+  bad("path\nimgs/a.png\n", "at least one concept column");
+}
+
+TEST_CASE("images: --files lists keep their order; missing files and other extensions are errors", "[models][images]") {
+  test::per_test_dir dir;
+  const auto png = test::slurp(images_dir / "imagefolder" / "apple" / "9.png");
+  for (const char* name : {"a.png", "b.PNG"}) write_bytes(dir / name, png);
+  std::ofstream(dir / "list.txt") << "b.PNG\n\n" << (dir / "a.png").string() << "\r\n";
+  const auto list = models::read_image_list(dir / "list.txt");
+  CHECK(list.names == std::vector<std::string>{"b.PNG", (dir / "a.png").string()});
+  std::ofstream(dir / "missing.txt") << "a.png\nnope.png\n";
+  CHECK_THAT(error_of([&] { models::read_image_list(dir / "missing.txt"); }, dir / "missing.txt"),
+             Contains("nope.png"));
+  std::ofstream(dir / "ext.txt") << "a.png\nnotes.txt\n";
+  CHECK_THAT(error_of([&] { models::read_image_list(dir / "ext.txt"); }, dir / "ext.txt"), Contains("notes.txt"));
+  // An ImageFolder with an image at its top level, or an empty class folder.
+  fs::create_directories(dir / "folder" / "cls");
+  write_bytes(dir / "folder" / "cls" / "x.png", png);
+  write_bytes(dir / "folder" / "top.png", png);
+  CHECK_THAT(error_of([&] { models::list_image_folder(dir / "folder"); }, dir / "folder"), Contains("top.png"));
+  fs::remove(dir / "folder" / "top.png");
+  fs::create_directories(dir / "folder" / "empty_class");
+  CHECK_THAT(error_of([&] { models::list_image_folder(dir / "folder"); }, dir / "folder"), Contains("empty_class"));
+}
