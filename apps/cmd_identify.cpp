@@ -20,6 +20,7 @@
 #include "neuroncert/studies/identify_report.hpp"
 #include "neuroncert/studies/probing_bundle.hpp"
 #include "neuroncert/studies/identify_records.hpp"
+#include "neuroncert/studies/metric_settings.hpp"
 #include "option_checks.hpp"
 #include "option_table.hpp"
 #include "run_context.hpp"
@@ -46,72 +47,24 @@ struct identify_args {
 
 // ---- the command -----------------------------------------------------------------------------
 
-/// Options that only some metrics read are refused for the others, so none is silently ignored.
-void reject_unused_metric_options(const identify_args& a, metric m) {
-  const std::string for_metric = fmt::format("for metric {}", to_string(m));
-  const bool binarised = is_count_metric(m) || m == metric::wpmi;
-  if (a.binary)
-    reject_if_given(*a.cmd, "--alpha", "with --binary (the activations are already 0/1)");
-  else if (!binarised)
-    reject_if_given(*a.cmd, "--alpha", for_metric + " (it ranks the activations; only count metrics and wpmi "
-                                                    "binarise them)");
-  if (m != metric::wpmi) {
-    reject_if_given(*a.cmd, "--wpmi-lambda", for_metric);
-    reject_if_given(*a.cmd, "--wpmi-eps", for_metric);
-  }
-  if (m != metric::mad) reject_if_given(*a.cmd, "--mad-standardised", for_metric);
-  if (m != metric::recall && m != metric::precision) reject_if_given(*a.cmd, "--orientation", for_metric);
-  if (m != metric::auroc) reject_if_given(*a.cmd, "--auroc-strict", for_metric);
-  if (is_layer_metric(m)) reject_if_given(*a.cmd, "--binary", for_metric + " (it ranks the activations)");
-  if (!is_layer_metric(m))
-    for (const char* option : {"--top-k", "--cd-lambda", "--cd-eps", "--p-start", "--p-end"})
-      reject_if_given(*a.cmd, option, for_metric + " (only CLIP-Dissect's soft_wpmi and cd_wpmi read it)");
-  if (m == metric::cd_wpmi)
-    for (const char* option : {"--p-start", "--p-end"})
-      reject_if_given(*a.cmd, option, for_metric + " (only soft_wpmi weighs its top-k samples)");
-}
-
-/// The CLIP-Dissect settings of a layer metric: the metric's defaults, with the options given.
-void set_clip_dissect_options(const identify_args& a, metric m, metric_options& options) {
-  if (!is_layer_metric(m)) return;
-  clip_dissect_options& o = m == metric::soft_wpmi ? options.soft_wpmi : options.cd_wpmi;
-  const auto given = [&](const char* name) { return a.cmd->get_option(name)->count() > 0; };
-  if (given("--top-k")) {
-    if (a.top_k < 1) throw invalid_argument(fmt::format("--top-k must be at least 1, got {}", a.top_k));
-    o.top_k = a.top_k;
-  }
-  if (given("--cd-lambda")) o.lambda = a.cd_lambda;
-  if (given("--p-start")) {
-    if (!(a.p_start > 0.0 && a.p_start <= 1.0))
-      throw invalid_argument(fmt::format("--p-start must lie in (0, 1], got {}", a.p_start));
-    o.p_start = a.p_start;
-  }
-  if (given("--p-end")) {
-    if (!(a.p_end > 0.0 && a.p_end <= 1.0))
-      throw invalid_argument(fmt::format("--p-end must lie in (0, 1], got {}", a.p_end));
-    o.p_end = a.p_end;
-  }
-  if (given("--cd-eps")) {
-    check_open_unit("--cd-eps", a.cd_eps);
-    o.eps = a.cd_eps;
-  }
-}
-
-/// The metric options from the command line, checked.
+/// The metric's options, checked, and refused where the metric does not read them (studies/metric_settings.hpp).
 metric_options options_of(const identify_args& a, metric m) {
-  metric_options options;
-  set_clip_dissect_options(a, m, options);
-  options.alpha = a.alpha;
-  options.binary_activations = a.binary;
-  options.auroc = a.auroc_strict ? auroc_convention::strict : auroc_convention::tie_corrected;
-  options.mad_standardised = a.mad_standardised;
-  options.wpmi_lambda = a.wpmi_lambda;
-  options.wpmi_eps = a.wpmi_eps;
-  options.recall_precision = a.orientation_name == "neuron-eval" ? orientation::neuron_eval : orientation::paper;
-  check_metric_options(options);
-  if (a.auroc_strict && !a.binary)
-    throw invalid_argument("--auroc-strict is defined for binary activations only: add --binary");
-  return options;
+  studies::metric_settings s;
+  s.alpha = a.alpha;
+  s.binary = a.binary;
+  s.orientation = a.orientation_name;
+  s.auroc_strict = a.auroc_strict;
+  s.mad_standardised = a.mad_standardised;
+  s.wpmi_lambda = a.wpmi_lambda;
+  s.wpmi_eps = a.wpmi_eps;
+  const auto given = given_on(*a.cmd);
+  // CLIP-Dissect's defaults depend on the metric, so a value counts only when given.
+  if (given("--top-k")) s.top_k = a.top_k;
+  if (given("--cd-lambda")) s.cd_lambda = a.cd_lambda;
+  if (given("--p-start")) s.p_start = a.p_start;
+  if (given("--p-end")) s.p_end = a.p_end;
+  if (given("--cd-eps")) s.cd_eps = a.cd_eps;
+  return studies::metric_options_for(m, s, given);
 }
 
 /// The BE threshold t from the options (0 without --bootstrap), validated against K.
@@ -162,9 +115,7 @@ void run_identify(const identify_args& a) {
   check_output_prefix("--out", a.out);
   check_threads("--threads", a.threads);
   check_open_unit("--delta", a.delta);
-  check_open_unit("--alpha", a.alpha);
   const metric_options options = options_of(a, m);
-  reject_unused_metric_options(a, m);
   const std::int64_t threshold = be_threshold(a);
   const thread_limit limit(a.threads);
 

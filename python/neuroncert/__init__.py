@@ -70,13 +70,14 @@ def _array(x: ArrayLike, name: str) -> np.ndarray:
 
 def _metric_options(alpha, binary, orientation, auroc_strict, mad_standardised, wpmi_lambda, wpmi_eps,
                     clip_dissect=None) -> Dict[str, Any]:
-    options = {"alpha": float(alpha), "binary": bool(binary), "orientation": str(orientation),
-               "auroc_strict": bool(auroc_strict), "mad_standardised": bool(mad_standardised),
-               "wpmi_lambda": float(wpmi_lambda), "wpmi_eps": float(wpmi_eps)}
-    # CLIP-Dissect's settings: None keeps the metric's default; a value for another metric is an error.
-    for key, value in (clip_dissect or {}).items():
-        if value is not None:
-            options[key] = int(value) if key == "top_k" else float(value)
+    """The options the caller gave (None and False are not given), for the check the CLI shares:
+    an option the metric does not read is refused, as ``neuroncert identify`` refuses it."""
+    given = {"alpha": alpha, "orientation": orientation, "wpmi_lambda": wpmi_lambda, "wpmi_eps": wpmi_eps,
+             **(clip_dissect or {})}
+    options = {k: v for k, v in given.items() if v is not None}
+    for key, flag in (("binary", binary), ("auroc_strict", auroc_strict), ("mad_standardised", mad_standardised)):
+        if flag:
+            options[key] = True
     return options
 
 
@@ -104,19 +105,20 @@ class Similarity(NamedTuple):
         return reason_names()[int(self.reasons[neuron, concept])]
 
 
-def similarity(activations: ArrayLike, concepts: ArrayLike, metric: str, *, alpha: float = 0.05,
-               weights: Optional[ArrayLike] = None, binary: bool = False, orientation: str = "paper",
-               auroc_strict: bool = False, mad_standardised: bool = False, wpmi_lambda: float = 1.0,
-               wpmi_eps: float = 1e-8, top_k: Optional[int] = None, cd_lambda: Optional[float] = None,
+def similarity(activations: ArrayLike, concepts: ArrayLike, metric: str, *, alpha: Optional[float] = None,
+               weights: Optional[ArrayLike] = None, binary: bool = False, orientation: Optional[str] = None,
+               auroc_strict: bool = False, mad_standardised: bool = False, wpmi_lambda: Optional[float] = None,
+               wpmi_eps: Optional[float] = None, top_k: Optional[int] = None, cd_lambda: Optional[float] = None,
                p_start: Optional[float] = None, p_end: Optional[float] = None, cd_eps: Optional[float] = None,
                threads: int = 0) -> Similarity:
     """The empirical similarity of every neuron with every concept (THEORY sec. 2).
 
     activations: n x F; concepts: n x |C| (0/1 or probabilities); metric: one of ``metrics()``.
-    alpha: the top-alpha fraction that binarises a neuron (count metrics, WPMI); binary: the
-    activations are already 0/1. orientation: recall/precision with the neuron predicting the
-    concept ("paper") or transposed ("neuron-eval"). weights: n sample weights >= 0 (a bootstrap
-    resample's multiplicities, say). Returns ``Similarity(values, reasons)``: NaN marks an undefined
+    alpha: the top-alpha fraction that binarises a neuron (count metrics, WPMI; default 0.05);
+    binary: the activations are already 0/1. orientation: recall/precision with the neuron predicting
+    the concept ("paper", the default) or transposed ("neuron-eval"). wpmi_lambda, wpmi_eps: WPMI's
+    lambda (1) and clamp (1e-8). An option the metric does not read is a ValueError, as on the CLI.
+    weights: n sample weights >= 0 (a bootstrap resample's multiplicities, say). Returns ``Similarity(values, reasons)``: NaN marks an undefined
     value (AUROC of a concept without positives or without negatives, ...) and ``reasons`` says
     why; NaN never stands for a number. (``identify`` and ``bootstrap`` refuse a concept column
     without any positive, as the CLI does: there is nothing to explain with it.) Equals ``neuroncert identify``'s similarities on the same data, bit for bit.
@@ -181,9 +183,9 @@ class Identification(Table):
 
 
 def identify(activations: ArrayLike, concepts: ArrayLike, metric: str, *, delta: float = 0.05,
-             concept_names: Optional[Sequence[str]] = None, alpha: float = 0.05, binary: bool = False,
-             orientation: str = "paper", auroc_strict: bool = False, mad_standardised: bool = False,
-             wpmi_lambda: float = 1.0, wpmi_eps: float = 1e-8, top_k: Optional[int] = None,
+             concept_names: Optional[Sequence[str]] = None, alpha: Optional[float] = None, binary: bool = False,
+             orientation: Optional[str] = None, auroc_strict: bool = False, mad_standardised: bool = False,
+             wpmi_lambda: Optional[float] = None, wpmi_eps: Optional[float] = None, top_k: Optional[int] = None,
              cd_lambda: Optional[float] = None, p_start: Optional[float] = None, p_end: Optional[float] = None,
              cd_eps: Optional[float] = None, threads: int = 0) -> Identification:
     """Explain every neuron by its best concept, with certified intervals (THEORY sec. 3-4).
@@ -241,9 +243,9 @@ class Stability(Table):
 
 def bootstrap(activations: ArrayLike, concepts: ArrayLike, metric: str, K: int = 100, *, seed: int = 20251218,
               threshold: Union[float, int] = 0.95, delta: float = 0.05,
-              concept_names: Optional[Sequence[str]] = None, alpha: float = 0.05, binary: bool = False,
-              orientation: str = "paper", auroc_strict: bool = False, mad_standardised: bool = False,
-              wpmi_lambda: float = 1.0, wpmi_eps: float = 1e-8, top_k: Optional[int] = None,
+              concept_names: Optional[Sequence[str]] = None, alpha: Optional[float] = None, binary: bool = False,
+              orientation: Optional[str] = None, auroc_strict: bool = False, mad_standardised: bool = False,
+              wpmi_lambda: Optional[float] = None, wpmi_eps: Optional[float] = None, top_k: Optional[int] = None,
               cd_lambda: Optional[float] = None, p_start: Optional[float] = None, p_end: Optional[float] = None,
               cd_eps: Optional[float] = None, threads: int = 0) -> Stability:
     """Stability of every neuron's explanation over K bootstrap resamples (THEORY sec. 5).

@@ -39,6 +39,7 @@
 #include "neuroncert/studies/experiment_table.hpp"
 #include "neuroncert/studies/identify_records.hpp"
 #include "neuroncert/studies/identify_report.hpp"
+#include "neuroncert/studies/metric_settings.hpp"
 #include "neuroncert/studies/probing_bundle.hpp"
 #include "neuroncert/studies/provenance.hpp"
 
@@ -88,59 +89,45 @@ py::dict csv_row(const studies::record_layout<T>& layout, const T& x) {
   return row;
 }
 
-/// CLIP-Dissect's settings (keys top_k, cd_lambda, p_start, p_end, cd_eps; absent or None: the
-/// metric's defaults), refused for the metrics that do not read them, as the CLI does.
-void set_clip_dissect_options(const py::dict& d, metric m, metric_options& o) {
-  for (const char* key : {"top_k", "cd_lambda", "p_start", "p_end", "cd_eps"}) {
-    if (!d.contains(key) || d[key].is_none()) continue;
-    const std::string k = key;
-    if (!is_layer_metric(m))
-      throw invalid_argument(fmt::format("{} is not used for metric {} (only CLIP-Dissect's soft_wpmi and cd_wpmi "
-                                         "read it)", k, to_string(m)));
-    if (m == metric::cd_wpmi && (k == "p_start" || k == "p_end"))
-      throw invalid_argument(fmt::format("{} is not used for metric cd_wpmi (only soft_wpmi weighs its top-k samples)", k));
-    clip_dissect_options& cd = m == metric::soft_wpmi ? o.soft_wpmi : o.cd_wpmi;
-    if (k == "top_k") {
-      cd.top_k = d[key].cast<std::int64_t>();
-      check_at_least("top_k", cd.top_k, 1);
-    } else if (k == "cd_lambda") {
-      cd.lambda = d[key].cast<double>();
-    } else if (k == "p_start" || k == "p_end") {
-      const double p = d[key].cast<double>();
-      if (!(p > 0.0 && p <= 1.0)) throw invalid_argument(fmt::format("{} must lie in (0, 1], got {}", k, p));
-      (k == "p_start" ? cd.p_start : cd.p_end) = p;
-    } else {
-      cd.eps = d[key].cast<double>();
-      check_open_unit("cd_eps", cd.eps);
-    }
-  }
+/// A keyword as the CLI option the studies' messages name: n_min -> --n-min.
+std::string option_name(const py::handle& keyword) {
+  std::string s = "--" + keyword.cast<std::string>();
+  std::replace(s.begin(), s.end(), '_', '-');
+  return s;
 }
 
+/// Whether a keyword was given (present and not None), for the studies' "is not used" checks.
+studies::option_given given_in(const py::dict& kwargs) {
+  std::vector<std::string> present;
+  for (const auto& [k, v] : kwargs)
+    if (!v.is_none()) present.push_back(option_name(k));
+  return [present](std::string_view option) {
+    return std::find(present.begin(), present.end(), option) != present.end();
+  };
+}
+
+/// The metric options of the keywords given (absent or None: not given), checked by the study the
+/// CLI's identify shares: an option the metric does not read is refused in the same words.
 metric_options metric_options_from(const py::dict& d, metric m) {
-  metric_options o;
-  set_clip_dissect_options(d, m, o);
+  studies::metric_settings s;
   for (const auto& [key, value] : d) {
     const auto k = key.cast<std::string>();
-    if (k == "top_k" || k == "cd_lambda" || k == "p_start" || k == "p_end" || k == "cd_eps") continue;
-    if (k == "alpha") o.alpha = value.cast<double>();
-    else if (k == "binary") o.binary_activations = value.cast<bool>();
-    else if (k == "orientation") {
-      const auto s = value.cast<std::string>();
-      if (s != "paper" && s != "neuron-eval")
-        throw invalid_argument(fmt::format("orientation must be 'paper' or 'neuron-eval', got '{}'", s));
-      o.recall_precision = s == "paper" ? orientation::paper : orientation::neuron_eval;
-    } else if (k == "auroc_strict") o.auroc = value.cast<bool>() ? auroc_convention::strict : auroc_convention::tie_corrected;
-    else if (k == "mad_standardised") o.mad_standardised = value.cast<bool>();
-    else if (k == "wpmi_lambda") o.wpmi_lambda = value.cast<double>();
-    else if (k == "wpmi_eps") o.wpmi_eps = value.cast<double>();
+    if (value.is_none()) continue;
+    if (k == "alpha") s.alpha = value.cast<double>();
+    else if (k == "binary") s.binary = value.cast<bool>();
+    else if (k == "orientation") s.orientation = value.cast<std::string>();
+    else if (k == "auroc_strict") s.auroc_strict = value.cast<bool>();
+    else if (k == "mad_standardised") s.mad_standardised = value.cast<bool>();
+    else if (k == "wpmi_lambda") s.wpmi_lambda = value.cast<double>();
+    else if (k == "wpmi_eps") s.wpmi_eps = value.cast<double>();
+    else if (k == "top_k") s.top_k = value.cast<std::int64_t>();
+    else if (k == "cd_lambda") s.cd_lambda = value.cast<double>();
+    else if (k == "p_start") s.p_start = value.cast<double>();
+    else if (k == "p_end") s.p_end = value.cast<double>();
+    else if (k == "cd_eps") s.cd_eps = value.cast<double>();
     else throw invalid_argument(fmt::format("unknown metric option '{}'", k));
   }
-  check_metric_options(o);
-  if (is_layer_metric(m) && o.binary_activations)
-    throw invalid_argument(fmt::format("binary is not used for metric {} (it ranks the activations)", to_string(m)));
-  if (o.auroc == auroc_convention::strict && !o.binary_activations)
-    throw invalid_argument("auroc_strict is defined for binary activations only: add binary=True");
-  return o;
+  return studies::metric_options_for(m, s, given_in(d));
 }
 
 /// The validated probing set of two arrays (read with the GIL held; see arrays.hpp). identify and
@@ -372,23 +359,6 @@ py::array_t<double> vlm_concepts(const py::array& images, const py::array& texts
   for (Eigen::Index i = 0; i < p.rows(); ++i)
     for (Eigen::Index c = 0; c < p.cols(); ++c) v(i, c) = p(i, c);
   return out;
-}
-
-/// A keyword as the CLI option the studies' messages name: n_min -> --n-min.
-std::string option_name(const py::handle& keyword) {
-  std::string s = "--" + keyword.cast<std::string>();
-  std::replace(s.begin(), s.end(), '_', '-');
-  return s;
-}
-
-/// Whether a keyword was given (present and not None), for the studies' "is not used" checks.
-studies::option_given given_in(const py::dict& kwargs) {
-  std::vector<std::string> present;
-  for (const auto& [k, v] : kwargs)
-    if (!v.is_none()) present.push_back(option_name(k));
-  return [present](std::string_view option) {
-    return std::find(present.begin(), present.end(), option) != present.end();
-  };
 }
 
 template <class T>

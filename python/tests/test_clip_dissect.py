@@ -111,9 +111,9 @@ def test_errors_name_the_argument(clip):
     p = neuroncert.concepts(e, t)
     with pytest.raises(ValueError, match="top_k must lie between 1 and the number of probing samples"):
         neuroncert.similarity(a, p, "soft_wpmi", top_k=401)
-    with pytest.raises(ValueError, match="top_k is not used for metric auroc"):
+    with pytest.raises(ValueError, match="--top-k is not used for metric auroc"):
         neuroncert.similarity(a, p > 0.05, "auroc", top_k=3)
-    with pytest.raises(ValueError, match="p_start is not used for metric cd_wpmi"):
+    with pytest.raises(ValueError, match="--p-start is not used for metric cd_wpmi"):
         neuroncert.similarity(a, p, "cd_wpmi", p_start=0.9)
     with pytest.raises(ValueError, match="whole numbers"):
         neuroncert.similarity(a, p, "soft_wpmi", weights=np.full(400, 0.5))

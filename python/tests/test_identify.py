@@ -118,6 +118,17 @@ def test_inputs_are_read_in_place_without_a_numpy_copy():
     (lambda a, y: neuroncert.identify(a, y * 2.0, "auroc"), ValueError, "concept"),
     (lambda a, y: neuroncert.identify("text", y, "auroc"), ValueError, "activations"),
     (lambda a, y: neuroncert.identify(a, y, "auroc", threads=-1), ValueError, "threads"),
+    # An option the metric does not read is refused in the CLI's words, never silently ignored.
+    (lambda a, y: neuroncert.identify(a, y, "auroc", alpha=0.1), ValueError,
+     "--alpha is not used for metric auroc (it ranks the activations"),
+    (lambda a, y: neuroncert.similarity(a, y, "accuracy", wpmi_lambda=2.0), ValueError,
+     "--wpmi-lambda is not used for metric accuracy"),
+    (lambda a, y: neuroncert.bootstrap(a, y, "iou", K=2, orientation="neuron-eval"), ValueError,
+     "--orientation is not used for metric iou"),
+    (lambda a, y: neuroncert.identify(a, y, "accuracy", alpha=0.1, binary=True), ValueError,
+     "--alpha is not used with --binary"),
+    (lambda a, y: neuroncert.identify(a, y, "auroc", orientation="sideways"), ValueError,
+     "--orientation must be 'paper' or 'neuron-eval', got 'sideways'"),
 ])
 def test_bad_input_is_one_line_naming_the_argument(call, error, text):
     a, y = make_probe(n=100, neurons=2, concepts=3)
