@@ -6,6 +6,7 @@
 
 namespace neuroncert::cli {
 
+void register_advise(CLI::App& app);
 void register_simulate(CLI::App& app);
 void register_identify(CLI::App& app);
 void register_plan(CLI::App& app);

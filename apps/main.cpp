@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   if (argc > 1 && !neuroncert::cli::model_command_description(argv[1]).empty()) return hand_to_models(argv);
   return neuroncert::cli::cli_main(argc, argv, [](CLI::App& app) {
     using namespace neuroncert::cli;
+    register_advise(app);  // first in --help: the first command a user runs
     register_simulate(app);
     register_identify(app);
     register_plan(app);

@@ -1,0 +1,260 @@
+// `neuroncert advise`: which similarity metric, and how many probing samples, for the user's setting
+// (issue 14). The study is studies/advise.hpp; this file parses the options, prints the ranking table
+// and, with --out, writes PREFIX.json and the tidy CSVs through one output transaction.
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "neuroncert/core/error.hpp"
+#include "neuroncert/core/file_bytes.hpp"
+#include "neuroncert/core/json_io.hpp"
+#include "neuroncert/core/metric.hpp"
+#include "neuroncert/core/output_files.hpp"
+#include "neuroncert/core/strict_numbers.hpp"
+#include "neuroncert/core/thread_limit.hpp"
+#include "neuroncert/sim/experiments.hpp"
+#include "neuroncert/sim/sampling.hpp"
+#include "neuroncert/studies/advise.hpp"
+#include "neuroncert/studies/record.hpp"
+#include "option_checks.hpp"
+#include "option_table.hpp"
+#include "run_context.hpp"
+#include "table_output.hpp"
+
+namespace neuroncert::cli {
+namespace {
+
+struct advise_args {
+  long concepts = 1;
+  double delta = 0.05;
+  std::optional<long> n;
+  std::optional<double> epsilon;
+  std::optional<std::string> frequency, matrix;
+  std::filesystem::path frequency_file;
+  std::optional<double> recall, precision, alpha;
+  std::vector<std::string> metrics;
+  long precision_level = 1;
+  long sanity_seeds = 1000;
+  unsigned long seed = 1;
+  std::string out;
+  bool progress = false, no_progress = false;
+  long threads = 0;
+  const CLI::App* cmd = nullptr;
+};
+
+double parse_frequency(std::string_view text, std::string_view what) {
+  const std::string err = finite_double_error(text);
+  if (!err.empty()) throw invalid_argument(fmt::format("{} {}", what, err));
+  return std::stod(std::string(text));
+}
+
+// "R" is one frequency; "LO:HI" five log-spaced ones from LO to HI, each standing for a fifth of |C|.
+std::vector<double> frequencies_of(const std::string& text) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos) return {parse_frequency(text, "--frequency")};
+  const double lo = parse_frequency(text.substr(0, colon), "--frequency"), hi = parse_frequency(text.substr(colon + 1), "--frequency");
+  if (!(lo > 0.0 && lo < hi && hi < 1.0))
+    throw invalid_argument(fmt::format("--frequency LO:HI needs 0 < LO < HI < 1, got '{}'", text));
+  std::vector<double> out;
+  for (int i = 0; i < 5; ++i) out.push_back(std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / 4.0));
+  return out;
+}
+
+// One frequency per line (blank lines and lines starting with '#' skipped).
+std::vector<double> frequencies_in(const std::filesystem::path& path) {
+  const std::string text = io::read_whole_file(path, fmt::format("--frequency-file {}: ", path.string()));
+  std::vector<double> out;
+  std::istringstream lines(text);
+  std::string line;
+  for (int no = 1; std::getline(lines, line); ++no) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    const std::string err = finite_double_error(line);
+    if (!err.empty()) throw data_error(fmt::format("{}: line {}: frequency {}", path.string(), no, err));
+    const double r = std::stod(line);
+    if (!(r > 0.0 && r < 1.0)) throw data_error(fmt::format("{}: line {}: frequency must lie in (0, 1), got {}", path.string(), no, line));
+    out.push_back(r);
+  }
+  if (out.empty()) throw data_error(fmt::format("{}: no frequency in the file", path.string()));
+  return out;
+}
+
+studies::advise_inputs inputs_of(const advise_args& a) {
+  studies::advise_inputs in;
+  in.concepts = a.concepts;
+  in.delta = a.delta;
+  in.n = a.n;
+  in.epsilon = a.epsilon;
+  if (a.frequency && !a.frequency_file.empty()) throw invalid_argument("give --frequency or --frequency-file, not both");
+  if (a.frequency) in.frequencies = frequencies_of(*a.frequency);
+  if (!a.frequency_file.empty()) {
+    in.frequencies = frequencies_in(a.frequency_file);
+    // Without --concepts the file is the concept set.
+    if (a.cmd->count("--concepts") == 0) in.concepts = static_cast<std::int64_t>(in.frequencies.size());
+  }
+  if (a.matrix) in.matrix = sim::parse_cell_matrix(*a.matrix, "--matrix");
+  in.recall = a.recall;
+  in.precision = a.precision;
+  in.alpha = a.alpha;
+  for (const auto& name : a.metrics) in.metrics.push_back(parse_metric(name));
+  check_count("--precision", a.precision_level, 1, 1000, "x 1000 simulated probing sets per frequency");
+  in.replicates = 1000 * a.precision_level;
+  in.sanity_seeds = a.sanity_seeds;
+  in.seed = a.seed;
+  return in;
+}
+
+std::string num(const std::optional<double>& x) { return x ? format_number(*x, 4) : std::string("-"); }
+
+void print_advice(const studies::advise_inputs& in, const studies::advise_result& r) {
+  fmt::print("advise: |C| = {}, delta = {}, n = {}{}, {} frequenc{} ({}{}), {} replicates\n", in.concepts, in.delta, r.n,
+             in.epsilon ? fmt::format(", epsilon = {}", *in.epsilon) : std::string(), r.rhos.size(),
+             r.rhos.size() == 1 ? "y" : "ies", format_number(r.rhos.front(), 4),
+             r.rhos.size() > 1 ? fmt::format(" .. {}", format_number(r.rhos.back(), 4)) : std::string(), in.replicates);
+  text_table t;
+  t.header = {"rank", "metric", "missing", "extra", "certified", "cp", "n_for_eps", "simulated_q95", "undefined"};
+  for (const auto& s : r.summaries) {
+    std::optional<double> cp;
+    for (const auto& row : r.rows)
+      if (row.m == s.m && row.cp_radius) cp = std::max(cp.value_or(0.0), *row.cp_radius);
+    t.rows.push_back({std::to_string(s.rank), std::string(to_string(s.m)), s.sanity.passes_missing ? "pass" : "FAIL",
+                      s.sanity.passes_extra ? "pass" : "FAIL", num(s.worst_certified), num(cp),
+                      s.n_needed ? std::to_string(*s.n_needed) : "-", num(s.worst_simulated),
+                      format_number(s.worst_undefined_risk, 3)});
+  }
+  print_table(t);
+  fmt::print("certified: closed-form rate at n and delta/|C| (cp: Clopper-Pearson at the expected counts); "
+             "simulated_q95: 0.95-quantile of |estimate - population| over {} simulated probing sets; worst over "
+             "the frequencies; undefined: P(no value at n) per concept; missing/extra: Neuron_Eval's sanity tests "
+             "at n = {}\n", in.replicates, r.sanity_n);
+  for (const auto& s : r.summaries) fmt::print("  {}. {}: {}\n", s.rank, to_string(s.m), s.reason);
+  const auto first = r.summaries.front();
+  if (first.recommended)
+    fmt::print("recommendation: {}{}\n", to_string(first.m),
+               first.n_needed ? fmt::format(", n >= {} for epsilon = {}", *first.n_needed, *in.epsilon) : std::string());
+  else
+    fmt::print("recommendation: none of the metrics passes both sanity tests at these frequencies\n");
+}
+
+studies::record_layout<studies::advise_row> row_layout() {
+  using studies::field_value;
+  using R = studies::advise_row;
+  return {{"metric", "metric", [](const R& x) { return field_value(to_string(x.m)); }},
+          {"frequency", "frequency", [](const R& x) { return field_value(x.rho); }},
+          {"population_value", "population_value", [](const R& x) { return field_value(x.population); }},
+          {"certified_rate", "certified_rate", [](const R& x) { return field_value(x.certified_rate); }},
+          {"clopper_pearson_radius", "clopper_pearson_radius", [](const R& x) { return field_value(x.cp_radius); }},
+          {"n_needed", "n_needed", [](const R& x) { return field_value(x.n_needed); }},
+          {"simulated_error_q95", "simulated_error_q95", [](const R& x) { return field_value(x.simulated_q95); }},
+          {"simulated_undefined_fraction", "simulated_undefined_fraction",
+           [](const R& x) { return field_value(x.simulated_undefined); }},
+          {"undefined_risk", "undefined_risk", [](const R& x) { return field_value(x.undefined_risk); }}};
+}
+
+studies::record_layout<studies::advise_summary> summary_layout() {
+  using studies::field_value;
+  using S = studies::advise_summary;
+  return {{"rank", "rank", [](const S& x) { return field_value(x.rank); }},
+          {"metric", "metric", [](const S& x) { return field_value(to_string(x.m)); }},
+          {"recommended", "recommended", [](const S& x) { return field_value(x.recommended); }},
+          {"passes_missing_labels", "passes_missing_labels", [](const S& x) { return field_value(x.sanity.passes_missing); }},
+          {"passes_extra_labels", "passes_extra_labels", [](const S& x) { return field_value(x.sanity.passes_extra); }},
+          {"certified_error", "certified_error", [](const S& x) { return field_value(x.worst_certified); }},
+          {"n_needed", "n_needed", [](const S& x) { return field_value(x.n_needed); }},
+          {"simulated_error_q95", "simulated_error_q95", [](const S& x) { return field_value(x.worst_simulated); }},
+          {"undefined_risk_per_concept", "undefined_risk_per_concept",
+           [](const S& x) { return field_value(x.worst_undefined_risk); }},
+          {"reason", "reason", [](const S& x) { return field_value(x.reason); }}};
+}
+
+studies::record_layout<sim::sanity_cell> sanity_layout() {
+  using studies::field_value;
+  using C = sim::sanity_cell;
+  return {{"metric", "metric", [](const C& x) { return field_value(to_string(x.m)); }},
+          {"test", "test", [](const C& x) { return field_value(sim::to_string(x.test)); }},
+          {"frequency", "frequency", [](const C& x) { return field_value(x.gamma); }},
+          {"positives", "positives", [](const C& x) { return field_value(x.positives); }},
+          {"mean_decrease", "mean_decrease", [](const C& x) { return field_value(x.mean_decrease); }},
+          {"detection_rate", "detection_rate", [](const C& x) { return field_value(x.detection_rate); }},
+          {"undefined", "undefined", [](const C& x) { return field_value(x.undefined); }}};
+}
+
+void write_outputs(const advise_args& a, const studies::advise_inputs& in, const studies::advise_result& r) {
+  io::output_transaction outputs;
+  studies::record_writer<studies::advise_row> rows(row_layout(), a.out + "_rows.csv", &outputs);
+  for (const auto& x : r.rows) rows.write(x);
+  rows.close();
+  studies::record_writer<studies::advise_summary> ranking(summary_layout(), a.out + "_ranking.csv", &outputs);
+  for (const auto& x : r.summaries) ranking.write(x);
+  ranking.close();
+  studies::record_writer<sim::sanity_cell> sanity(sanity_layout(), a.out + "_sanity.csv", &outputs);
+  for (const auto& x : r.sanity.cells) sanity.write(x);
+  sanity.close();
+  nlohmann::json j = studies::advise_json(in, r);
+  j["metadata"] = run_metadata();
+  io::write_json(a.out + ".json", j, &outputs);
+  commit_outputs(outputs);
+  fmt::print("wrote {0}.json, {0}_ranking.csv, {0}_rows.csv, {0}_sanity.csv\n", a.out);
+}
+
+void run_advise(const advise_args& a) {
+  if (!a.out.empty()) check_output_prefix("--out", a.out);
+  check_threads("--threads", a.threads);
+  studies::advise_inputs in = inputs_of(a);
+  const thread_limit limit(a.threads);
+  const auto bar = draw_progress(want_progress(a.progress, a.no_progress), "settings");
+  if (bar) in.progress = [bar](std::size_t done, std::size_t total) {
+    bar("advise", static_cast<std::int64_t>(done), static_cast<std::int64_t>(total));
+  };
+  const studies::advise_result r = studies::advise_study(in);
+  print_advice(in, r);
+  if (!a.out.empty()) write_outputs(a, in, r);
+}
+
+}  // namespace
+
+void register_advise(CLI::App& app) {
+  auto a = std::make_shared<advise_args>();
+  CLI::App* cmd = app.add_subcommand(
+      "advise", "Which metric, and how many probing samples: certified and simulated error, undefined risk and "
+                "sanity tests per metric in your setting, and a ranking");
+  add_options(*cmd, {
+      {"--concepts", &a->concepts, "Size of the concept set |C| (union bound over it; default: 1, or the lines of "
+                                   "--frequency-file)", show_default},
+      {"--delta", &a->delta, "Total failure probability, in (0,1)", show_default},
+      {"--n", &a->n, "Probing-set size to evaluate (default: accuracy's planned n for --epsilon)"},
+      {"--epsilon", &a->epsilon, "Target error: report the n each closed-form rate needs for it"},
+      {"--frequency", &a->frequency, "Concept frequency P(c=1): one value R, or LO:HI (five log-spaced values)"},
+      {"--frequency-file", &a->frequency_file, "Text file with one concept frequency per line (your concept set)",
+       existing_file},
+      {"--neuron-recall", &a->recall, "Agreement: P(f=1 | c=1), the share of the concept the neuron fires on"},
+      {"--neuron-precision", &a->precision, "Agreement: P(c=1 | f=1), the share of firings on the concept"},
+      {"--alpha", &a->alpha, "Agreement instead of --neuron-precision: the neuron's firing rate P(f=1) (top-alpha)"},
+      {"--matrix", &a->matrix, "Agreement as cell probabilities W00,W01,W10,W11 (rows neuron, columns concept; one "
+                               "frequency)"},
+      {"--metric", &a->metrics, "Metrics to compare (repeatable; default: every pair metric)"},
+      {"--precision", &a->precision_level, "Monte Carlo precision: 1000 x this many simulated probing sets",
+       show_default},
+      {"--sanity-seeds", &a->sanity_seeds, "Seeds of the sanity tests per frequency", show_default},
+      {"--seed", &a->seed, "Random seed (results do not depend on --threads)", show_default},
+      {"--out", &a->out, "Output prefix: writes PREFIX.json, PREFIX_ranking.csv, PREFIX_rows.csv, PREFIX_sanity.csv"},
+      {"--progress", &a->progress, "Draw a progress bar on stderr even when it is not a terminal"},
+      {"--no-progress", &a->no_progress, "Never draw a progress bar"},
+      {"--threads", &a->threads, "Worker threads (0 = all cores); results do not depend on it", show_default},
+  });
+  cmd->get_option("--metric")->delimiter(',');
+  cmd->get_option("--progress")->excludes("--no-progress");
+  a->cmd = cmd;
+  cmd->callback([a] { run_advise(*a); });
+}
+
+}  // namespace neuroncert::cli
