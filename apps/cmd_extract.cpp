@@ -96,7 +96,8 @@ void register_extract(CLI::App& app) {
                           "2-D outputs are used as is", show_default},
       {"--out", &args->out, "activations file (.npy); siblings <stem>_concepts.npy/.txt, <stem>_labels.npy, "
                             "<stem>_files.txt (image runs), <stem>.json", show_default},
-      {"--batch-size", &r.batch_size, "images per forward pass", show_default},
+      {"--batch-size", &r.batch_size, "images per forward pass; each --threads worker holds one batch's activations, "
+                                      "so lower it for large inputs on many cores", show_default},
       {"--threads", &r.threads, "LibTorch intra-op threads (0 = all cores)", show_default},
       {"--norm", &r.norm, "TorchScript models only: input normalisation imagenet|cifar|none (after x / 255)",
        show_default},

@@ -27,6 +27,10 @@ namespace neuroncert::models {
 
 namespace {
 
+/// PIL's DecompressionBombError limit (2 x Image.MAX_IMAGE_PIXELS): a header announcing more pixels
+/// is refused before anything is allocated, instead of asking for gigabytes.
+constexpr std::int64_t max_pixels = 2 * 89478485;
+
 // ---- JPEG -----------------------------------------------------------------------------------
 
 struct jpeg_error_state {
@@ -75,6 +79,12 @@ bool jpeg_decode(const unsigned char* data, unsigned long size, RgbImage& out, j
   else
     cinfo.out_color_space = JCS_RGB;
   jpeg_start_decompress(&cinfo);
+  if (static_cast<std::int64_t>(cinfo.output_width) * cinfo.output_height > max_pixels) {
+    std::snprintf(err.message, sizeof err.message, "%u x %u pixels, more than PIL's limit of %lld",
+                  cinfo.output_width, cinfo.output_height, static_cast<long long>(max_pixels));
+    jpeg_destroy_decompress(&cinfo);
+    return false;
+  }
   const int comps = cinfo.output_components;
   out.height = cinfo.output_height;
   out.width = cinfo.output_width;
@@ -143,6 +153,8 @@ bool png_decode(png_state& state, RgbImage& out) {
   if (!info) png_error(png, "cannot create a libpng info struct");
   png_set_read_fn(png, &state, png_read_bytes);
   png_read_info(png, info);
+  if (static_cast<std::int64_t>(png_get_image_width(png, info)) * png_get_image_height(png, info) > max_pixels)
+    png_error(png, "more pixels than PIL's limit of 178956970");
   const int colour = png_get_color_type(png, info);
   const int depth = png_get_bit_depth(png, info);
   if (colour == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);  // expands a tRNS chunk to alpha too

@@ -53,15 +53,17 @@ void check_image_options(extract_request& r) {
   check_count("--crop", r.crop, 1, max_image_side, "pixels of the centre crop's side");
 }
 
-/// The pooling and the model, the data set checked first.
-std::unique_ptr<models::Model> checked_model(extract_request& r, models::Pool& pool) {
+/// The pooling and the model, the data set checked first. A TorchScript model is probed with inputs
+/// of side `input_size` (0: the crop of an image run, else CIFAR's 32).
+std::unique_ptr<models::Model> checked_model(extract_request& r, models::Pool& pool, std::int64_t input_size = 0) {
   if (r.subset != "full" && r.subset != "exact")
     throw invalid_argument(fmt::format("unknown --subset '{}' (known: full, exact)", r.subset));
   pool = models::parse_pool(r.pool);
   check_image_options(r);
   if (!is_image_run(r) && r.data != "cifar10" && r.data != "cifar100")
     throw invalid_argument(fmt::format("unknown data set '{}' (known: cifar10, cifar100)", r.data));
-  return models::load_model(r.model, r.data_dir, parse_norm(r.norm), is_image_run(r) ? r.crop : 32);
+  if (input_size == 0) input_size = is_image_run(r) ? r.crop : 32;
+  return models::load_model(r.model, r.data_dir, parse_norm(r.norm), input_size);
 }
 
 /// The activations, concepts and their names, labels, the file list and the JSON record, staged in
@@ -168,8 +170,8 @@ std::vector<std::string> extract_model_layers(const extract_request& request) {
 namespace {
 
 /// The model with its layer checked (the layer is required).
-std::unique_ptr<models::Model> model_with_layer(extract_request& r, models::Pool& pool) {
-  auto model = checked_model(r, pool);
+std::unique_ptr<models::Model> model_with_layer(extract_request& r, models::Pool& pool, std::int64_t input_size = 0) {
+  auto model = checked_model(r, pool, input_size);
   if (r.layer.empty())
     throw invalid_argument(
         fmt::format("--layer is required (known for {}: {})", model->name(), fmt::join(model->layers(), ", ")));
@@ -257,7 +259,7 @@ extracted_layer extract_in_memory(const extract_request& request) {
 at::Tensor extract_from_images(const extract_request& request, const at::Tensor& images) {
   extract_request r = request;
   models::Pool pool{};
-  auto model = model_with_layer(r, pool);
+  auto model = model_with_layer(r, pool, images.dim() == 4 ? images.size(2) : 0);  // probed at the images' size
   models::set_intra_op_threads(r.threads);
   return models::extract_activations(*model, images, r.layer, pool, r.batch_size, r.progress_bar);
 }

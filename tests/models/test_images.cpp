@@ -223,3 +223,29 @@ TEST_CASE("images: --files lists keep their order; missing files and other exten
   fs::create_directories(dir / "folder" / "empty_class");
   CHECK_THAT(error_of([&] { models::list_image_folder(dir / "folder"); }, dir / "folder"), Contains("empty_class"));
 }
+
+namespace {
+/// CRC-32 of PNG chunks (ISO 3309), bit by bit.
+std::uint32_t crc32(const std::string& bytes) {
+  std::uint32_t c = 0xffffffffu;
+  for (unsigned char b : bytes) {
+    c ^= b;
+    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+  }
+  return c ^ 0xffffffffu;
+}
+std::string be32(std::uint32_t v) {
+  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+}
+}  // namespace
+
+TEST_CASE("images: a PNG announcing more pixels than PIL's bomb limit is refused before allocating",
+          "[models][images]") {
+  test::per_test_dir dir;
+  // Signature + IHDR 20000 x 20000 RGB 8-bit (400 M pixels > 178,956,970) + an empty IDAT, correct CRCs.
+  const std::string ihdr = "IHDR" + be32(20000) + be32(20000) + std::string("\x08\x02\x00\x00\x00", 5);
+  const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + ihdr + be32(crc32(ihdr)) + be32(0) + "IDAT" +
+                          be32(crc32("IDAT"));
+  write_bytes(dir / "bomb.png", png);
+  CHECK_THAT(error_of([&] { models::read_image(dir / "bomb.png"); }, dir / "bomb.png"), Contains("limit of 178956970"));
+}
