@@ -13,7 +13,7 @@ struct command_summary {
 };
 
 inline constexpr command_summary model_commands[] = {
-    {"extract", "Extract activations of a model layer on CIFAR test images (+ concept matrices)"},
+    {"extract", "Extract activations of a model layer on CIFAR test images or your own images (+ concept matrices)"},
     {"figures", "Run every experiment at the paper's settings and draw every figure"},
     {"sieve", "SIEVE: select, hypothesise and verify neuron explanations on held-out images"},
 };

@@ -74,11 +74,16 @@ def _pil_cases(tmp_path):
     add(Image.fromarray(rgb), "progressive.jpg", quality=80, progressive=True)
     add(Image.fromarray(grey), "grey.jpg", quality=90)
     add(Image.fromarray(rgb).convert("CMYK"), "cmyk.jpg", quality=90)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation "rotate 90 CW": stored pixels kept, as PIL's open and torchvision's loader
+    add(Image.fromarray(rgb), "exif_rotated.jpg", quality=90, exif=exif)
     return cases
 
 
 def test_read_image_equals_pil(tmp_path):
-    for path, want in _pil_cases(tmp_path):
+    cases = _pil_cases(tmp_path)
+    assert Image.open(tmp_path / "exif_rotated.jpg").getexif()[0x0112] == 6
+    for path, want in cases:
         got = neuroncert.read_image(path)
         assert got.dtype == np.uint8 and got.shape == want.shape, path.name
         assert np.array_equal(got, want), path.name
