@@ -137,12 +137,22 @@ void print_advice(const studies::advise_inputs& in, const studies::advise_result
              "the frequencies; undefined: P(no value at n) per concept; missing/extra: Neuron_Eval's sanity tests "
              "at n = {}\n", in.replicates, r.sanity_n);
   for (const auto& s : r.summaries) fmt::print("  {}. {}: {}\n", s.rank, to_string(s.m), s.reason);
+  if (!r.identification.empty()) {
+    fmt::print("identification ({}; {} replicates at n = {}):\n", r.identification_note, in.replicates, r.n);
+    text_table id;
+    id.header = {"metric", "p_correct", "gap_q95"};
+    for (const auto& x : r.identification)
+      id.rows.push_back({std::string(to_string(x.m)), format_number(x.probability_correct, 3), format_number(x.gap_q95, 4)});
+    print_table(id);
+  } else {
+    fmt::print("identification: not simulated ({})\n", r.identification_note);
+  }
   const auto first = r.summaries.front();
-  if (first.recommended)
+  if (first.recommended && std::isfinite(first.normalised_error))
     fmt::print("recommendation: {}{}\n", to_string(first.m),
                first.n_needed ? fmt::format(", n >= {} for epsilon = {}", *first.n_needed, *in.epsilon) : std::string());
   else
-    fmt::print("recommendation: none of the metrics passes both sanity tests at these frequencies\n");
+    fmt::print("recommendation: none of the metrics passes both sanity tests with a bounded simulated error here\n");
 }
 
 studies::record_layout<studies::advise_row> row_layout() {
@@ -188,6 +198,15 @@ studies::record_layout<sim::sanity_cell> sanity_layout() {
           {"undefined", "undefined", [](const C& x) { return field_value(x.undefined); }}};
 }
 
+studies::record_layout<studies::advise_identification> identification_layout() {
+  using studies::field_value;
+  using I = studies::advise_identification;
+  return {{"metric", "metric", [](const I& x) { return field_value(to_string(x.m)); }},
+          {"probability_correct", "probability_correct", [](const I& x) { return field_value(x.probability_correct); }},
+          {"gap_q95", "gap_q95", [](const I& x) { return field_value(x.gap_q95); }},
+          {"none_defined", "none_defined", [](const I& x) { return field_value(x.none_defined); }}};
+}
+
 void write_outputs(const advise_args& a, const studies::advise_inputs& in, const studies::advise_result& r) {
   io::output_transaction outputs;
   studies::record_writer<studies::advise_row> rows(row_layout(), a.out + "_rows.csv", &outputs);
@@ -199,11 +218,20 @@ void write_outputs(const advise_args& a, const studies::advise_inputs& in, const
   studies::record_writer<sim::sanity_cell> sanity(sanity_layout(), a.out + "_sanity.csv", &outputs);
   for (const auto& x : r.sanity.cells) sanity.write(x);
   sanity.close();
+  if (!r.identification.empty()) {
+    studies::record_writer<studies::advise_identification> ident(identification_layout(),
+                                                                 a.out + "_identification.csv", &outputs);
+    for (const auto& x : r.identification) ident.write(x);
+    ident.close();
+  } else {
+    outputs.remove_on_commit(a.out + "_identification.csv");  // a stale file of an earlier run
+  }
   nlohmann::json j = studies::advise_json(in, r);
   j["metadata"] = run_metadata();
   io::write_json(a.out + ".json", j, &outputs);
   commit_outputs(outputs);
-  fmt::print("wrote {0}.json, {0}_ranking.csv, {0}_rows.csv, {0}_sanity.csv\n", a.out);
+  fmt::print("wrote {0}.json, {0}_ranking.csv, {0}_rows.csv, {0}_sanity.csv{1}\n", a.out,
+             r.identification.empty() ? "" : fmt::format(", {}_identification.csv", a.out));
 }
 
 void run_advise(const advise_args& a) {
@@ -246,7 +274,8 @@ void register_advise(CLI::App& app) {
        show_default},
       {"--sanity-seeds", &a->sanity_seeds, "Seeds of the sanity tests per frequency", show_default},
       {"--seed", &a->seed, "Random seed (results do not depend on --threads)", show_default},
-      {"--out", &a->out, "Output prefix: writes PREFIX.json, PREFIX_ranking.csv, PREFIX_rows.csv, PREFIX_sanity.csv"},
+      {"--out", &a->out, "Output prefix: writes PREFIX.json, PREFIX_ranking.csv, PREFIX_rows.csv, PREFIX_sanity.csv "
+                         "(and PREFIX_identification.csv)"},
       {"--progress", &a->progress, "Draw a progress bar on stderr even when it is not a terminal"},
       {"--no-progress", &a->no_progress, "Never draw a progress bar"},
       {"--threads", &a->threads, "Worker threads (0 = all cores); results do not depend on it", show_default},

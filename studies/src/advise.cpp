@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 
+#include <boost/random/uniform_01.hpp>
 #include <fmt/format.h>
 
 #include "neuroncert/bounds/exact_binomial.hpp"
@@ -14,6 +15,7 @@
 #include "neuroncert/core/binary_neuron_metrics.hpp"
 #include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/error.hpp"
+#include "neuroncert/core/identify.hpp"
 #include "neuroncert/core/json_io.hpp"
 #include "neuroncert/core/quantile.hpp"
 #include "neuroncert/sim/engine.hpp"
@@ -119,6 +121,70 @@ void check_inputs(const advise_inputs& in) {
     throw invalid_argument("give exactly one of --neuron-precision and --alpha with --neuron-recall");
 }
 
+// Experiment 2 on the user's concept set (advise_identification). rhos: one frequency per concept.
+std::vector<advise_identification> simulate_identification(const std::vector<metric>& metrics, double a,
+                                                            const std::vector<double>& rhos, std::int64_t n,
+                                                            const advise_inputs& in) {
+  const std::size_t C = rhos.size(), M = metrics.size();
+  const auto reps = static_cast<std::size_t>(in.replicates);
+  sim::engine_options eo;
+  eo.seed = in.seed;
+  eo.salt = sim::study_salt("advise/identification");
+  std::vector<double> gap(reps * M);
+  std::vector<std::uint8_t> correct(reps * M), none(reps * M);
+  sim::run_replicates(reps, eo, [&](std::size_t j, random_engine& rng) {
+    boost::random::uniform_01<double> u;
+    std::vector<counts2x2> w(C);
+    for (std::size_t c = 0; c < C; ++c) {
+      const double w11 = u(rng) * std::min(a, rhos[c]);
+      w[c] = {1.0 - a - rhos[c] + w11, rhos[c] - w11, a - w11, w11};
+    }
+    const std::vector<counts2x2> k = sim::draw_concept_counts(rng, n, a, w);
+    std::vector<metric_value> est(C);
+    std::vector<double> pop(C);
+    for (std::size_t q = 0; q < M; ++q) {
+      std::size_t best = 0;
+      for (std::size_t c = 0; c < C; ++c) {
+        const metric_value p = binary_neuron_metric(metrics[q], w[c], in.metric_opts);
+        pop[c] = p.defined() ? p.value : -std::numeric_limits<double>::infinity();
+        if (pop[c] > pop[best]) best = c;
+        est[c] = binary_neuron_metric(metrics[q], k[c], in.metric_opts);
+      }
+      const identification id = identify_scores(est);
+      const std::size_t slot = j * M + q;
+      if (!id.found()) {
+        none[slot] = 1;
+        gap[slot] = std::numeric_limits<double>::infinity();
+        continue;
+      }
+      const auto chosen = static_cast<std::size_t>(id.concept_index);
+      correct[slot] = chosen == best || pop[chosen] == pop[best] ? 1 : 0;
+      gap[slot] = pop[best] - pop[chosen];
+    }
+  });
+  std::vector<advise_identification> out(M);
+  std::vector<double> g(reps);
+  for (std::size_t q = 0; q < M; ++q) {
+    auto& x = out[q];
+    x.m = metrics[q];
+    std::size_t right = 0;
+    for (std::size_t j = 0; j < reps; ++j) {
+      g[j] = gap[j * M + q];
+      right += correct[j * M + q];
+      x.none_defined += none[j * M + q];
+    }
+    x.probability_correct = static_cast<double>(right) / static_cast<double>(reps);
+    std::sort(g.begin(), g.end());
+    // Type 7 on the sorted gaps; +inf entries (no concept defined) sit at the top.
+    const double pos = sim::quantile_level * static_cast<double>(reps - 1);
+    const auto lo = static_cast<std::size_t>(pos);
+    const double frac = pos - static_cast<double>(lo);
+    x.gap_q95 = lo + 1 < reps && frac > 0.0 ? g[lo] + frac * (g[lo + 1] - g[lo]) : g[lo];
+    if (std::isnan(x.gap_q95)) x.gap_q95 = std::numeric_limits<double>::infinity();
+  }
+  return out;
+}
+
 }  // namespace
 
 counts2x2 table_from_agreement(double rho, double recall, std::optional<double> precision, std::optional<double> alpha) {
@@ -196,6 +262,7 @@ advise_result advise_study(const advise_inputs& in) {
   // Experiment 1 in each of the user's tables.
   std::vector<std::vector<std::optional<double>>> q95(M, std::vector<std::optional<double>>(S));
   std::vector<std::vector<double>> undef_frac(M, std::vector<double>(S, 0.0));
+  std::vector<std::vector<double>> q95_inf(M, std::vector<double>(S, 0.0));  // undefined counted as +inf
   std::vector<std::vector<double>> pop(M, std::vector<double>(S, 0.0));
   std::vector<double> errors;
   for (std::size_t s = 0; s < S; ++s) {
@@ -219,33 +286,63 @@ advise_result advise_study(const advise_inputs& in) {
       }
       undef_frac[k][s] = static_cast<double>(reps - errors.size()) / static_cast<double>(reps);
       if (!errors.empty()) q95[k][s] = quantile_type7(errors, sim::quantile_level);
+      q95_inf[k][s] = sim::quantile_undefined_as_inf(errors, reps - errors.size(), sim::quantile_level);
     }
     if (in.progress) in.progress(s + 1, S + 1);
   }
 
-  // Sanity tests at n and the user's frequencies (frequencies without a positive at n are skipped).
+  // Sanity tests at the user's frequencies. They ask whether the metric falls when the explanation gets
+  // worse, not whether n samples can show it (with 2 positives, missing labels leave the concept
+  // unchanged a quarter of the time and every metric 'fails'), so they run at Neuron_Eval's
+  // n = 500,000, or at n when it is larger; a frequency without a positive there is skipped.
   sim::sanity_options so;
   so.seeds = in.sanity_seeds;
   so.seed = in.seed;
   so.metric_opts = in.metric_opts;
-  so.n = std::max<std::int64_t>(r.n, 2);
+  so.n = std::max<std::int64_t>(r.n, sim::sanity_options{}.n);
   so.gammas.clear();
   for (double g : distinct_sorted(r.rhos)) {
     const auto p = std::llround(g * static_cast<double>(so.n));
     if (p >= 1 && p < so.n) so.gammas.push_back(g); else r.sanity_gammas_skipped.push_back(g);
   }
-  if (so.gammas.empty()) {
-    so.n = 500'000;  // Neuron_Eval's setting
-    r.sanity_gammas_skipped.clear();
-    for (double g : distinct_sorted(r.rhos)) {
-      const auto p = std::llround(g * static_cast<double>(so.n));
-      if (p >= 1 && p < so.n) so.gammas.push_back(g); else r.sanity_gammas_skipped.push_back(g);
-    }
-    if (so.gammas.empty()) so.gammas = sim::sanity_options{}.gammas;
-  }
+  if (so.gammas.empty()) so.gammas = sim::sanity_options{}.gammas;  // none testable: Neuron_Eval's own
   r.sanity_n = so.n;
   r.sanity = sim::run_sanity_tests(metrics, so);
   if (in.progress) in.progress(S + 1, S + 1);
+
+  // Identification over the concept set, where one neuron rate serves every concept.
+  {
+    const double a = r.tables.front().neuron_positives();
+    bool shared = true;
+    double rho_max = 0.0;
+    for (std::size_t s = 0; s < S; ++s) {
+      shared = shared && std::abs(r.tables[s].neuron_positives() - a) <= 1e-12;
+      rho_max = std::max(rho_max, r.rhos[s]);
+    }
+    if (in.concepts < 2) {
+      r.identification_note = "one concept: nothing to identify";
+    } else if (!shared) {
+      r.identification_note = "the neuron rate differs between frequencies (--neuron-precision): give --alpha to simulate identification";
+    } else if (a + rho_max > 1.0) {
+      r.identification_note = "neuron rate plus the largest frequency exceeds 1: no Experiment-2 table";
+    } else {
+      // |C| frequencies: the given list when it has |C| entries, else the settings repeated by their weights.
+      std::vector<double> rhos;
+      if (static_cast<std::int64_t>(in.frequencies.size()) == in.concepts) {
+        rhos = in.frequencies;
+      } else {
+        double acc = 0.0;
+        for (std::size_t s = 0; s < S; ++s) {
+          acc += r.weights[s];
+          const auto upto = static_cast<std::size_t>(std::llround(acc));
+          while (rhos.size() < upto) rhos.push_back(r.rhos[s]);
+        }
+        while (static_cast<std::int64_t>(rhos.size()) < in.concepts) rhos.push_back(r.rhos.back());
+      }
+      r.identification = simulate_identification(metrics, a, rhos, r.n, in);
+      r.identification_note = fmt::format("Experiment 2 over the {} concepts: W11 ~ U(0, min(a, rho_c)), a = {:g}", rhos.size(), a);
+    }
+  }
 
   // Rows and summaries.
   for (std::size_t k = 0; k < M; ++k) {
@@ -276,6 +373,7 @@ advise_result advise_study(const advise_inputs& in) {
       }
       if (in.epsilon) row.n_needed = planned_n(m, w, *in.epsilon, in);
       row.simulated_q95 = q95[k][s];
+      row.simulated_q95_undefined_inf = q95_inf[k][s];
       row.simulated_undefined = undef_frac[k][s];
       row.undefined_risk = undefined_probability(m, w, r.n, in.metric_opts.recall_precision);
       if (row.certified_rate)
@@ -287,7 +385,8 @@ advise_result advise_study(const advise_inputs& in) {
       r.rows.push_back(row);
     }
     sum.any_undefined_bound = std::min(1.0, sum.any_undefined_bound);
-    if (sum.worst_simulated) sum.normalised_error = *sum.worst_simulated / metric_range(m);
+    for (std::size_t s = 0; s < S; ++s) sum.worst_conservative = std::max(sum.worst_conservative, q95_inf[k][s]);
+    sum.normalised_error = sum.worst_conservative / metric_range(m);
     r.summaries.push_back(sum);
   }
 
@@ -295,9 +394,7 @@ advise_result advise_study(const advise_inputs& in) {
   // never defined in simulation last), ties by the order given.
   std::stable_sort(r.summaries.begin(), r.summaries.end(), [](const advise_summary& a, const advise_summary& b) {
     if (a.recommended != b.recommended) return a.recommended;
-    const double ea = a.normalised_error.value_or(std::numeric_limits<double>::infinity());
-    const double eb = b.normalised_error.value_or(std::numeric_limits<double>::infinity());
-    return ea < eb;
+    return a.normalised_error < b.normalised_error;
   });
   const advise_summary* first = nullptr;
   for (auto& s : r.summaries)
@@ -305,6 +402,23 @@ advise_result advise_study(const advise_inputs& in) {
   int rank = 0;
   for (auto& s : r.summaries) {
     s.rank = ++rank;
+    if (std::isinf(s.normalised_error)) {
+      // Undefined in more than 5% of the simulated probing sets at some frequency.
+      double worst_undef = 0.0;
+      for (const auto& row : r.rows)
+        if (row.m == s.m) worst_undef = std::max(worst_undef, row.simulated_undefined);
+      s.reason = fmt::format("{}is undefined in {:.0f}% of the simulated probing sets at n = {} (no positives), so its "
+                             "0.95-quantile error counting those as failures is unbounded; more samples or "
+                             "a metric defined without positives is needed.",
+                             s.recommended ? "passes both sanity tests but " : "", 100.0 * worst_undef, r.n);
+      if (!s.recommended) {
+        std::string fails = !s.sanity.passes_missing ? "missing-labels" : "";
+        if (!s.sanity.passes_extra) fails += fails.empty() ? "extra-labels" : " and extra-labels";
+        s.reason = fmt::format("fails the {} sanity test{} and {}", fails, fails.find(" and ") != std::string::npos ? "s" : "",
+                               s.reason);
+      }
+      continue;
+    }
     const std::string err =
         s.worst_simulated ? fmt::format("{:.4g}", *s.worst_simulated) : std::string("undefined in every replicate");
     if (s.recommended && &s == first) {
@@ -312,12 +426,11 @@ advise_result advise_study(const advise_inputs& in) {
                              "its range among those that do ({} at n = {}, worst frequency; range {}).", err, r.n,
                              metric_range(s.m));
     } else if (s.recommended) {
-      s.reason = fmt::format("passes both sanity tests but its simulated error ({}, {} of its range) is {:.3g} times "
-                             "{}'s ({} of its range).", err, s.normalised_error ? fmt::format("{:.3g}", *s.normalised_error) : "-",
-                             s.normalised_error && first->normalised_error && *first->normalised_error > 0
-                                 ? *s.normalised_error / *first->normalised_error
-                                 : std::numeric_limits<double>::infinity(),
-                             to_string(first->m), fmt::format("{:.3g}", first->normalised_error.value_or(0.0)));
+      s.reason = fmt::format("passes both sanity tests but its simulated error ({}, {:.3g} of its range) is {:.3g} times "
+                             "{}'s ({:.3g} of its range).", err, s.normalised_error,
+                             first->normalised_error > 0 ? s.normalised_error / first->normalised_error
+                                                         : std::numeric_limits<double>::infinity(),
+                             to_string(first->m), first->normalised_error);
     } else {
       std::string fails;
       if (!s.sanity.passes_missing)
@@ -327,8 +440,7 @@ advise_result advise_study(const advise_inputs& in) {
         fails += fmt::format("{}the extra-labels test (detects in {:.0f}% of seeds at frequency {:g})",
                              fails.empty() ? "" : " and ", 100.0 * s.sanity.worst_rate_extra, s.sanity.worst_gamma_extra);
       s.reason = fmt::format("fails {}, so a higher score need not mean a better explanation{}.", fails,
-                             first && s.normalised_error && first->normalised_error &&
-                                     *s.normalised_error < *first->normalised_error
+                             first && s.normalised_error < first->normalised_error
                                  ? fmt::format(", although its simulated error ({}) is smaller", err)
                                  : "");
     }
@@ -369,7 +481,8 @@ nlohmann::json advise_json(const advise_inputs& in, const advise_result& r) {
     if (s.worst_certified) x["certified_error"] = json_number(*s.worst_certified);
     if (s.n_needed) x["n_needed"] = *s.n_needed;
     if (s.worst_simulated) x["simulated_error_q95"] = json_number(*s.worst_simulated);
-    if (s.normalised_error) x["normalised_error"] = json_number(*s.normalised_error);
+    x["simulated_error_q95_undefined_inf"] = json_number(s.worst_conservative);
+    x["normalised_error"] = json_number(s.normalised_error);
     x["undefined_risk_per_concept"] = s.worst_undefined_risk;
     x["undefined_risk_any_concept_bound"] = s.any_undefined_bound;
     x["reason"] = s.reason;
@@ -386,11 +499,17 @@ nlohmann::json advise_json(const advise_inputs& in, const advise_result& r) {
     if (row.cp_radius) x["clopper_pearson_radius"] = json_number(*row.cp_radius);
     if (row.n_needed) x["n_needed"] = *row.n_needed;
     if (row.simulated_q95) x["simulated_error_q95"] = json_number(*row.simulated_q95);
+    x["simulated_error_q95_undefined_inf"] = json_number(row.simulated_q95_undefined_inf);
     x["simulated_undefined_fraction"] = row.simulated_undefined;
     x["undefined_risk"] = row.undefined_risk;
     rows.push_back(x);
   }
   j["rows"] = rows;
+  nlohmann::json ident = nlohmann::json::array();
+  for (const auto& x : r.identification)
+    ident.push_back({{"metric", std::string(to_string(x.m))}, {"probability_correct", x.probability_correct},
+                     {"gap_q95", json_number(x.gap_q95)}, {"none_defined", x.none_defined}});
+  j["identification"] = {{"note", r.identification_note}, {"metrics", ident}};
   nlohmann::json sanity = nlohmann::json::array();
   for (const auto& c : r.sanity.cells)
     sanity.push_back({{"metric", std::string(to_string(c.m))}, {"test", std::string(sim::to_string(c.test))},

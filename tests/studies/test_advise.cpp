@@ -178,3 +178,35 @@ TEST_CASE("advise: a long frequency list is summarised by max_settings order sta
   // Each representative is a given value, and stands for about 1000/50 of them.
   for (double w : r.weights) CHECK(w <= 2 * 1000.0 / 49);
 }
+
+TEST_CASE("advise: identification over the concept set (Experiment 2 with the user's frequencies)", "[studies][advise]") {
+  studies::advise_inputs in;
+  for (int i = 0; i < 100; ++i) in.frequencies.push_back(std::exp(std::log(1e-4) + (std::log(1e-1) - std::log(1e-4)) * i / 99.0));
+  in.concepts = 100;
+  in.recall = 0.5;
+  in.alpha = 0.05;
+  in.replicates = 400;
+  in.sanity_seeds = 50;
+  in.metrics = {metric::accuracy, metric::recall, metric::iou};
+  std::map<std::int64_t, std::map<metric, studies::advise_identification>> by_n;
+  for (std::int64_t n : {1000, 30000}) {
+    in.n = n;
+    const auto r = studies::advise_study(in);
+    REQUIRE(r.identification.size() == 3);
+    INFO(r.identification_note);
+    for (const auto& x : r.identification) by_n[n][x.m] = x;
+  }
+  // More samples, better identification; accuracy's gap lowest, recall's (which rewards rare concepts)
+  // the largest (THEORY.md sec. 6.2).
+  CHECK(by_n[30000][metric::accuracy].probability_correct > by_n[1000][metric::accuracy].probability_correct);
+  CHECK(by_n[30000][metric::accuracy].gap_q95 <= by_n[1000][metric::accuracy].gap_q95);
+  CHECK(by_n[1000][metric::accuracy].gap_q95 < by_n[1000][metric::recall].gap_q95);
+  CHECK(by_n[30000][metric::recall].gap_q95 > by_n[30000][metric::iou].gap_q95);
+  // Without one neuron rate for all concepts there is no Experiment-2 neuron.
+  in.alpha.reset();
+  in.precision = 0.5;
+  in.frequencies = {0.01, 0.02};
+  const auto r = studies::advise_study(in);
+  CHECK(r.identification.empty());
+  CHECK_THAT(r.identification_note, Catch::Contains("--alpha"));
+}

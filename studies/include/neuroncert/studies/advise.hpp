@@ -11,9 +11,11 @@
 //     (binary_neuron_metrics.hpp); replicate j of frequency i draws from
 //     make_stream(seed, j, study_salt("advise/setting=i")), so results do not depend on the thread count;
 //   - the probability that the metric is undefined at n (closed forms below);
-//   - Neuron_Eval's sanity tests (sim/sanity_tests.hpp) at n and the user's frequencies;
+//   - Neuron_Eval's sanity tests (sim/sanity_tests.hpp) at the user's frequencies and max(n, 500,000);
 // and a recommendation: the metrics that pass both sanity tests, ranked by their worst simulated
-// error over the frequencies divided by the metric's range (1; 2 for correlation), then the others,
+// error over the frequencies (an undefined estimate counted as an infinite error, so a metric undefined
+// in more than 5% of the probing sets ranks last) divided by the metric's range (1; 2 for correlation
+// and MAD), then the others,
 // each with one sentence saying why it ranks lower.
 #include <cstdint>
 #include <functional>
@@ -60,6 +62,7 @@ struct advise_row {
   std::optional<double> cp_radius;         ///< Clopper-Pearson radius at the expected counts (count metrics)
   std::optional<std::int64_t> n_needed;    ///< smallest n with the rate <= epsilon (with epsilon, a rate)
   std::optional<double> simulated_q95;     ///< 0.95-quantile of |error| over the defined replicates
+  double simulated_q95_undefined_inf = 0;  ///< the same counting an undefined replicate as +inf (inf past 5%)
   double simulated_undefined = 0;          ///< fraction of replicates whose estimate was undefined
   double undefined_risk = 0;               ///< P(the metric is undefined at n) for one concept, closed form
 };
@@ -70,13 +73,26 @@ struct advise_summary {
   std::optional<double> worst_certified;    ///< max over frequencies (none without a closed form)
   std::optional<std::int64_t> n_needed;     ///< max over frequencies
   std::optional<double> worst_simulated;    ///< max over frequencies of simulated_q95
-  std::optional<double> normalised_error;   ///< worst_simulated / range (the ranking key)
+  double worst_conservative = 0;            ///< max over frequencies of simulated_q95_undefined_inf
+  double normalised_error = 0;              ///< worst_conservative / range (the ranking key; inf if undefined > 5%)
   double worst_undefined_risk = 0;          ///< max over frequencies, one concept
   double any_undefined_bound = 0;           ///< min(1, sum over the |C| concepts of their risk)
   sim::sanity_verdict sanity;
   bool recommended = false;                 ///< passes both sanity tests
   int rank = 0;                             ///< 1 = first choice; every metric is ranked
   std::string reason;                       ///< one sentence
+};
+
+/// Identification over the user's concept set (Experiment 2, THEORY.md sec. 6.2, with the user's
+/// frequencies and neuron rate a): per replicate every concept c gets W11 ~ U(0, min(a, rho_c)), the
+/// counts of one probing set of n are drawn for all concepts with the neuron shared, and the metric's
+/// argmax c_hat is compared with the population argmax c*. Needs one neuron rate for every concept
+/// (--matrix, or --alpha) and |C| >= 2.
+struct advise_identification {
+  metric m = metric::accuracy;
+  double probability_correct = 0;  ///< fraction of replicates with c_hat = c*
+  double gap_q95 = 0;              ///< 0.95-quantile of sim(c*) - sim(c_hat), population values
+  std::int64_t none_defined = 0;   ///< replicates where no concept had a defined estimate (gap counted as +inf)
 };
 
 struct advise_result {
@@ -88,7 +104,9 @@ struct advise_result {
   std::vector<advise_row> rows;             ///< metric-major, then setting
   std::vector<advise_summary> summaries;    ///< in rank order
   sim::sanity_report sanity;
-  std::int64_t sanity_n = 0;                ///< n of the sanity tests: n, or 500,000 when no frequency has a positive at n
+  std::vector<advise_identification> identification;  ///< empty when not available (see identification_note)
+  std::string identification_note;          ///< why identification was not simulated, or what it used
+  std::int64_t sanity_n = 0;                ///< n of the sanity tests: max(n, 500,000) (Neuron_Eval's n)
   std::vector<double> sanity_gammas_skipped;///< frequencies with round(rho sanity_n) < 1: not tested
 };
 
