@@ -27,10 +27,6 @@ namespace neuroncert::models {
 
 namespace {
 
-/// PIL's DecompressionBombError limit (2 x Image.MAX_IMAGE_PIXELS): a header announcing more pixels
-/// is refused before anything is allocated, instead of asking for gigabytes.
-constexpr std::int64_t max_pixels = 2 * 89478485;
-
 // ---- JPEG -----------------------------------------------------------------------------------
 
 struct jpeg_error_state {
@@ -59,7 +55,8 @@ inline int muldiv255(int a, int b) {
 }
 
 /// Decodes into `out`; false with `message` set on any libjpeg error.
-bool jpeg_decode(const unsigned char* data, unsigned long size, RgbImage& out, jpeg_error_state& err) {
+bool jpeg_decode(const unsigned char* data, unsigned long size, RgbImage& out, jpeg_error_state& err,
+                 std::int64_t max_pixels) {
   jpeg_decompress_struct cinfo;
   cinfo.err = jpeg_std_error(&err.mgr);
   err.mgr.error_exit = jpeg_fail;
@@ -71,6 +68,13 @@ bool jpeg_decode(const unsigned char* data, unsigned long size, RgbImage& out, j
   jpeg_create_decompress(&cinfo);
   jpeg_mem_src(&cinfo, data, size);
   jpeg_read_header(&cinfo, TRUE);
+  // Before jpeg_start_decompress, which allocates (a progressive file's coefficients for the whole image).
+  if (static_cast<std::int64_t>(cinfo.image_width) * cinfo.image_height > max_pixels) {
+    std::snprintf(err.message, sizeof err.message, "%u x %u pixels, more than the limit of %lld (PIL's)",
+                  cinfo.image_width, cinfo.image_height, static_cast<long long>(max_pixels));
+    jpeg_destroy_decompress(&cinfo);
+    return false;
+  }
   // Output colour space: RGB from YCbCr/RGB (libjpeg's conversion, as PIL), grey and CMYK as stored.
   if (cinfo.jpeg_color_space == JCS_GRAYSCALE)
     cinfo.out_color_space = JCS_GRAYSCALE;
@@ -79,12 +83,6 @@ bool jpeg_decode(const unsigned char* data, unsigned long size, RgbImage& out, j
   else
     cinfo.out_color_space = JCS_RGB;
   jpeg_start_decompress(&cinfo);
-  if (static_cast<std::int64_t>(cinfo.output_width) * cinfo.output_height > max_pixels) {
-    std::snprintf(err.message, sizeof err.message, "%u x %u pixels, more than PIL's limit of %lld",
-                  cinfo.output_width, cinfo.output_height, static_cast<long long>(max_pixels));
-    jpeg_destroy_decompress(&cinfo);
-    return false;
-  }
   const int comps = cinfo.output_components;
   out.height = cinfo.output_height;
   out.width = cinfo.output_width;
@@ -119,6 +117,7 @@ bool jpeg_decode(const unsigned char* data, unsigned long size, RgbImage& out, j
 struct png_state {
   const unsigned char* data = nullptr;
   std::size_t size = 0, pos = 0;
+  std::int64_t max_pixels = default_max_pixels;
   char message[256] = {};
 };
 
@@ -153,8 +152,12 @@ bool png_decode(png_state& state, RgbImage& out) {
   if (!info) png_error(png, "cannot create a libpng info struct");
   png_set_read_fn(png, &state, png_read_bytes);
   png_read_info(png, info);
-  if (static_cast<std::int64_t>(png_get_image_width(png, info)) * png_get_image_height(png, info) > max_pixels)
-    png_error(png, "more pixels than PIL's limit of 178956970");
+  if (static_cast<std::int64_t>(png_get_image_width(png, info)) * png_get_image_height(png, info) > state.max_pixels) {
+    std::snprintf(state.message, sizeof state.message, "%u x %u pixels, more than the limit of %lld (PIL's)",
+                  png_get_image_width(png, info), png_get_image_height(png, info),
+                  static_cast<long long>(state.max_pixels));
+    png_longjmp(png, 1);
+  }
   const int colour = png_get_color_type(png, info);
   const int depth = png_get_bit_depth(png, info);
   if (colour == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);  // expands a tRNS chunk to alpha too
@@ -195,18 +198,19 @@ bool image_format_of(const std::filesystem::path& file, ImageFormat& format) {
   return false;
 }
 
-RgbImage decode_jpeg(std::string_view bytes, std::string_view source) {
+RgbImage decode_jpeg(std::string_view bytes, std::string_view source, std::int64_t max_pixels) {
   RgbImage out;
   jpeg_error_state err{};
   if (!jpeg_decode(reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<unsigned long>(bytes.size()), out,
-                   err))
+                   err, max_pixels))
     throw data_error(fmt::format("image '{}': cannot decode JPEG: {}", source, err.message));
   return out;
 }
 
-RgbImage decode_png(std::string_view bytes, std::string_view source) {
+RgbImage decode_png(std::string_view bytes, std::string_view source, std::int64_t max_pixels) {
   RgbImage out;
   png_state state;
+  state.max_pixels = max_pixels;
   state.data = reinterpret_cast<const unsigned char*>(bytes.data());
   state.size = bytes.size();
   if (bytes.size() < 8 || png_sig_cmp(state.data, 0, 8) != 0)

@@ -41,9 +41,14 @@ enum class ImageFormat { jpeg, png };
 /// .jpg/.jpeg -> jpeg, .png -> png (case-insensitive); anything else: false.
 bool image_format_of(const std::filesystem::path& file, ImageFormat& format);
 
-/// Decodes bytes of the given format; `source` names the file in messages.
-RgbImage decode_jpeg(std::string_view bytes, std::string_view source);
-RgbImage decode_png(std::string_view bytes, std::string_view source);
+/// PIL's decompression-bomb limit (2 x Image.MAX_IMAGE_PIXELS): an image announcing more pixels is
+/// refused before anything is allocated, instead of asking for gigabytes.
+inline constexpr std::int64_t default_max_pixels = 2 * 89478485;
+
+/// Decodes bytes of the given format; `source` names the file in messages. Images with more than
+/// `max_pixels` pixels are a data_error (the fuzz harness passes a small limit).
+RgbImage decode_jpeg(std::string_view bytes, std::string_view source, std::int64_t max_pixels = default_max_pixels);
+RgbImage decode_png(std::string_view bytes, std::string_view source, std::int64_t max_pixels = default_max_pixels);
 
 /// Reads and decodes a .jpg/.jpeg/.png file (the format by extension). data_error naming the file.
 RgbImage read_image(const std::filesystem::path& file);
