@@ -108,5 +108,9 @@ def test_read_image_errors_name_the_file(tmp_path):
     (tmp_path / "cut.jpg").write_bytes(data[: len(data) // 2])
     with pytest.raises(ValueError, match="cut.jpg.*Premature end"):
         neuroncert.read_image(tmp_path / "cut.jpg")
+    # Data ending early at an end marker: PIL decodes it (libjpeg fills the rest), and so does neuroncert.
+    (tmp_path / "cut_eoi.jpg").write_bytes(data[: len(data) * 2 // 3] + b"\xff\xd9")
+    want = np.asarray(Image.open(tmp_path / "cut_eoi.jpg").convert("RGB"))
+    assert np.array_equal(neuroncert.read_image(tmp_path / "cut_eoi.jpg"), want)
     with pytest.raises(ValueError, match="missing.png"):
         neuroncert.read_image(tmp_path / "missing.png")
