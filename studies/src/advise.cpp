@@ -102,6 +102,11 @@ void check_inputs(const advise_inputs& in) {
     throw invalid_argument(fmt::format("--replicates must be at most {}, got {}", sim::max_replicates, in.replicates));
   check_at_least("--sanity-seeds", in.sanity_seeds, 1);
   check_open_unit("--delta-split", in.delta_split);
+  for (std::int64_t n : in.curve_grid) {
+    check_at_least("curve n", n, 1);
+    if (n > sim::max_probing_set_size)
+      throw invalid_argument(fmt::format("curve n must be at most {}, got {}", sim::max_probing_set_size, n));
+  }
   check_metric_options(in.metric_opts);
   for (metric m : in.metrics)
     if (is_layer_metric(m))
@@ -341,6 +346,40 @@ advise_result advise_study(const advise_inputs& in) {
       }
       r.identification = simulate_identification(metrics, a, rhos, r.n, in);
       r.identification_note = fmt::format("Experiment 2 over the {} concepts: W11 ~ U(0, min(a, rho_c)), a = {:g}", rhos.size(), a);
+    }
+  }
+
+  // Error-vs-n curves for the figure.
+  for (std::size_t k = 0; k < M; ++k) {
+    for (std::int64_t n : in.curve_grid) {
+      advise_curve_point pt;
+      pt.m = metrics[k];
+      pt.n = n;
+      r.curves.push_back(pt);
+    }
+  }
+  for (std::size_t g = 0; g < in.curve_grid.size(); ++g) {
+    const std::int64_t n = in.curve_grid[g];
+    for (std::size_t s = 0; s < S; ++s) {
+      sim::engine_options eo;
+      eo.seed = in.seed;
+      eo.salt = sim::study_salt(fmt::format("advise/curve/setting={}/n={}", s, n));
+      const counts2x2 w = r.tables[s];
+      const std::vector<counts2x2> drawn =
+          sim::map_replicates<counts2x2>(reps, eo, [&](std::size_t, random_engine& rng) { return sim::draw_counts(rng, n, w); });
+      for (std::size_t k = 0; k < M; ++k) {
+        auto& pt = r.curves[k * in.curve_grid.size() + g];
+        errors.clear();
+        for (const counts2x2& c : drawn) {
+          const metric_value v = binary_neuron_metric(metrics[k], c, in.metric_opts);
+          if (v.defined()) errors.push_back(std::abs(v.value - pop[k][s]));
+        }
+        if (!errors.empty())
+          pt.simulated_q95 = std::max(pt.simulated_q95.value_or(0.0), quantile_type7(errors, sim::quantile_level));
+        const auto rate = bounds::population_rate(bounds::rate_basis_for(metrics[k], w, in.metric_opts.recall_precision),
+                                                  static_cast<double>(n), delta_c);
+        if (rate) pt.certified = std::max(pt.certified.value_or(0.0), *rate);
+      }
     }
   }
 

@@ -210,3 +210,24 @@ TEST_CASE("advise: identification over the concept set (Experiment 2 with the us
   CHECK(r.identification.empty());
   CHECK_THAT(r.identification_note, Catch::Contains("--alpha"));
 }
+
+TEST_CASE("advise: error-vs-n curves repeat the simulation at each n", "[studies][advise]") {
+  auto in = matrix_inputs(sim::setting1().m, 1000);
+  in.replicates = 1000;
+  in.curve_grid = {100, 1000, 10000};
+  in.metrics = {metric::accuracy, metric::f1};
+  const auto r = studies::advise_study(in);
+  REQUIRE(r.curves.size() == 6);
+  // Accuracy: certified is Hoeffding at each n; the simulated error falls about as 1/sqrt(n).
+  for (std::size_t g = 0; g < 3; ++g) {
+    const auto& pt = r.curves[g];
+    CHECK(pt.m == metric::accuracy);
+    CHECK(*pt.certified == Approx(bounds::hoeffding_rate(static_cast<double>(pt.n), 0.05)).epsilon(1e-12));
+    CHECK(*pt.simulated_q95 < *pt.certified);
+  }
+  CHECK(*r.curves[0].simulated_q95 / *r.curves[2].simulated_q95 == Approx(10.0).epsilon(0.3));
+  CHECK_FALSE(r.curves[3].certified.has_value());  // F1 has no closed form
+  CHECK(*r.curves[5].simulated_q95 < *r.curves[4].simulated_q95);
+  // The point at the evaluated n agrees with the row's simulation in distribution (different streams).
+  CHECK(*r.curves[1].simulated_q95 == Approx(*rows_of(r)[metric::accuracy].simulated_q95).epsilon(0.2));
+}

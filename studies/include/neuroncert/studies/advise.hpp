@@ -50,7 +50,18 @@ struct advise_inputs {
   std::uint64_t seed = 1;
   double delta_split = 0.5;              ///< ESS planning: share of delta spent on the rate
   metric_options metric_opts;
+  /// Probing-set sizes for the error-vs-n curves of the figure (empty: none). Each point repeats the
+  /// simulation at that n (study "advise/curve/setting=i/n=N").
+  std::vector<std::int64_t> curve_grid;
   std::function<void(std::size_t done, std::size_t total)> progress;  ///< settings done; optional
+};
+
+/// One point of a metric's error-vs-n curve: worst over the frequencies, as in the summaries.
+struct advise_curve_point {
+  metric m = metric::accuracy;
+  std::int64_t n = 0;
+  std::optional<double> certified;      ///< closed-form rate at delta/|C| (none without a closed form)
+  std::optional<double> simulated_q95;  ///< over the defined replicates (none if never defined)
 };
 
 /// One metric at one frequency.
@@ -104,6 +115,7 @@ struct advise_result {
   std::vector<advise_row> rows;             ///< metric-major, then setting
   std::vector<advise_summary> summaries;    ///< in rank order
   sim::sanity_report sanity;
+  std::vector<advise_curve_point> curves;   ///< metric-major, then curve_grid order
   std::vector<advise_identification> identification;  ///< empty when not available (see identification_note)
   std::string identification_note;          ///< why identification was not simulated, or what it used
   std::int64_t sanity_n = 0;                ///< n of the sanity tests: max(n, 500,000) (Neuron_Eval's n)
