@@ -36,7 +36,7 @@ struct extract_args {
 void run_extract(extract_args a) {
   auto& r = a.request;
   check_threads("--threads", r.threads);
-  check_count("--batch-size", r.batch_size, 1, max_batch_size, "images per forward pass");
+  if (a.cmd->count("--batch-size")) check_count("--batch-size", r.batch_size, 1, max_batch_size, "images per forward pass");
   if (r.limit < 0) throw invalid_argument(fmt::format("--limit must be non-negative, got {}", r.limit));
   if (!a.list_layers) check_output_prefix("--out", a.out);
   if (r.model == "resnet20" || r.model == "vit")
@@ -96,8 +96,8 @@ void register_extract(CLI::App& app) {
                           "2-D outputs are used as is", show_default},
       {"--out", &args->out, "activations file (.npy); siblings <stem>_concepts.npy/.txt, <stem>_labels.npy, "
                             "<stem>_files.txt (image runs), <stem>.json", show_default},
-      {"--batch-size", &r.batch_size, "images per forward pass; each --threads worker holds one batch's activations, "
-                                      "so lower it for large inputs on many cores", show_default},
+      {"--batch-size", &r.batch_size, "images per forward pass (default: 256 for 32 x 32 inputs, fewer for larger "
+                                      "ones, 8 at 224 x 224); each --threads worker holds one batch's activations"},
       {"--threads", &r.threads, "LibTorch intra-op threads (0 = all cores)", show_default},
       {"--norm", &r.norm, "TorchScript models only: input normalisation imagenet|cifar|none (after x / 255)",
        show_default},

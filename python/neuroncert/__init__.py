@@ -355,7 +355,7 @@ def simulate(experiment: str, *, threads: int = 0, **settings: Any) -> Table:
 
 
 def extract(model: str, data: Union[str, ArrayLike, None] = None, layer: Optional[str] = None, *,
-            pool: str = "auto", batch_size: int = 256, threads: int = 0, data_dir: Optional[str] = None,
+            pool: str = "auto", batch_size: Optional[int] = None, threads: int = 0, data_dir: Optional[str] = None,
             limit: int = 0, subset: str = "full", norm: str = "imagenet",
             images: Optional[Union[str, "os.PathLike[str]"]] = None,
             files: Optional[Union[str, "os.PathLike[str]", Sequence[Union[str, "os.PathLike[str]"]]]] = None,
@@ -401,7 +401,10 @@ def extract(model: str, data: Union[str, ArrayLike, None] = None, layer: Optiona
         file_names = [os.fspath(f) for f in files]
         if not file_names:
             raise ValueError("files: an empty list")
-    out = _models.extract(model, source, layer, pool, int(batch_size), int(threads), str(folder), int(limit),
+    if batch_size is not None and int(batch_size) < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    batch = 0 if batch_size is None else int(batch_size)  # 0: the study's default for the input size
+    out = _models.extract(model, source, layer, pool, batch, int(threads), str(folder), int(limit),
                           subset, norm, os.fspath(images) if images is not None else "", file_names, files_list,
                           os.fspath(labels) if labels is not None else "", int(resize), int(crop), bool(skip_bad))
     for key in ("labels", "coarse_labels"):

@@ -51,7 +51,8 @@ py::dict extract(const std::string& model, const py::object& data, const std::st
                  const std::string& subset, const std::string& norm, const std::string& image_dir,
                  const std::vector<std::string>& files, const std::string& files_list, const std::string& labels,
                  std::int64_t resize, std::int64_t crop, bool skip_bad) {
-  if (batch_size < 1) throw invalid_argument(fmt::format("batch_size must be at least 1, got {}", batch_size));
+  // 0: the study's default for the input size (studies::default_batch_size); the wrapper refuses 0 typed in.
+  if (batch_size < 0) throw invalid_argument(fmt::format("batch_size must be at least 1, got {}", batch_size));
   check_threads("threads", threads);
   studies::extract_request r;
   r.model = model;

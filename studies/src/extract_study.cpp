@@ -1,6 +1,8 @@
 // `neuroncert extract` as a study (extract_study.hpp).
 #include "neuroncert/studies/extract_study.hpp"
 
+#include <algorithm>
+
 #include <ATen/Functions.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -20,6 +22,11 @@
 namespace neuroncert::studies {
 
 namespace fs = std::filesystem;
+
+std::int64_t default_batch_size(std::int64_t side) {
+  const std::int64_t pixels = std::max<std::int64_t>(1, side) * std::max<std::int64_t>(1, side);
+  return std::clamp<std::int64_t>(256 * 32 * 32 / pixels, 8, 256);
+}
 
 namespace {
 
@@ -41,6 +48,7 @@ void check_image_options(extract_request& r) {
     reject_unused_option("--crop", r.crop != 0, why);
     reject_unused_option("--labels", !r.labels.empty(), why);
     reject_unused_option("--skip-bad", r.skip_bad, why);
+    if (r.batch_size == 0) r.batch_size = default_batch_size(32);
     return;
   }
   if ((!r.images.empty()) + (!r.files.empty()) + (!r.file_names.empty()) > 1)
@@ -51,6 +59,7 @@ void check_image_options(extract_request& r) {
   if (r.crop == 0) r.crop = fallback ? fallback : 224;
   check_count("--resize", r.resize, 1, max_image_side, "pixels of the shorter side");
   check_count("--crop", r.crop, 1, max_image_side, "pixels of the centre crop's side");
+  if (r.batch_size == 0) r.batch_size = default_batch_size(r.crop);
 }
 
 /// The pooling and the model, the data set checked first. A TorchScript model is probed with inputs
@@ -260,6 +269,7 @@ at::Tensor extract_from_images(const extract_request& request, const at::Tensor&
   extract_request r = request;
   models::Pool pool{};
   auto model = model_with_layer(r, pool, images.dim() == 4 ? images.size(2) : 0);  // probed at the images' size
+  if (r.batch_size == 0) r.batch_size = default_batch_size(images.dim() == 4 ? images.size(2) : 32);
   models::set_intra_op_threads(r.threads);
   return models::extract_activations(*model, images, r.layer, pool, r.batch_size, r.progress_bar);
 }

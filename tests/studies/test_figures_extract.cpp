@@ -144,3 +144,11 @@ TEST_CASE("write_identify: the neuron records, the report and stale bootstrap fi
   CHECK(io::read_json(prefix + ".json") == json);
   CHECK(test::slurp(prefix + ".csv").rfind("neuron,concept,concept_name,estimate", 0) == 0);
 }
+
+TEST_CASE("extract: the default batch keeps one batch's input pixels near 256 CIFAR images", "[studies][extract]") {
+  CHECK(studies::default_batch_size(32) == 256);  // CIFAR, as before: 256 x 32 x 32 pixels
+  CHECK(studies::default_batch_size(64) == 64);   // 256 x 1024 / 4096
+  CHECK(studies::default_batch_size(96) == 28);   // 262144 / 9216 = 28.4, rounded down
+  CHECK(studies::default_batch_size(224) == 8);   // 5.2, raised to the floor of 8
+  CHECK(studies::default_batch_size(16) == 256);  // never above 256
+}

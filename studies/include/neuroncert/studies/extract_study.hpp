@@ -43,10 +43,15 @@ struct extract_request {
   std::filesystem::path data_dir;     ///< CIFAR files and weights
   std::filesystem::path out = "acts.npy";
   std::int64_t limit = 0;             ///< the first `limit` images (0 = all)
-  std::int64_t batch_size = 256;
+  std::int64_t batch_size = 0;       ///< images per forward pass; 0 = default_batch_size(input side)
   int threads = 0;                    ///< LibTorch intra-op threads (0 = all cores)
   bool progress_bar = false;          ///< the extractor's own progress bar on stderr (models/extract.hpp)
 };
+
+/// The default images per forward pass for inputs of side `side`: 256 at CIFAR's 32 x 32, fewer
+/// for larger inputs so that one batch's activations stay about the same size (8 at 224 x 224,
+/// where a ResNet-18 holds about 10 MB per image in flight and every worker holds one batch).
+std::int64_t default_batch_size(std::int64_t side);
 
 /// The files of a run (files_txt: image runs only; labels_npy: not for a flat folder or a file list).
 struct extract_files {
