@@ -70,7 +70,8 @@ certification certify_all(const probing_set& set, metric m, const metric_options
       if (!sim.at(fi, j).defined()) continue;
       worst = std::max(worst, rate_at(rate_basis_for(m, counts.at(fi, j), options.recall_precision), delta_c));
     }
-    c.gap = c.rate + worst;
+    // The certified metrics lie in [0, 1], so no gap exceeds 1: past it the bound says nothing.
+    c.gap = std::min(1.0, c.rate + worst);
     if (chosen.successes && integer_counts && chosen.trials >= 1.0)
       c.clopper_pearson = clopper_pearson(static_cast<std::int64_t>(*chosen.successes),
                                           static_cast<std::int64_t>(chosen.trials), delta_c);

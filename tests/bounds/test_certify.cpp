@@ -40,6 +40,20 @@ TEST_CASE("certified accuracy: Hoeffding at delta/|C|, uniform gap 2r, Clopper-P
   CHECK(c[0].bound == "hoeffding");
 }
 
+TEST_CASE("certified gap: r + worst r, but never above 1 (the metrics lie in [0, 1])", "[certify]") {
+  // 8 samples: Hoeffding r = sqrt(log(2 |C| / delta) / (2 n)) = sqrt(log(120) / 16) = 0.547, 2r = 1.09.
+  Eigen::MatrixXd a = Eigen::MatrixXd::Zero(8, 1), y = Eigen::MatrixXd::Zero(8, 3);
+  a(0, 0) = a(1, 0) = 1;
+  y(0, 0) = y(1, 0) = y(1, 1) = y(5, 2) = 1;
+  metric_options o;
+  o.binary_activations = true;
+  const auto c = bounds::certify_identifications(make_probing_set(a, y), metric::accuracy, o, 0.05);
+  const double r = std::sqrt(std::log(2.0 * 3.0 / 0.05) / 16.0);
+  REQUIRE(2.0 * r > 1.0);
+  CHECK_THAT(c[0].rate, WithinAbs(r, 1e-15));
+  CHECK(c[0].gap == 1.0);
+}
+
 TEST_CASE("certified recall uses the pair's effective sample size and the worst concept", "[certify]") {
   metric_options o;
   o.binary_activations = true;
