@@ -1,8 +1,12 @@
 // `neuroncert advise`: which similarity metric, and how many probing samples, for the user's setting
 // (issue 14). The study is studies/advise.hpp; this file parses the options, prints the ranking table
 // and, with --out, writes PREFIX.json and the tidy CSVs through one output transaction.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <utility>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -24,6 +28,7 @@
 #include "neuroncert/sim/experiments.hpp"
 #include "neuroncert/sim/sampling.hpp"
 #include "neuroncert/studies/advise.hpp"
+#include "neuroncert/studies/gnuplot.hpp"
 #include "neuroncert/studies/record.hpp"
 #include "option_checks.hpp"
 #include "option_table.hpp"
@@ -46,6 +51,8 @@ struct advise_args {
   long sanity_seeds = 1000;
   unsigned long seed = 1;
   std::string out;
+  bool figure = false;
+  std::filesystem::path plots_dir = std::filesystem::path(NEURONCERT_SOURCE_DIR) / "plots";
   bool progress = false, no_progress = false;
   long threads = 0;
   const CLI::App* cmd = nullptr;
@@ -110,6 +117,14 @@ studies::advise_inputs inputs_of(const advise_args& a) {
   in.replicates = 1000 * a.precision_level;
   in.sanity_seeds = a.sanity_seeds;
   in.seed = a.seed;
+  if (a.figure) {
+    if (a.out.empty()) throw invalid_argument("--figure needs --out PREFIX (it writes PREFIX_figure.png/.svg)");
+    // 13 log-spaced sizes from 100 to 100,000, and n itself so the marked point lies on the curves.
+    in.curve_grid = sim::log_grid(100, 100'000, 13);
+    if (a.n) in.curve_grid.push_back(*a.n);
+    std::sort(in.curve_grid.begin(), in.curve_grid.end());
+    in.curve_grid.erase(std::unique(in.curve_grid.begin(), in.curve_grid.end()), in.curve_grid.end());
+  }
   return in;
 }
 
@@ -207,6 +222,68 @@ studies::record_layout<studies::advise_identification> identification_layout() {
           {"none_defined", "none_defined", [](const I& x) { return field_value(x.none_defined); }}};
 }
 
+// A curve point in the tidy layout the gnuplot scripts read (plots/common.gp):
+// experiment,setting,metric,n,quantity,value.
+struct curve_value {
+  const studies::advise_curve_point* p;
+  const char* quantity;
+  std::optional<double> value;
+};
+
+studies::record_layout<curve_value> curve_layout() {
+  using studies::field_value;
+  return {{"experiment", "experiment", [](const curve_value&) { return field_value("advise"); }},
+          {"setting", "setting", [](const curve_value&) { return field_value("curve"); }},
+          {"metric", "metric", [](const curve_value& x) { return field_value(to_string(x.p->m)); }},
+          {"n", "n", [](const curve_value& x) { return field_value(x.p->n); }},
+          {"quantity", "quantity", [](const curve_value& x) { return field_value(x.quantity); }},
+          {"value", "value", [](const curve_value& x) { return field_value::or_null(x.value); }}};
+}
+
+void write_figure(const advise_args& a, const studies::advise_inputs& in, const studies::advise_result& r,
+                  io::output_transaction& outputs) {
+  const std::string csv = a.out + "_curves.csv";
+  studies::record_writer<curve_value> curves(curve_layout(), csv, &outputs);
+  std::string metrics;
+  for (const auto& p : r.curves) {
+    curves.write({&p, "simulated_q95", p.simulated_q95});
+    curves.write({&p, "certified", p.certified});
+  }
+  curves.close();
+  std::string certified;  // positions in `metrics` of the metrics with a certified curve
+  for (std::size_t i = 0; i < r.summaries.size(); ++i) {
+    const metric m = r.summaries[i].m;
+    metrics += (metrics.empty() ? "" : " ") + std::string(to_string(m));
+    for (const auto& p : r.curves)
+      if (p.m == m && p.certified) {
+        certified += (certified.empty() ? "" : " ") + std::to_string(i + 1);
+        break;
+      }
+  }
+  // The CSV is staged, not yet in place: gnuplot reads a copy written beside the figure's stem.
+  const std::string stem = a.out + "_figure.partial", data = a.out + "_curves.partial.csv";
+  {
+    std::ofstream copy(data);
+    copy << "experiment,setting,metric,n,quantity,value\n";
+    for (const auto& p : r.curves)
+      for (const auto& [q, v] : {std::pair{"simulated_q95", p.simulated_q95}, std::pair{"certified", p.certified}})
+        if (v && std::isfinite(*v)) copy << fmt::format("advise,curve,{},{},{},{}\n", to_string(p.m), p.n, q, *v);
+  }
+  for (const char* ext : {".png", ".svg"}) outputs.stage(stem + ext, a.out + "_figure" + ext);
+  try {
+    studies::run_gnuplot(a.plots_dir / "advise.gp",
+                         fmt::format("dir={}; csv={}; out={}; metrics={}; certified={}; nuser={}",
+                                     studies::gnuplot_string((a.plots_dir / "").string()), studies::gnuplot_string(data),
+                                     studies::gnuplot_string(stem), studies::gnuplot_string(metrics),
+                                     studies::gnuplot_string(certified), r.n));
+  } catch (...) {
+    std::filesystem::remove(data);
+    throw;
+  }
+  std::filesystem::remove(data);
+  (void)in;
+}
+
 void write_outputs(const advise_args& a, const studies::advise_inputs& in, const studies::advise_result& r) {
   io::output_transaction outputs;
   studies::record_writer<studies::advise_row> rows(row_layout(), a.out + "_rows.csv", &outputs);
@@ -226,12 +303,14 @@ void write_outputs(const advise_args& a, const studies::advise_inputs& in, const
   } else {
     outputs.remove_on_commit(a.out + "_identification.csv");  // a stale file of an earlier run
   }
+  if (a.figure) write_figure(a, in, r, outputs);
   nlohmann::json j = studies::advise_json(in, r);
   j["metadata"] = run_metadata();
   io::write_json(a.out + ".json", j, &outputs);
   commit_outputs(outputs);
   fmt::print("wrote {0}.json, {0}_ranking.csv, {0}_rows.csv, {0}_sanity.csv{1}\n", a.out,
-             r.identification.empty() ? "" : fmt::format(", {}_identification.csv", a.out));
+             (r.identification.empty() ? "" : fmt::format(", {}_identification.csv", a.out)) +
+                 (a.figure ? fmt::format(", {0}_curves.csv, {0}_figure.png/.svg", a.out) : std::string()));
 }
 
 void run_advise(const advise_args& a) {
@@ -276,6 +355,9 @@ void register_advise(CLI::App& app) {
       {"--seed", &a->seed, "Random seed (results do not depend on --threads)", show_default},
       {"--out", &a->out, "Output prefix: writes PREFIX.json, PREFIX_ranking.csv, PREFIX_rows.csv, PREFIX_sanity.csv "
                          "(and PREFIX_identification.csv)"},
+      {"--figure", &a->figure, "Also draw error vs n per metric (simulated and certified, your n marked) into "
+                               "PREFIX_figure.png/.svg, data in PREFIX_curves.csv (needs --out and gnuplot)"},
+      {"--plots-dir", &a->plots_dir, "Directory of the gnuplot scripts (for --figure)", show_default},
       {"--progress", &a->progress, "Draw a progress bar on stderr even when it is not a terminal"},
       {"--no-progress", &a->no_progress, "Never draw a progress bar"},
       {"--threads", &a->threads, "Worker threads (0 = all cores); results do not depend on it", show_default},

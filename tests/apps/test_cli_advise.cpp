@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -74,4 +75,24 @@ TEST_CASE("advise: |C| = 1000 frequencies from a file answer in seconds", "[apps
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Contains("|C| = 1000"));
   CHECK(seconds < 20.0);  // the target is 10 s on 2 cores (bench/); generous here for a shared machine
+}
+
+TEST_CASE("advise --figure: error vs n per metric, PNG and SVG with the curves' tidy CSV", "[apps][advise][cli]") {
+  neuroncert::test::per_test_dir tmp;
+  const std::string prefix = (tmp / "fig").string();
+  const auto r = run_cli("advise --matrix 0.9499,0.0001,0.0491,0.0009 --n 5000 --metric accuracy,auroc,iou,recall,precision "
+                         "--figure --no-progress --out '" + prefix + "'");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(std::filesystem::file_size(prefix + "_figure.png") > 1000);
+  CHECK(std::filesystem::file_size(prefix + "_figure.svg") > 1000);
+  CHECK_FALSE(std::filesystem::exists(prefix + "_curves.partial.csv"));
+  std::ifstream in(prefix + "_curves.csv");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // 13 log-spaced sizes from 100 to 100,000 plus n = 5000, two quantities, five metrics, and the header.
+  CHECK(line_count(text) == 1 + 5 * 14 * 2);
+  CHECK_THAT(text, Contains("advise,curve,accuracy,5000,simulated_q95,"));
+  const auto no_out = run_cli("advise --matrix 0.93,0.02,0.02,0.03 --n 1000 --figure");
+  CHECK(no_out.exit_code == 2);
+  CHECK_THAT(no_out.out, Contains("--figure needs --out"));
 }
