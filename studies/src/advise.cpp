@@ -446,7 +446,7 @@ advise_result advise_study(const advise_inputs& in) {
       double worst_undef = 0.0;
       for (const auto& row : r.rows)
         if (row.m == s.m) worst_undef = std::max(worst_undef, row.simulated_undefined);
-      s.reason = fmt::format("{}is undefined in {:.0f}% of the simulated probing sets at n = {} (no positives), so its "
+      s.reason = fmt::format("{}is undefined in {:.0f}% of the simulated probing sets at n = {} (no positives, or a class or the neuron empty), so its "
                              "0.95-quantile error counting those as failures is unbounded; more samples or "
                              "a metric defined without positives is needed.",
                              s.recommended ? "passes both sanity tests but " : "", 100.0 * worst_undef, r.n);
@@ -507,6 +507,7 @@ nlohmann::json advise_json(const advise_inputs& in, const advise_result& r) {
     settings.push_back({{"frequency", r.rhos[s]}, {"concepts", r.weights[s]}, {"matrix", {w.f00, w.f01, w.f10, w.f11}}});
   }
   j["settings"] = settings;
+  j["settings_summarised"] = r.summarised;  // more than max_settings distinct frequencies: order statistics
   nlohmann::json ranking = nlohmann::json::array();
   for (const auto& s : r.summaries) {
     nlohmann::json x;
@@ -554,7 +555,9 @@ nlohmann::json advise_json(const advise_inputs& in, const advise_result& r) {
     sanity.push_back({{"metric", std::string(to_string(c.m))}, {"test", std::string(sim::to_string(c.test))},
                       {"frequency", c.gamma}, {"positives", c.positives}, {"mean_decrease", json_number(c.mean_decrease)},
                       {"detection_rate", c.detection_rate}, {"undefined", c.undefined}});
-  j["sanity"] = {{"n", r.sanity_n}, {"eps", 0.001}, {"pass_rate", 0.99}, {"cells", sanity}};
+  const sim::sanity_options defaults;
+  j["sanity"] = {{"n", r.sanity_n}, {"seeds", in.sanity_seeds}, {"eps", defaults.eps}, {"pass_rate", defaults.pass_rate},
+                 {"cells", sanity}};
   if (!r.sanity_gammas_skipped.empty()) j["sanity"]["frequencies_skipped"] = r.sanity_gammas_skipped;
   return j;
 }
