@@ -8,6 +8,7 @@
 
 #include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/error.hpp"
+#include "neuroncert/core/range_checks.hpp"
 
 namespace neuroncert {
 namespace {
@@ -45,6 +46,31 @@ void check_vlm_concept_options(const vlm_concept_options& o) {
     check_positive("scale", o.scale);
     if (!std::isfinite(o.shift)) throw invalid_argument(fmt::format("shift must be finite, got {}", o.shift));
   }
+}
+
+vlm_concept_options vlm_concept_settings(std::string_view link, std::optional<double> temperature,
+                                         std::optional<double> scale, std::optional<double> shift) {
+  vlm_concept_options o;
+  if (link == "sigmoid") {
+    reject_unused_option("--temperature", temperature.has_value(),
+                         "with --sigmoid (it is the softmax's a; the sigmoid takes --scale)");
+    if (!scale || !shift)
+      throw invalid_argument("--sigmoid needs --scale A and --shift B (per model; Neuron_Eval's SigLIP: 58 and -0.13)");
+    o.link = vlm_link::sigmoid;
+    o.scale = *scale;
+    o.shift = *shift;
+    if (!(o.scale > 0.0)) throw invalid_argument(fmt::format("--scale must be positive and finite, got {}", o.scale));
+  } else if (link == "softmax") {
+    reject_unused_option("--scale", scale.has_value(), "with --softmax (give --sigmoid)");
+    reject_unused_option("--shift", shift.has_value(), "with --softmax (give --sigmoid)");
+    o.temperature = temperature.value_or(10.0);
+    if (!(o.temperature > 0.0))
+      throw invalid_argument(fmt::format("--temperature must be positive and finite, got {}", o.temperature));
+  } else {
+    throw invalid_argument(fmt::format("the link must be softmax or sigmoid, got '{}'", link));
+  }
+  check_vlm_concept_options(o);
+  return o;
 }
 
 Eigen::MatrixXd concepts_from_embeddings(const Eigen::MatrixXd& images, const Eigen::MatrixXd& texts,

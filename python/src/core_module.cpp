@@ -331,21 +331,7 @@ py::array_t<double> vlm_concepts(const py::array& images, const py::array& texts
                                  const std::optional<double>& temperature, const std::optional<double>& scale,
                                  const std::optional<double>& shift, int threads) {
   check_threads("threads", threads);
-  vlm_concept_options o;
-  if (link == "softmax") {
-    if (scale || shift) throw invalid_argument("scale and shift are not used with link='softmax' (give link='sigmoid')");
-    o.temperature = temperature.value_or(10.0);
-  } else if (link == "sigmoid") {
-    if (temperature) throw invalid_argument("temperature is not used with link='sigmoid' (it takes scale and shift)");
-    if (!scale || !shift)
-      throw invalid_argument("link='sigmoid' needs scale and shift (per model; Neuron_Eval's SigLIP: 58 and -0.13)");
-    o.link = vlm_link::sigmoid;
-    o.scale = *scale;
-    o.shift = *shift;
-  } else {
-    throw invalid_argument(fmt::format("link must be 'softmax' or 'sigmoid', got '{}'", link));
-  }
-  check_vlm_concept_options(o);
+  const vlm_concept_options o = vlm_concept_settings(link, temperature, scale, shift);  // the CLI's check
   const Eigen::MatrixXd e = matrix_from_array(images, "image_embeddings");
   const Eigen::MatrixXd t = matrix_from_array(texts, "text_embeddings");
   Eigen::MatrixXd p;

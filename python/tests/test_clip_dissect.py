@@ -106,7 +106,7 @@ def test_errors_name_the_argument(clip):
     bad[7] = 0
     with pytest.raises(ValueError, match="image_embeddings: row 7 has norm 0"):
         neuroncert.concepts(bad, t)
-    with pytest.raises(ValueError, match="needs scale and shift"):
+    with pytest.raises(ValueError, match="--sigmoid needs --scale A and --shift B"):
         neuroncert.concepts(e, t, link="sigmoid", scale=58.0)
     p = neuroncert.concepts(e, t)
     with pytest.raises(ValueError, match="top_k must lie between 1 and the number of probing samples"):

@@ -9,6 +9,7 @@
 //   sigmoid (Neuron_Eval, SigLIP): P(c | x_i) = 1 / (1 + exp(-a (S_ic + b)))
 // Everything is computed in float64; the softmax subtracts each row's maximum first (the same
 // value, without overflow). The result is a concept matrix for `identify --concepts`.
+#include <optional>
 #include <string_view>
 
 #include <Eigen/Core>
@@ -36,6 +37,13 @@ struct vlm_sources {
 /// a non-finite entry (first row and column), a row of norm zero; invalid_argument for bad options.
 Eigen::MatrixXd concepts_from_embeddings(const Eigen::MatrixXd& images, const Eigen::MatrixXd& texts,
                                          const vlm_concept_options& options, const vlm_sources& sources = {});
+
+/// The options of `link` ("softmax" or "sigmoid") from the values a user gave (nullopt: not
+/// given; the softmax's temperature defaults to 10), checked before any file is read: a value the
+/// link does not read is refused, and the sigmoid needs both its scale and its shift. The CLI and
+/// the Python package share it, and its messages name the CLI's options (--temperature, ...).
+vlm_concept_options vlm_concept_settings(std::string_view link, std::optional<double> temperature,
+                                         std::optional<double> scale, std::optional<double> shift);
 
 /// Validates the options alone (CLI and Python check them before reading any file).
 void check_vlm_concept_options(const vlm_concept_options& options);
