@@ -12,7 +12,10 @@
 #include "neuroncert/bounds/planning.hpp"
 #include "neuroncert/bounds/rate_basis.hpp"
 #include "neuroncert/bounds/rates.hpp"
+#include "neuroncert/core/all_pairs.hpp"
+#include "neuroncert/core/binary_metrics.hpp"
 #include "neuroncert/core/binary_neuron_metrics.hpp"
+#include "neuroncert/core/probing_set.hpp"
 #include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/identify.hpp"
@@ -488,6 +491,53 @@ advise_result advise_study(const advise_inputs& in) {
                                                      s.worst_undefined_risk);
   }
   return r;
+}
+
+pilot_estimate estimate_pilot(const Eigen::MatrixXd& activations, const Eigen::MatrixXd& concepts,
+                              const metric_options& metric_opts) {
+  probing_set_checks checks;
+  checks.reject_empty_concepts = false;  // an empty pilot column is left out below, not an error
+  const probing_set set = make_probing_set(activations, concepts, checks);
+  const pairwise_counts k = all_pairs_counts(set, metric_opts);
+  pilot_estimate e;
+  e.samples = set.samples();
+  e.neurons = set.neurons();
+  e.concepts = set.concept_count();
+  const double n = k.n;
+  std::vector<Eigen::Index> usable;
+  for (Eigen::Index c = 0; c < k.positives.size(); ++c) {
+    const double rho = k.positives(c) / n;
+    if (rho > 0.0 && rho < 1.0) {
+      e.frequencies.push_back(rho);
+      usable.push_back(c);
+    } else {
+      ++e.concepts_left_out;
+    }
+  }
+  if (usable.empty()) throw data_error("pilot: no concept has both positives and negatives");
+  std::vector<double> rates, recalls;
+  for (Eigen::Index j = 0; j < k.fire.size(); ++j) {
+    rates.push_back(k.fire(j) / n);
+    double best = -1.0, best_recall = 0.0;
+    for (Eigen::Index c : usable) {
+      const counts2x2 t = k.at(j, c);
+      const metric_value v = iou(t);
+      if (v.defined() && v.value > best) {
+        best = v.value;
+        best_recall = t.f11 / t.concept_positives();
+      }
+    }
+    if (best >= 0.0) recalls.push_back(best_recall);
+  }
+  if (recalls.empty()) throw data_error("pilot: no neuron fires on any concept");
+  e.alpha = quantile_type7(rates, 0.5);
+  e.recall_median = quantile_type7(recalls, 0.5);
+  const double rho_max = *std::max_element(e.frequencies.begin(), e.frequencies.end());
+  e.recall = std::min(e.recall_median, e.alpha / rho_max);
+  e.recall_capped = e.recall < e.recall_median;
+  if (!(e.recall > 0.0)) throw data_error("pilot: the neurons never fire on their best concept (recall 0)");
+  if (!(e.alpha + rho_max <= 1.0)) throw data_error("pilot: firing rate plus the largest frequency exceeds 1");
+  return e;
 }
 
 nlohmann::json advise_json(const advise_inputs& in, const advise_result& r) {

@@ -231,3 +231,43 @@ TEST_CASE("advise: error-vs-n curves repeat the simulation at each n", "[studies
   // The point at the evaluated n agrees with the row's simulation in distribution (different streams).
   CHECK(*r.curves[1].simulated_q95 == Approx(*rows_of(r)[metric::accuracy].simulated_q95).epsilon(0.2));
 }
+
+TEST_CASE("advise: a pilot's frequencies and agreement (top-alpha neurons, best concept by IoU)", "[studies][advise]") {
+  // n = 2000; c0 = samples 0..99, c1 = 100..199, c2 = 200..219, c3 empty (left out).
+  // Neuron j fires (top 5% = 100 samples) on `hit` samples of its concept and 100 - hit others:
+  // recalls 0.6, 0.8, 0.5 -> median 0.6.
+  const Eigen::Index n = 2000;
+  Eigen::MatrixXd c = Eigen::MatrixXd::Zero(n, 4), z = Eigen::MatrixXd::Zero(n, 3);
+  for (Eigen::Index i = 0; i < 100; ++i) c(i, 0) = 1;
+  for (Eigen::Index i = 100; i < 200; ++i) c(i, 1) = 1;
+  for (Eigen::Index i = 200; i < 220; ++i) c(i, 2) = 1;
+  const Eigen::Index start[3] = {0, 100, 0}, hit[3] = {60, 80, 50}, other[3] = {1000, 1100, 1200};
+  for (int j = 0; j < 3; ++j) {
+    for (Eigen::Index i = 0; i < hit[j]; ++i) z(start[j] + i, j) = 2.0 + static_cast<double>(i);
+    for (Eigen::Index i = 0; i < 100 - hit[j]; ++i) z(other[j] + i, j) = 1.0;
+  }
+  const studies::pilot_estimate e = studies::estimate_pilot(z, c, metric_options{});
+  CHECK(e.samples == 2000);
+  CHECK(e.neurons == 3);
+  CHECK(e.concepts == 4);
+  CHECK(e.concepts_left_out == 1);
+  REQUIRE(e.frequencies.size() == 3);
+  CHECK(e.frequencies[0] == Approx(0.05));
+  CHECK(e.frequencies[2] == Approx(0.01));
+  CHECK(e.alpha == Approx(0.05));
+  CHECK(e.recall_median == Approx(0.6));
+  CHECK(e.recall == Approx(0.6));
+  CHECK_FALSE(e.recall_capped);
+  // ... and advise runs on it.
+  studies::advise_inputs in;
+  in.frequencies = e.frequencies;
+  in.recall = e.recall;
+  in.alpha = e.alpha;
+  in.concepts = 3;
+  in.n = 5000;
+  in.replicates = 200;
+  in.sanity_seeds = 50;
+  CHECK_NOTHROW(studies::advise_study(in));
+  // An all-empty concept matrix cannot be used.
+  CHECK_THROWS_AS(studies::estimate_pilot(z, Eigen::MatrixXd::Zero(n, 2), metric_options{}), data_error);
+}

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include <Eigen/Core>
 #include <nlohmann/json.hpp>
 
 #include "neuroncert/core/counts.hpp"
@@ -136,6 +137,28 @@ counts2x2 table_from_agreement(double rho, double recall, std::optional<double> 
 /// (1-rho)^n + rho^n + (1-a)^n + a^n - sum_ij W_ij^n; WPMI: no positives or never fires,
 /// (1-rho)^n + (1-a)^n - W00^n; accuracy 0.
 double undefined_probability(metric m, const counts2x2& w, std::int64_t n, orientation o = orientation::paper);
+
+/// What a pilot (a small activations + concepts pair) says about the setting: each concept's frequency
+/// (column mean; concepts without a positive or without a negative left out and counted), the neurons'
+/// firing rate after top-alpha binarisation (the median over neurons of P(f=1), about alpha), and the
+/// agreement: for each neuron the concept with the highest IoU on the pilot, and the median over neurons
+/// of that pair's recall P(f=1 | c=1), capped so that recall x the largest frequency <= the firing rate
+/// (every 2x2 table valid; `recall_capped` says so).
+struct pilot_estimate {
+  std::int64_t samples = 0, neurons = 0, concepts = 0;
+  std::vector<double> frequencies;
+  std::int64_t concepts_left_out = 0;
+  double alpha = 0;   ///< median firing rate
+  double recall = 0;  ///< the agreement used
+  double recall_median = 0;
+  bool recall_capped = false;
+};
+
+/// Estimates the setting from the pilot's activations (n x F) and concepts (n x |C|), binarising each
+/// neuron by top-alpha (THEORY.md sec. 3; metric_opts.alpha). Throws data_error when no concept or
+/// no neuron can be used.
+pilot_estimate estimate_pilot(const Eigen::MatrixXd& activations, const Eigen::MatrixXd& concepts,
+                              const metric_options& metric_opts);
 
 /// The JSON report (without run metadata): inputs, per-metric summaries in rank order, rows, sanity cells.
 nlohmann::json advise_json(const advise_inputs& in, const advise_result& r);
