@@ -22,6 +22,7 @@
 #include "neuroncert/core/file_bytes.hpp"
 #include "neuroncert/core/json_io.hpp"
 #include "neuroncert/core/metric.hpp"
+#include "neuroncert/core/npy.hpp"
 #include "neuroncert/core/output_files.hpp"
 #include "neuroncert/core/strict_numbers.hpp"
 #include "neuroncert/core/thread_limit.hpp"
@@ -46,6 +47,8 @@ struct advise_args {
   std::optional<std::string> frequency, matrix;
   std::filesystem::path frequency_file;
   std::optional<double> recall, precision, alpha;
+  std::filesystem::path pilot_activations, pilot_concepts;
+  double pilot_alpha = 0.05;
   std::vector<std::string> metrics;
   long precision_level = 1;
   long sanity_seeds = 1000;
@@ -95,6 +98,32 @@ std::vector<double> frequencies_in(const std::filesystem::path& path) {
   return out;
 }
 
+// --pilot-activations/--pilot-concepts: the frequencies and agreement estimated from a small sample.
+void apply_pilot(const advise_args& a, studies::advise_inputs& in) {
+  if (a.pilot_activations.empty() != a.pilot_concepts.empty())
+    throw invalid_argument("give both --pilot-activations and --pilot-concepts");
+  for (const char* option : {"--frequency", "--frequency-file", "--matrix", "--neuron-recall", "--neuron-precision", "--alpha"})
+    reject_if_given(*a.cmd, option, "with a pilot (the pilot gives the frequencies and the agreement)");
+  metric_options o;
+  o.alpha = a.pilot_alpha;
+  check_metric_options(o);
+  const Eigen::MatrixXd z = io::read_npy_matrix(a.pilot_activations, "pilot activations");
+  const Eigen::MatrixXd c = io::read_npy_matrix(a.pilot_concepts, "pilot concepts");
+  const studies::pilot_estimate e = studies::estimate_pilot(z, c, o);
+  in.frequencies = e.frequencies;
+  in.recall = e.recall;
+  in.alpha = e.alpha;
+  if (a.cmd->count("--concepts") == 0) in.concepts = static_cast<std::int64_t>(e.frequencies.size());
+  fmt::print("pilot: {} samples, {} neurons, {} concepts{}; top-{} neurons fire on {} of the samples (median); "
+             "median recall of each neuron's best concept by IoU {}{}\n",
+             e.samples, e.neurons, e.concepts,
+             e.concepts_left_out > 0 ? fmt::format(" ({} without positives or negatives left out)", e.concepts_left_out)
+                                     : std::string(),
+             a.pilot_alpha, format_number(e.alpha, 4), format_number(e.recall_median, 4),
+             e.recall_capped ? fmt::format(" (capped at {} so that every 2x2 table is valid)", format_number(e.recall, 4))
+                             : std::string());
+}
+
 studies::advise_inputs inputs_of(const advise_args& a) {
   studies::advise_inputs in;
   in.concepts = a.concepts;
@@ -112,6 +141,8 @@ studies::advise_inputs inputs_of(const advise_args& a) {
   in.recall = a.recall;
   in.precision = a.precision;
   in.alpha = a.alpha;
+  if (!a.pilot_activations.empty() || !a.pilot_concepts.empty()) apply_pilot(a, in);
+  else reject_if_given(*a.cmd, "--pilot-alpha", "without a pilot (--pilot-activations, --pilot-concepts)");
   for (const auto& name : a.metrics) in.metrics.push_back(parse_metric(name));
   check_count("--precision", a.precision_level, 1, 1000, "x 1000 simulated probing sets per frequency");
   in.replicates = 1000 * a.precision_level;
@@ -348,6 +379,11 @@ void register_advise(CLI::App& app) {
       {"--alpha", &a->alpha, "Agreement instead of --neuron-precision: the neuron's firing rate P(f=1) (top-alpha)"},
       {"--matrix", &a->matrix, "Agreement as cell probabilities W00,W01,W10,W11 (rows neuron, columns concept; one "
                                "frequency)"},
+      {"--pilot-activations", &a->pilot_activations, "Pilot instead of --frequency and the agreement: activations "
+                                                     ".npy (n x F) of a small probing set", existing_file},
+      {"--pilot-concepts", &a->pilot_concepts, "The pilot's concepts .npy (n x |C|, 0/1): frequencies and, through "
+                                               "each neuron's best concept by IoU, the agreement", existing_file},
+      {"--pilot-alpha", &a->pilot_alpha, "Top-alpha fraction that binarises the pilot's neurons", show_default},
       {"--metric", &a->metrics, "Metrics to compare (repeatable; default: every pair metric)"},
       {"--precision", &a->precision_level, "Monte Carlo precision: 1000 x this many simulated probing sets",
        show_default},

@@ -9,7 +9,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <Eigen/Core>
+
 #include "apps/bounds_cli_run.hpp"
+#include "neuroncert/core/npy.hpp"
 #include "temp_dir.hpp"
 
 using neuroncert::test::line_count;
@@ -95,4 +98,32 @@ TEST_CASE("advise --figure: error vs n per metric, PNG and SVG with the curves' 
   const auto no_out = run_cli("advise --matrix 0.93,0.02,0.02,0.03 --n 1000 --figure");
   CHECK(no_out.exit_code == 2);
   CHECK_THAT(no_out.out, Contains("--figure needs --out"));
+}
+
+TEST_CASE("advise with a pilot: frequencies and agreement from activations and concepts", "[apps][advise][cli]") {
+  // The constructed pilot of tests/studies (advise: a pilot's frequencies ...): recalls 0.6, 0.8, 0.5.
+  neuroncert::test::per_test_dir tmp;
+  const Eigen::Index n = 2000;
+  Eigen::MatrixXd c = Eigen::MatrixXd::Zero(n, 4), z = Eigen::MatrixXd::Zero(n, 3);
+  for (Eigen::Index i = 0; i < 100; ++i) c(i, 0) = 1;
+  for (Eigen::Index i = 100; i < 200; ++i) c(i, 1) = 1;
+  for (Eigen::Index i = 200; i < 220; ++i) c(i, 2) = 1;
+  const Eigen::Index start[3] = {0, 100, 0}, hit[3] = {60, 80, 50}, other[3] = {1000, 1100, 1200};
+  for (int j = 0; j < 3; ++j) {
+    for (Eigen::Index i = 0; i < hit[j]; ++i) z(start[j] + i, j) = 2.0 + static_cast<double>(i);
+    for (Eigen::Index i = 0; i < 100 - hit[j]; ++i) z(other[j] + i, j) = 1.0;
+  }
+  neuroncert::io::write_npy(tmp / "z.npy", z);
+  neuroncert::io::write_npy(tmp / "c.npy", c);
+  const std::string pilot = "--pilot-activations '" + (tmp / "z.npy").string() + "' --pilot-concepts '" +
+                            (tmp / "c.npy").string() + "'";
+  const auto r = run_cli("advise " + pilot + " --n 5000 --epsilon 0.05 --no-progress");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("pilot: 2000 samples, 3 neurons, 4 concepts (1 without positives or negatives left out)"));
+  CHECK_THAT(r.out, Contains("median recall of each neuron's best concept by IoU 0.6"));
+  CHECK_THAT(r.out, Contains("|C| = 3"));
+  const auto both = run_cli("advise " + pilot + " --n 5000 --frequency 0.01");
+  CHECK(both.exit_code == 2);
+  CHECK(line_count(both.out) == 1);
 }
