@@ -5,11 +5,8 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <utility>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,18 +16,15 @@
 
 #include "commands.hpp"
 #include "neuroncert/core/error.hpp"
-#include "neuroncert/core/file_bytes.hpp"
 #include "neuroncert/core/json_io.hpp"
 #include "neuroncert/core/metric.hpp"
 #include "neuroncert/core/npy.hpp"
 #include "neuroncert/core/output_files.hpp"
-#include "neuroncert/core/strict_numbers.hpp"
 #include "neuroncert/core/thread_limit.hpp"
 #include "neuroncert/sim/experiments.hpp"
 #include "neuroncert/sim/sampling.hpp"
 #include "neuroncert/studies/advise.hpp"
-#include "neuroncert/studies/gnuplot.hpp"
-#include "neuroncert/studies/record.hpp"
+#include "neuroncert/studies/advise_records.hpp"
 #include "option_checks.hpp"
 #include "option_table.hpp"
 #include "run_context.hpp"
@@ -60,43 +54,6 @@ struct advise_args {
   long threads = 0;
   const CLI::App* cmd = nullptr;
 };
-
-double parse_frequency(std::string_view text, std::string_view what) {
-  const std::string err = finite_double_error(text);
-  if (!err.empty()) throw invalid_argument(fmt::format("{} {}", what, err));
-  return std::stod(std::string(text));
-}
-
-// "R" is one frequency; "LO:HI" five log-spaced ones from LO to HI, each standing for a fifth of |C|.
-std::vector<double> frequencies_of(const std::string& text) {
-  const auto colon = text.find(':');
-  if (colon == std::string::npos) return {parse_frequency(text, "--frequency")};
-  const double lo = parse_frequency(text.substr(0, colon), "--frequency"), hi = parse_frequency(text.substr(colon + 1), "--frequency");
-  if (!(lo > 0.0 && lo < hi && hi < 1.0))
-    throw invalid_argument(fmt::format("--frequency LO:HI needs 0 < LO < HI < 1, got '{}'", text));
-  std::vector<double> out;
-  for (int i = 0; i < 5; ++i) out.push_back(std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / 4.0));
-  return out;
-}
-
-// One frequency per line (blank lines and lines starting with '#' skipped).
-std::vector<double> frequencies_in(const std::filesystem::path& path) {
-  const std::string text = io::read_whole_file(path, fmt::format("--frequency-file {}: ", path.string()));
-  std::vector<double> out;
-  std::istringstream lines(text);
-  std::string line;
-  for (int no = 1; std::getline(lines, line); ++no) {
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
-    const std::string err = finite_double_error(line);
-    if (!err.empty()) throw data_error(fmt::format("{}: line {}: frequency {}", path.string(), no, err));
-    const double r = std::stod(line);
-    if (!(r > 0.0 && r < 1.0)) throw data_error(fmt::format("{}: line {}: frequency must lie in (0, 1), got {}", path.string(), no, line));
-    out.push_back(r);
-  }
-  if (out.empty()) throw data_error(fmt::format("{}: no frequency in the file", path.string()));
-  return out;
-}
 
 // --pilot-activations/--pilot-concepts: the frequencies and agreement estimated from a small sample.
 void apply_pilot(const advise_args& a, studies::advise_inputs& in) {
@@ -131,9 +88,9 @@ studies::advise_inputs inputs_of(const advise_args& a) {
   in.n = a.n;
   in.epsilon = a.epsilon;
   if (a.frequency && !a.frequency_file.empty()) throw invalid_argument("give --frequency or --frequency-file, not both");
-  if (a.frequency) in.frequencies = frequencies_of(*a.frequency);
+  if (a.frequency) in.frequencies = studies::advise_frequencies(*a.frequency);
   if (!a.frequency_file.empty()) {
-    in.frequencies = frequencies_in(a.frequency_file);
+    in.frequencies = studies::advise_frequency_file(a.frequency_file);
     // Without --concepts the file is the concept set.
     if (a.cmd->count("--concepts") == 0) in.concepts = static_cast<std::int64_t>(in.frequencies.size());
   }
@@ -201,143 +158,9 @@ void print_advice(const studies::advise_inputs& in, const studies::advise_result
     fmt::print("recommendation: none of the metrics passes both sanity tests with a bounded simulated error here\n");
 }
 
-studies::record_layout<studies::advise_row> row_layout() {
-  using studies::field_value;
-  using R = studies::advise_row;
-  return {{"metric", "metric", [](const R& x) { return field_value(to_string(x.m)); }},
-          {"frequency", "frequency", [](const R& x) { return field_value(x.rho); }},
-          {"population_value", "population_value", [](const R& x) { return field_value(x.population); }},
-          {"certified_rate", "certified_rate", [](const R& x) { return field_value(x.certified_rate); }},
-          {"clopper_pearson_radius", "clopper_pearson_radius", [](const R& x) { return field_value(x.cp_radius); }},
-          {"n_needed", "n_needed", [](const R& x) { return field_value(x.n_needed); }},
-          {"simulated_error_q95", "simulated_error_q95", [](const R& x) { return field_value(x.simulated_q95); }},
-          {"simulated_undefined_fraction", "simulated_undefined_fraction",
-           [](const R& x) { return field_value(x.simulated_undefined); }},
-          {"undefined_risk", "undefined_risk", [](const R& x) { return field_value(x.undefined_risk); }}};
-}
-
-studies::record_layout<studies::advise_summary> summary_layout() {
-  using studies::field_value;
-  using S = studies::advise_summary;
-  return {{"rank", "rank", [](const S& x) { return field_value(x.rank); }},
-          {"metric", "metric", [](const S& x) { return field_value(to_string(x.m)); }},
-          {"recommended", "recommended", [](const S& x) { return field_value(x.recommended); }},
-          {"passes_missing_labels", "passes_missing_labels", [](const S& x) { return field_value(x.sanity.passes_missing); }},
-          {"passes_extra_labels", "passes_extra_labels", [](const S& x) { return field_value(x.sanity.passes_extra); }},
-          {"certified_error", "certified_error", [](const S& x) { return field_value(x.worst_certified); }},
-          {"n_needed", "n_needed", [](const S& x) { return field_value(x.n_needed); }},
-          {"simulated_error_q95", "simulated_error_q95", [](const S& x) { return field_value(x.worst_simulated); }},
-          {"undefined_risk_per_concept", "undefined_risk_per_concept",
-           [](const S& x) { return field_value(x.worst_undefined_risk); }},
-          {"reason", "reason", [](const S& x) { return field_value(x.reason); }}};
-}
-
-studies::record_layout<sim::sanity_cell> sanity_layout() {
-  using studies::field_value;
-  using C = sim::sanity_cell;
-  return {{"metric", "metric", [](const C& x) { return field_value(to_string(x.m)); }},
-          {"test", "test", [](const C& x) { return field_value(sim::to_string(x.test)); }},
-          {"frequency", "frequency", [](const C& x) { return field_value(x.gamma); }},
-          {"positives", "positives", [](const C& x) { return field_value(x.positives); }},
-          {"mean_decrease", "mean_decrease", [](const C& x) { return field_value(x.mean_decrease); }},
-          {"detection_rate", "detection_rate", [](const C& x) { return field_value(x.detection_rate); }},
-          {"undefined", "undefined", [](const C& x) { return field_value(x.undefined); }}};
-}
-
-studies::record_layout<studies::advise_identification> identification_layout() {
-  using studies::field_value;
-  using I = studies::advise_identification;
-  return {{"metric", "metric", [](const I& x) { return field_value(to_string(x.m)); }},
-          {"probability_correct", "probability_correct", [](const I& x) { return field_value(x.probability_correct); }},
-          {"gap_q95", "gap_q95", [](const I& x) { return field_value(x.gap_q95); }},
-          {"none_defined", "none_defined", [](const I& x) { return field_value(x.none_defined); }}};
-}
-
-// A curve point in the tidy layout the gnuplot scripts read (plots/common.gp):
-// experiment,setting,metric,n,quantity,value.
-struct curve_value {
-  const studies::advise_curve_point* p;
-  const char* quantity;
-  std::optional<double> value;
-};
-
-studies::record_layout<curve_value> curve_layout() {
-  using studies::field_value;
-  return {{"experiment", "experiment", [](const curve_value&) { return field_value("advise"); }},
-          {"setting", "setting", [](const curve_value&) { return field_value("curve"); }},
-          {"metric", "metric", [](const curve_value& x) { return field_value(to_string(x.p->m)); }},
-          {"n", "n", [](const curve_value& x) { return field_value(x.p->n); }},
-          {"quantity", "quantity", [](const curve_value& x) { return field_value(x.quantity); }},
-          {"value", "value", [](const curve_value& x) { return field_value::or_null(x.value); }}};
-}
-
-void write_figure(const advise_args& a, const studies::advise_inputs& in, const studies::advise_result& r,
-                  io::output_transaction& outputs) {
-  const std::string csv = a.out + "_curves.csv";
-  studies::record_writer<curve_value> curves(curve_layout(), csv, &outputs);
-  std::string metrics;
-  for (const auto& p : r.curves) {
-    curves.write({&p, "simulated_q95", p.simulated_q95});
-    curves.write({&p, "certified", p.certified});
-  }
-  curves.close();
-  std::string certified;  // positions in `metrics` of the metrics with a certified curve
-  for (std::size_t i = 0; i < r.summaries.size(); ++i) {
-    const metric m = r.summaries[i].m;
-    metrics += (metrics.empty() ? "" : " ") + std::string(to_string(m));
-    for (const auto& p : r.curves)
-      if (p.m == m && p.certified) {
-        certified += (certified.empty() ? "" : " ") + std::to_string(i + 1);
-        break;
-      }
-  }
-  // The CSV is staged, not yet in place: gnuplot reads a copy written beside the figure's stem.
-  const std::string stem = a.out + "_figure.partial", data = a.out + "_curves.partial.csv";
-  {
-    std::ofstream copy(data);
-    copy << "experiment,setting,metric,n,quantity,value\n";
-    for (const auto& p : r.curves)
-      for (const auto& [q, v] : {std::pair{"simulated_q95", p.simulated_q95}, std::pair{"certified", p.certified}})
-        if (v && std::isfinite(*v)) copy << fmt::format("advise,curve,{},{},{},{}\n", to_string(p.m), p.n, q, *v);
-  }
-  for (const char* ext : {".png", ".svg"}) outputs.stage(stem + ext, a.out + "_figure" + ext);
-  try {
-    studies::run_gnuplot(a.plots_dir / "advise.gp",
-                         fmt::format("dir={}; csv={}; out={}; metrics={}; certified={}; nuser={}",
-                                     studies::gnuplot_string((a.plots_dir / "").string()), studies::gnuplot_string(data),
-                                     studies::gnuplot_string(stem), studies::gnuplot_string(metrics),
-                                     studies::gnuplot_string(certified), r.n));
-  } catch (...) {
-    std::filesystem::remove(data);
-    throw;
-  }
-  std::filesystem::remove(data);
-  (void)in;
-}
-
 void write_outputs(const advise_args& a, const studies::advise_inputs& in, const studies::advise_result& r) {
   io::output_transaction outputs;
-  studies::record_writer<studies::advise_row> rows(row_layout(), a.out + "_rows.csv", &outputs);
-  for (const auto& x : r.rows) rows.write(x);
-  rows.close();
-  studies::record_writer<studies::advise_summary> ranking(summary_layout(), a.out + "_ranking.csv", &outputs);
-  for (const auto& x : r.summaries) ranking.write(x);
-  ranking.close();
-  studies::record_writer<sim::sanity_cell> sanity(sanity_layout(), a.out + "_sanity.csv", &outputs);
-  for (const auto& x : r.sanity.cells) sanity.write(x);
-  sanity.close();
-  if (!r.identification.empty()) {
-    studies::record_writer<studies::advise_identification> ident(identification_layout(),
-                                                                 a.out + "_identification.csv", &outputs);
-    for (const auto& x : r.identification) ident.write(x);
-    ident.close();
-  } else {
-    outputs.remove_on_commit(a.out + "_identification.csv");  // a stale file of an earlier run
-  }
-  if (a.figure) write_figure(a, in, r, outputs);
-  nlohmann::json j = studies::advise_json(in, r);
-  j["metadata"] = run_metadata();
-  io::write_json(a.out + ".json", j, &outputs);
+  studies::write_advise({a.out, a.figure, a.plots_dir, run_metadata()}, in, r, outputs);
   commit_outputs(outputs);
   fmt::print("wrote {0}.json, {0}_ranking.csv, {0}_rows.csv, {0}_sanity.csv{1}\n", a.out,
              (r.identification.empty() ? "" : fmt::format(", {}_identification.csv", a.out)) +

@@ -1,0 +1,202 @@
+#include "neuroncert/studies/advise_records.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "neuroncert/core/error.hpp"
+#include "neuroncert/core/file_bytes.hpp"
+#include "neuroncert/core/json_io.hpp"
+#include "neuroncert/core/strict_numbers.hpp"
+#include "neuroncert/studies/gnuplot.hpp"
+#include "neuroncert/studies/record.hpp"
+
+namespace neuroncert::studies {
+namespace {
+
+double parse_frequency(std::string_view text, std::string_view what) {
+  const std::string err = finite_double_error(text);
+  if (!err.empty()) throw invalid_argument(fmt::format("{} {}", what, err));
+  return std::stod(std::string(text));
+}
+
+}  // namespace
+
+std::vector<double> advise_frequencies(const std::string& text) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos) return {parse_frequency(text, "--frequency")};
+  const double lo = parse_frequency(text.substr(0, colon), "--frequency"), hi = parse_frequency(text.substr(colon + 1), "--frequency");
+  if (!(lo > 0.0 && lo < hi && hi < 1.0))
+    throw invalid_argument(fmt::format("--frequency LO:HI needs 0 < LO < HI < 1, got '{}'", text));
+  std::vector<double> out;
+  for (int i = 0; i < 5; ++i) out.push_back(std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / 4.0));
+  return out;
+}
+
+std::vector<double> advise_frequency_file(const std::filesystem::path& path) {
+  const std::string text = io::read_whole_file(path, fmt::format("--frequency-file {}: ", path.string()));
+  std::vector<double> out;
+  std::istringstream lines(text);
+  std::string line;
+  for (int no = 1; std::getline(lines, line); ++no) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    const std::string err = finite_double_error(line);
+    if (!err.empty()) throw data_error(fmt::format("{}: line {}: frequency {}", path.string(), no, err));
+    const double r = std::stod(line);
+    if (!(r > 0.0 && r < 1.0)) throw data_error(fmt::format("{}: line {}: frequency must lie in (0, 1), got {}", path.string(), no, line));
+    out.push_back(r);
+  }
+  if (out.empty()) throw data_error(fmt::format("{}: no frequency in the file", path.string()));
+  return out;
+}
+
+namespace {
+
+record_layout<advise_row> row_layout() {
+
+  using R = advise_row;
+  return {{"metric", "metric", [](const R& x) { return field_value(to_string(x.m)); }},
+          {"frequency", "frequency", [](const R& x) { return field_value(x.rho); }},
+          {"population_value", "population_value", [](const R& x) { return field_value(x.population); }},
+          {"certified_rate", "certified_rate", [](const R& x) { return field_value(x.certified_rate); }},
+          {"clopper_pearson_radius", "clopper_pearson_radius", [](const R& x) { return field_value(x.cp_radius); }},
+          {"n_needed", "n_needed", [](const R& x) { return field_value(x.n_needed); }},
+          {"simulated_error_q95", "simulated_error_q95", [](const R& x) { return field_value(x.simulated_q95); }},
+          {"simulated_undefined_fraction", "simulated_undefined_fraction",
+           [](const R& x) { return field_value(x.simulated_undefined); }},
+          {"undefined_risk", "undefined_risk", [](const R& x) { return field_value(x.undefined_risk); }}};
+}
+
+record_layout<advise_summary> summary_layout() {
+
+  using S = advise_summary;
+  return {{"rank", "rank", [](const S& x) { return field_value(x.rank); }},
+          {"metric", "metric", [](const S& x) { return field_value(to_string(x.m)); }},
+          {"recommended", "recommended", [](const S& x) { return field_value(x.recommended); }},
+          {"passes_missing_labels", "passes_missing_labels", [](const S& x) { return field_value(x.sanity.passes_missing); }},
+          {"passes_extra_labels", "passes_extra_labels", [](const S& x) { return field_value(x.sanity.passes_extra); }},
+          {"certified_error", "certified_error", [](const S& x) { return field_value(x.worst_certified); }},
+          {"n_needed", "n_needed", [](const S& x) { return field_value(x.n_needed); }},
+          {"simulated_error_q95", "simulated_error_q95", [](const S& x) { return field_value(x.worst_simulated); }},
+          {"undefined_risk_per_concept", "undefined_risk_per_concept",
+           [](const S& x) { return field_value(x.worst_undefined_risk); }},
+          {"reason", "reason", [](const S& x) { return field_value(x.reason); }}};
+}
+
+record_layout<sim::sanity_cell> sanity_layout() {
+
+  using C = sim::sanity_cell;
+  return {{"metric", "metric", [](const C& x) { return field_value(to_string(x.m)); }},
+          {"test", "test", [](const C& x) { return field_value(sim::to_string(x.test)); }},
+          {"frequency", "frequency", [](const C& x) { return field_value(x.gamma); }},
+          {"positives", "positives", [](const C& x) { return field_value(x.positives); }},
+          {"mean_decrease", "mean_decrease", [](const C& x) { return field_value(x.mean_decrease); }},
+          {"detection_rate", "detection_rate", [](const C& x) { return field_value(x.detection_rate); }},
+          {"undefined", "undefined", [](const C& x) { return field_value(x.undefined); }}};
+}
+
+record_layout<advise_identification> identification_layout() {
+
+  using I = advise_identification;
+  return {{"metric", "metric", [](const I& x) { return field_value(to_string(x.m)); }},
+          {"probability_correct", "probability_correct", [](const I& x) { return field_value(x.probability_correct); }},
+          {"gap_q95", "gap_q95", [](const I& x) { return field_value(x.gap_q95); }},
+          {"none_defined", "none_defined", [](const I& x) { return field_value(x.none_defined); }}};
+}
+
+// A curve point in the tidy layout the gnuplot scripts read (plots/common.gp):
+// experiment,setting,metric,n,quantity,value.
+struct curve_value {
+  const advise_curve_point* p;
+  const char* quantity;
+  std::optional<double> value;
+};
+
+record_layout<curve_value> curve_layout() {
+
+  return {{"experiment", "experiment", [](const curve_value&) { return field_value("advise"); }},
+          {"setting", "setting", [](const curve_value&) { return field_value("curve"); }},
+          {"metric", "metric", [](const curve_value& x) { return field_value(to_string(x.p->m)); }},
+          {"n", "n", [](const curve_value& x) { return field_value(x.p->n); }},
+          {"quantity", "quantity", [](const curve_value& x) { return field_value(x.quantity); }},
+          {"value", "value", [](const curve_value& x) { return field_value::or_null(x.value); }}};
+}
+
+void write_figure(const advise_files& a, const advise_result& r, io::output_transaction& outputs) {
+  const std::string csv = a.prefix + "_curves.csv";
+  record_writer<curve_value> curves(curve_layout(), csv, &outputs);
+  std::string metrics;
+  for (const auto& p : r.curves) {
+    curves.write({&p, "simulated_q95", p.simulated_q95});
+    curves.write({&p, "certified", p.certified});
+  }
+  curves.close();
+  std::string certified;  // positions in `metrics` of the metrics with a certified curve
+  for (std::size_t i = 0; i < r.summaries.size(); ++i) {
+    const metric m = r.summaries[i].m;
+    // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on "" + std::string.
+    if (!metrics.empty()) metrics += ' ';
+    metrics += to_string(m);
+    for (const auto& p : r.curves)
+      if (p.m == m && p.certified) {
+        if (!certified.empty()) certified += ' ';
+        certified += std::to_string(i + 1);
+        break;
+      }
+  }
+  // The CSV is staged, not yet in place: gnuplot reads a copy written beside the figure's stem.
+  const std::string stem = a.prefix + "_figure.partial", data = a.prefix + "_curves.partial.csv";
+  {
+    std::ofstream copy(data);
+    copy << "experiment,setting,metric,n,quantity,value\n";
+    for (const auto& p : r.curves)
+      for (const auto& [q, v] : {std::pair{"simulated_q95", p.simulated_q95}, std::pair{"certified", p.certified}})
+        if (v && std::isfinite(*v)) copy << fmt::format("advise,curve,{},{},{},{}\n", to_string(p.m), p.n, q, *v);
+  }
+  for (const char* ext : {".png", ".svg"}) outputs.stage(stem + ext, a.prefix + "_figure" + ext);
+  try {
+    run_gnuplot(a.plots_dir / "advise.gp",
+                         fmt::format("dir={}; csv={}; out={}; metrics={}; certified={}; nuser={}",
+                                     gnuplot_string((a.plots_dir / "").string()), gnuplot_string(data),
+                                     gnuplot_string(stem), gnuplot_string(metrics),
+                                     gnuplot_string(certified), r.n));
+  } catch (...) {
+    std::filesystem::remove(data);
+    throw;
+  }
+  std::filesystem::remove(data);
+}
+
+}  // namespace
+
+void write_advise(const advise_files& a, const advise_inputs& in, const advise_result& r,
+                  io::output_transaction& outputs) {
+  record_writer<advise_row> rows(row_layout(), a.prefix + "_rows.csv", &outputs);
+  for (const auto& x : r.rows) rows.write(x);
+  rows.close();
+  record_writer<advise_summary> ranking(summary_layout(), a.prefix + "_ranking.csv", &outputs);
+  for (const auto& x : r.summaries) ranking.write(x);
+  ranking.close();
+  record_writer<sim::sanity_cell> sanity(sanity_layout(), a.prefix + "_sanity.csv", &outputs);
+  for (const auto& x : r.sanity.cells) sanity.write(x);
+  sanity.close();
+  if (!r.identification.empty()) {
+    record_writer<advise_identification> ident(identification_layout(),
+                                                                 a.prefix + "_identification.csv", &outputs);
+    for (const auto& x : r.identification) ident.write(x);
+    ident.close();
+  } else {
+    outputs.remove_on_commit(a.prefix + "_identification.csv");  // a stale file of an earlier run
+  }
+  if (a.figure) write_figure(a, r, outputs);
+  nlohmann::json j = advise_json(in, r);
+  j["metadata"] = a.metadata;
+  io::write_json(a.prefix + ".json", j, &outputs);
+}
+
+}  // namespace neuroncert::studies
