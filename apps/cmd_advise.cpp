@@ -55,56 +55,41 @@ struct advise_args {
   const CLI::App* cmd = nullptr;
 };
 
-// --pilot-activations/--pilot-concepts: the frequencies and agreement estimated from a small sample.
-void apply_pilot(const advise_args& a, studies::advise_inputs& in) {
-  if (a.pilot_activations.empty() != a.pilot_concepts.empty())
-    throw invalid_argument("give both --pilot-activations and --pilot-concepts");
-  for (const char* option : {"--frequency", "--frequency-file", "--matrix", "--neuron-recall", "--neuron-precision", "--alpha"})
-    reject_if_given(*a.cmd, option, "with a pilot (the pilot gives the frequencies and the agreement)");
-  metric_options o;
-  o.alpha = a.pilot_alpha;
-  check_metric_options(o);
-  const Eigen::MatrixXd z = io::read_npy_matrix(a.pilot_activations, "pilot activations");
-  const Eigen::MatrixXd c = io::read_npy_matrix(a.pilot_concepts, "pilot concepts");
-  const studies::pilot_estimate e = studies::estimate_pilot(z, c, o);
-  in.frequencies = e.frequencies;
-  in.recall = e.recall;
-  in.alpha = e.alpha;
-  if (a.cmd->count("--concepts") == 0) in.concepts = static_cast<std::int64_t>(e.frequencies.size());
+void print_pilot(const studies::pilot_estimate& e, double pilot_alpha) {
   fmt::print("pilot: {} samples, {} neurons, {} concepts{}; top-{} neurons fire on {} of the samples (median); "
              "median recall of each neuron's best concept by IoU {}{}\n",
              e.samples, e.neurons, e.concepts,
              e.concepts_left_out > 0 ? fmt::format(" ({} without positives or negatives left out)", e.concepts_left_out)
                                      : std::string(),
-             a.pilot_alpha, format_number(e.alpha, 4), format_number(e.recall_median, 4),
+             pilot_alpha, format_number(e.alpha, 4), format_number(e.recall_median, 4),
              e.recall_capped ? fmt::format(" (capped at {} so that every 2x2 table is valid)", format_number(e.recall, 4))
                              : std::string());
 }
 
+/// The study's inputs (studies::advise_setup_from, which the Python package shares), the files read here.
 studies::advise_inputs inputs_of(const advise_args& a) {
-  studies::advise_inputs in;
-  in.concepts = a.concepts;
-  in.delta = a.delta;
-  in.n = a.n;
-  in.epsilon = a.epsilon;
-  if (a.frequency && !a.frequency_file.empty()) throw invalid_argument("give --frequency or --frequency-file, not both");
-  if (a.frequency) in.frequencies = studies::advise_frequencies(*a.frequency);
-  if (!a.frequency_file.empty()) {
-    in.frequencies = studies::advise_frequency_file(a.frequency_file);
-    // Without --concepts the file is the concept set.
-    if (a.cmd->count("--concepts") == 0) in.concepts = static_cast<std::int64_t>(in.frequencies.size());
-  }
-  if (a.matrix) in.matrix = sim::parse_cell_matrix(*a.matrix, "--matrix");
-  in.recall = a.recall;
-  in.precision = a.precision;
-  in.alpha = a.alpha;
-  if (!a.pilot_activations.empty() || !a.pilot_concepts.empty()) apply_pilot(a, in);
-  else reject_if_given(*a.cmd, "--pilot-alpha", "without a pilot (--pilot-activations, --pilot-concepts)");
-  for (const auto& name : a.metrics) in.metrics.push_back(parse_metric(name));
-  check_count("--precision", a.precision_level, 1, 1000, "x 1000 simulated probing sets per frequency");
-  in.replicates = 1000 * a.precision_level;
-  in.sanity_seeds = a.sanity_seeds;
-  in.seed = a.seed;
+  studies::advise_settings s;
+  s.concepts = a.concepts;
+  s.delta = a.delta;
+  s.n = a.n;
+  s.epsilon = a.epsilon;
+  s.frequency = a.frequency;
+  if (!a.frequency_file.empty()) s.frequency_list = studies::advise_frequency_file(a.frequency_file);
+  s.matrix = a.matrix;
+  s.recall = a.recall;
+  s.precision = a.precision;
+  s.alpha = a.alpha;
+  Eigen::MatrixXd z, c;
+  if (!a.pilot_activations.empty()) s.pilot_activations = &(z = io::read_npy_matrix(a.pilot_activations, "pilot activations"));
+  if (!a.pilot_concepts.empty()) s.pilot_concepts = &(c = io::read_npy_matrix(a.pilot_concepts, "pilot concepts"));
+  s.pilot_alpha = a.pilot_alpha;
+  s.metrics = a.metrics;
+  s.precision_level = a.precision_level;
+  s.sanity_seeds = a.sanity_seeds;
+  s.seed = a.seed;
+  auto setup = studies::advise_setup_from(s, given_on(*a.cmd));
+  if (setup.pilot) print_pilot(*setup.pilot, a.pilot_alpha);
+  studies::advise_inputs& in = setup.inputs;
   if (a.figure) {
     if (a.out.empty()) throw invalid_argument("--figure needs --out PREFIX (it writes PREFIX_figure.png/.svg)");
     // 13 log-spaced sizes from 100 to 100,000, and n itself so the marked point lies on the curves.

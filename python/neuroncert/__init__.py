@@ -33,7 +33,7 @@ from ._tables import Table, columns_from_rows
 
 __version__ = _core.version
 __all__ = [
-    "similarity", "identify", "bootstrap", "concepts", "plan", "bound", "be_coverage", "clopper_pearson",
+    "advise", "similarity", "identify", "bootstrap", "concepts", "plan", "bound", "be_coverage", "clopper_pearson",
     "sieve_plan", "simulate", "experiments", "extract", "metrics", "reason_names",
     "Similarity", "Identification", "Stability", "Table",
     "read_image",
@@ -274,6 +274,48 @@ def bootstrap(activations: ArrayLike, concepts: ArrayLike, metric: str, K: int =
 
 
 bootstrap.__doc__ += _CLIP_DISSECT_DOC
+
+
+def advise(*, concepts: Optional[int] = None, delta: float = 0.05, n: Optional[int] = None,
+           epsilon: Optional[float] = None, frequency: Union[float, str, Sequence[float], None] = None,
+           frequency_file: Optional[str] = None, matrix: Union[str, Sequence[float], None] = None,
+           neuron_recall: Optional[float] = None, neuron_precision: Optional[float] = None,
+           alpha: Optional[float] = None, pilot_activations: Optional[ArrayLike] = None,
+           pilot_concepts: Optional[ArrayLike] = None, pilot_alpha: Optional[float] = None,
+           metrics: Optional[Sequence[str]] = None, precision: int = 1, sanity_seeds: int = 1000, seed: int = 1,
+           threads: int = 0) -> Dict[str, Any]:
+    """Which metric, and how many probing samples, for your setting: ``neuroncert advise``.
+
+    Per pair metric: the certified error at n (closed-form rate at delta/|C|, Clopper-Pearson at the
+    expected counts) and the n it needs for epsilon; the simulated 0.95-quantile error at n (1000 x
+    precision probing sets in your setting); the risk the metric is undefined at n; Neuron_Eval's
+    sanity tests (missing and extra labels) at your frequencies; identification over the concept set;
+    and a ranking: metrics passing both sanity tests first, by simulated error relative to the range.
+    Give n or epsilon; the concept frequencies as ``frequency`` (one value, "LO:HI", or one value per
+    concept) or ``frequency_file`` (a path); the agreement as ``matrix`` (W00, W01, W10, W11) or
+    ``neuron_recall`` with ``neuron_precision`` or ``alpha``; or a pilot (``pilot_activations``
+    n x F and ``pilot_concepts`` n x |C| arrays) instead of both. Returns the CLI's PREFIX.json
+    report without run metadata (``ranking``, ``rows``, ``sanity``, ``identification``, ...), with
+    ``pilot`` when a pilot was given. Errors name the CLI's options (``--neuron-recall``).
+    """
+    kw: Dict[str, Any] = dict(concepts=concepts, delta=float(delta), n=n, epsilon=epsilon,
+                              neuron_recall=neuron_recall, neuron_precision=neuron_precision, alpha=alpha,
+                              pilot_alpha=pilot_alpha, precision=int(precision), sanity_seeds=int(sanity_seeds),
+                              seed=int(seed), threads=int(threads))
+    if frequency is not None and not isinstance(frequency, (str, int, float, np.number)):
+        if frequency_file is not None:
+            raise ValueError("give frequency or frequency_file, not both")
+        kw["frequency_file"] = [float(r) for r in frequency]  # one frequency per concept, as a file's lines
+    else:
+        kw["frequency"] = None if frequency is None else str(frequency)
+        kw["frequency_file"] = None if frequency_file is None else os.fspath(frequency_file)
+    if matrix is not None and not isinstance(matrix, str):
+        matrix = ",".join(repr(float(w)) for w in matrix)
+    kw["matrix"] = matrix
+    kw["metrics"] = None if metrics is None else [str(m) for m in metrics]
+    for key, value in (("pilot_activations", pilot_activations), ("pilot_concepts", pilot_concepts)):
+        kw[key] = None if value is None else _array(value, key)
+    return _core.advise(kw)
 
 
 def plan(metric: str, concepts: int, *, epsilon: Optional[float] = None, margin: Optional[float] = None,

@@ -35,6 +35,8 @@
 #include "neuroncert/core/version.hpp"
 #include "neuroncert/core/vlm_concepts.hpp"
 #include "neuroncert/core/bootstrap.hpp"
+#include "neuroncert/studies/advise.hpp"
+#include "neuroncert/studies/advise_records.hpp"
 #include "neuroncert/studies/bound_reports.hpp"
 #include "neuroncert/studies/experiment_table.hpp"
 #include "neuroncert/studies/identify_records.hpp"
@@ -367,6 +369,51 @@ py::object plan(const py::dict& kw) {
   return to_python(studies::plan_json(in, studies::plan_study(in, given_in(kw))));
 }
 
+/// `advise` (studies/advise.hpp) from keywords named as the CLI's options; the report is the CLI's
+/// PREFIX.json without run metadata, plus the pilot's estimate when a pilot was given.
+py::object advise(const py::dict& kw) {
+  studies::advise_settings s;
+  s.concepts = get<std::int64_t>(kw, "concepts").value_or(1);
+  s.delta = get<double>(kw, "delta").value_or(0.05);
+  s.n = get<std::int64_t>(kw, "n");
+  s.epsilon = get<double>(kw, "epsilon");
+  s.frequency = get<std::string>(kw, "frequency");
+  if (kw.contains("frequency_file") && !kw["frequency_file"].is_none()) {
+    if (py::isinstance<py::str>(kw["frequency_file"]))
+      s.frequency_list = studies::advise_frequency_file(kw["frequency_file"].cast<std::string>());
+    else
+      s.frequency_list = kw["frequency_file"].cast<std::vector<double>>();
+  }
+  s.matrix = get<std::string>(kw, "matrix");
+  s.recall = get<double>(kw, "neuron_recall");
+  s.precision = get<double>(kw, "neuron_precision");
+  s.alpha = get<double>(kw, "alpha");
+  Eigen::MatrixXd z, c;
+  if (auto a = get<py::array>(kw, "pilot_activations")) s.pilot_activations = &(z = matrix_from_array(*a, "pilot_activations"));
+  if (auto a = get<py::array>(kw, "pilot_concepts")) s.pilot_concepts = &(c = matrix_from_array(*a, "pilot_concepts"));
+  s.pilot_alpha = get<double>(kw, "pilot_alpha").value_or(0.05);
+  if (auto m = get<std::vector<std::string>>(kw, "metrics")) s.metrics = *m;
+  s.precision_level = get<std::int64_t>(kw, "precision").value_or(1);
+  s.sanity_seeds = get<std::int64_t>(kw, "sanity_seeds").value_or(1000);
+  s.seed = get<std::uint64_t>(kw, "seed").value_or(1);
+  const int threads = get<int>(kw, "threads").value_or(0);
+  check_threads("--threads", threads);
+  const auto setup = studies::advise_setup_from(s, given_in(kw));
+  nlohmann::json report;
+  {
+    py::gil_scoped_release release;
+    const thread_limit limit(threads);
+    report = studies::advise_json(setup.inputs, studies::advise_study(setup.inputs));
+  }
+  if (setup.pilot) {
+    const auto& e = *setup.pilot;
+    report["pilot"] = {{"samples", e.samples}, {"neurons", e.neurons}, {"concepts", e.concepts},
+                       {"concepts_left_out", e.concepts_left_out}, {"firing_rate", e.alpha},
+                       {"recall", e.recall}, {"recall_median", e.recall_median}, {"recall_capped", e.recall_capped}};
+  }
+  return to_python(report);
+}
+
 py::object bound(const py::dict& kw) {
   studies::bound_inputs in;
   in.metric_name = kw["metric"].cast<std::string>();
@@ -480,6 +527,7 @@ PYBIND11_MODULE(_core, mod) {
   mod.def("identify", &identify);
   mod.def("bootstrap", &bootstrap);
   mod.def("plan", &plan);
+  mod.def("advise", &advise);
   mod.def("bound", &bound);
   mod.def("be_coverage", &be_coverage);
   mod.def("sieve_plan", &sieve_plan);

@@ -11,6 +11,8 @@
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/file_bytes.hpp"
 #include "neuroncert/core/json_io.hpp"
+#include "neuroncert/core/range_checks.hpp"
+#include "neuroncert/sim/sampling.hpp"
 #include "neuroncert/core/strict_numbers.hpp"
 #include "neuroncert/studies/gnuplot.hpp"
 #include "neuroncert/studies/record.hpp"
@@ -52,6 +54,48 @@ std::vector<double> advise_frequency_file(const std::filesystem::path& path) {
     out.push_back(r);
   }
   if (out.empty()) throw data_error(fmt::format("{}: no frequency in the file", path.string()));
+  return out;
+}
+
+advise_setup advise_setup_from(const advise_settings& s, const option_given& given) {
+  advise_setup out;
+  advise_inputs& in = out.inputs;
+  in.concepts = s.concepts;
+  in.delta = s.delta;
+  in.n = s.n;
+  in.epsilon = s.epsilon;
+  if (s.frequency && s.frequency_list) throw invalid_argument("give --frequency or --frequency-file, not both");
+  if (s.frequency) in.frequencies = advise_frequencies(*s.frequency);
+  if (s.frequency_list) {
+    in.frequencies = *s.frequency_list;
+    for (const double r : in.frequencies)
+      if (!(r > 0.0 && r < 1.0)) throw invalid_argument(fmt::format("--frequency-file: frequency must lie in (0, 1), got {}", r));
+    if (!given("--concepts")) in.concepts = static_cast<std::int64_t>(in.frequencies.size());  // the file is the concept set
+  }
+  if (s.matrix) in.matrix = sim::parse_cell_matrix(*s.matrix, "--matrix");
+  in.recall = s.recall;
+  in.precision = s.precision;
+  in.alpha = s.alpha;
+  if (s.pilot_activations || s.pilot_concepts) {
+    if (!s.pilot_activations || !s.pilot_concepts) throw invalid_argument("give both --pilot-activations and --pilot-concepts");
+    for (const char* option : {"--frequency", "--frequency-file", "--matrix", "--neuron-recall", "--neuron-precision", "--alpha"})
+      reject_unused_option(option, given(option), "with a pilot (the pilot gives the frequencies and the agreement)");
+    metric_options o;
+    o.alpha = s.pilot_alpha;
+    check_metric_options(o);
+    out.pilot = estimate_pilot(*s.pilot_activations, *s.pilot_concepts, o);
+    in.frequencies = out.pilot->frequencies;
+    in.recall = out.pilot->recall;
+    in.alpha = out.pilot->alpha;
+    if (!given("--concepts")) in.concepts = static_cast<std::int64_t>(out.pilot->frequencies.size());
+  } else {
+    reject_unused_option("--pilot-alpha", given("--pilot-alpha"), "without a pilot (--pilot-activations, --pilot-concepts)");
+  }
+  for (const auto& name : s.metrics) in.metrics.push_back(parse_metric(name));
+  check_count("--precision", s.precision_level, 1, 1000, "x 1000 simulated probing sets per frequency");
+  in.replicates = 1000 * s.precision_level;
+  in.sanity_seeds = s.sanity_seeds;
+  in.seed = s.seed;
   return out;
 }
 

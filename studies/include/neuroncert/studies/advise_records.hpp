@@ -5,8 +5,13 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
+#include <Eigen/Core>
+
 #include "neuroncert/core/output_files.hpp"
 #include "neuroncert/studies/advise.hpp"
+#include "neuroncert/studies/bound_reports.hpp"  // option_given
 
 namespace neuroncert::studies {
 
@@ -17,6 +22,37 @@ std::vector<double> advise_frequencies(const std::string& text);
 /// --frequency-file: one frequency in (0, 1) per line (blank lines and lines starting with '#'
 /// skipped). data_error naming the file and line.
 std::vector<double> advise_frequency_file(const std::filesystem::path& path);
+
+/// What a user gives `advise`, named as the CLI's options (the Python package passes its keywords
+/// under the same names).
+struct advise_settings {
+  std::int64_t concepts = 1;                       ///< --concepts
+  double delta = 0.05;                             ///< --delta
+  std::optional<std::int64_t> n;                   ///< --n
+  std::optional<double> epsilon;                   ///< --epsilon
+  std::optional<std::string> frequency;            ///< --frequency: "R" or "LO:HI"
+  std::optional<std::vector<double>> frequency_list;  ///< --frequency-file: its frequencies, one per concept
+  std::optional<std::string> matrix;               ///< --matrix "W00,W01,W10,W11"
+  std::optional<double> recall, precision, alpha;  ///< --neuron-recall, --neuron-precision, --alpha
+  const Eigen::MatrixXd* pilot_activations = nullptr;  ///< --pilot-activations (n x F), with the concepts
+  const Eigen::MatrixXd* pilot_concepts = nullptr;     ///< --pilot-concepts (n x |C|)
+  double pilot_alpha = 0.05;                       ///< --pilot-alpha
+  std::vector<std::string> metrics;                ///< --metrics (empty: every pair metric)
+  std::int64_t precision_level = 1;                ///< --precision: x 1000 replicates
+  std::int64_t sanity_seeds = 1000;                ///< --sanity-seeds
+  std::uint64_t seed = 1;                          ///< --seed
+};
+
+/// The study's inputs, and the pilot's estimate when a pilot was given.
+struct advise_setup {
+  advise_inputs inputs;
+  std::optional<pilot_estimate> pilot;
+};
+
+/// The study's inputs from what the user gave (`given(option)`: whether an option was given by its
+/// CLI name): alternatives refused together, options a pilot replaces refused beside it, and without
+/// --concepts a frequency list or a pilot is the concept set. invalid_argument naming the option.
+advise_setup advise_setup_from(const advise_settings& s, const option_given& given);
 
 /// Where a run's files go: PREFIX.json, PREFIX_ranking.csv, PREFIX_rows.csv, PREFIX_sanity.csv,
 /// PREFIX_identification.csv (when identification was simulated; otherwise a stale one is removed)
