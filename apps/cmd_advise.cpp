@@ -46,6 +46,7 @@ struct advise_args {
   std::vector<std::string> metrics;
   long precision_level = 1;
   long sanity_seeds = 1000;
+  std::string sanity_orientation = "paper";
   unsigned long seed = 1;
   std::string out;
   bool figure = false;
@@ -86,6 +87,7 @@ studies::advise_inputs inputs_of(const advise_args& a) {
   s.metrics = a.metrics;
   s.precision_level = a.precision_level;
   s.sanity_seeds = a.sanity_seeds;
+  s.sanity_orientation = a.sanity_orientation;
   s.seed = a.seed;
   auto setup = studies::advise_setup_from(s, given_on(*a.cmd));
   if (setup.pilot) print_pilot(*setup.pilot, a.pilot_alpha);
@@ -109,7 +111,8 @@ void print_advice(const studies::advise_inputs& in, const studies::advise_result
              r.rhos.size() == 1 ? "y" : "ies", format_number(r.rhos.front(), 4),
              r.rhos.size() > 1 ? fmt::format(" .. {}", format_number(r.rhos.back(), 4)) : std::string(), in.replicates);
   text_table t;
-  t.header = {"rank", "metric", "missing", "extra", "certified", "cp", "n_for_eps", "simulated_q95", "undefined"};
+  t.header = {"rank", "metric", "missing", "extra", "certified", "cp", "n_for_eps", "simulated_q95", "sim_n_for_eps",
+              "undefined"};
   for (const auto& s : r.summaries) {
     std::optional<double> cp;
     for (const auto& row : r.rows)
@@ -117,13 +120,16 @@ void print_advice(const studies::advise_inputs& in, const studies::advise_result
     t.rows.push_back({std::to_string(s.rank), std::string(to_string(s.m)), s.sanity.passes_missing ? "pass" : "FAIL",
                       s.sanity.passes_extra ? "pass" : "FAIL", num(s.worst_certified), num(cp),
                       s.n_needed ? std::to_string(*s.n_needed) : "-", num(s.worst_simulated),
+                      s.simulated_n_needed ? std::to_string(*s.simulated_n_needed) : (in.epsilon ? ">1e9" : "-"),
                       format_number(s.worst_undefined_risk, 3)});
   }
   print_table(t);
-  fmt::print("certified: closed-form rate at n and delta/|C| (cp: Clopper-Pearson at the expected counts); "
-             "simulated_q95: 0.95-quantile of |estimate - population| over {} simulated probing sets; worst over "
-             "the frequencies; undefined: P(no value at n) per concept; missing/extra: Neuron_Eval's sanity tests "
-             "at n = {}\n", in.replicates, r.sanity_n);
+  fmt::print("certified: closed-form rate at n and delta/|C| (cp: Clopper-Pearson at the expected counts), "
+             "n_for_eps: the n it needs for epsilon (every concept, 1 - delta); simulated_q95: 0.95-quantile of "
+             "|estimate - population| over {} simulated probing sets, sim_n_for_eps: the n where it reaches epsilon "
+             "(one concept, 0.95; Monte Carlo: about 5% between seeds); worst over the frequencies; undefined: P(no value at n) per concept; missing/extra: Neuron_Eval's sanity tests "
+             "at n = {} ({} orientation)\n", in.replicates, r.sanity_n,
+             in.sanity_orientation == orientation::paper ? "the paper's" : "Neuron_Eval's");
   for (const auto& s : r.summaries) fmt::print("  {}. {}: {}\n", s.rank, to_string(s.m), s.reason);
   if (!r.identification.empty()) {
     fmt::print("identification ({}; {} replicates at n = {}):\n", r.identification_note, in.replicates, r.n);
@@ -137,8 +143,14 @@ void print_advice(const studies::advise_inputs& in, const studies::advise_result
   }
   const auto first = r.summaries.front();
   if (first.recommended && std::isfinite(first.normalised_error))
-    fmt::print("recommendation: {}{}\n", to_string(first.m),
-               first.n_needed ? fmt::format(", n >= {} for epsilon = {}", *first.n_needed, *in.epsilon) : std::string());
+    fmt::print("recommendation: {}{}{}\n", to_string(first.m),
+               first.n_needed ? fmt::format(", n >= {} certifies epsilon = {} for every concept", *first.n_needed,
+                                            *in.epsilon)
+                              : std::string(),
+               first.simulated_n_needed
+                   ? fmt::format("{} the simulation reaches it at n = {} (0.95-quantile, one concept)",
+                                 first.n_needed ? ";" : fmt::format(", epsilon = {}:", *in.epsilon), *first.simulated_n_needed)
+                   : std::string());
   else
     fmt::print("recommendation: none of the metrics passes both sanity tests with a bounded simulated error here\n");
 }
@@ -196,6 +208,9 @@ void register_advise(CLI::App& app) {
       {"--precision", &a->precision_level, "Monte Carlo precision: 1000 x this many simulated probing sets",
        show_default},
       {"--sanity-seeds", &a->sanity_seeds, "Seeds of the sanity tests per frequency", show_default},
+      {"--sanity-orientation", &a->sanity_orientation, "Who predicts whom in the sanity tests' recall, precision, "
+                                                       "AUROC and AUPRC: paper (the neuron, as identify) or "
+                                                       "neuron-eval (the concept, as Neuron_Eval's code)", show_default},
       {"--seed", &a->seed, "Random seed (results do not depend on --threads)", show_default},
       {"--out", &a->out, "Output prefix: writes PREFIX.json, PREFIX_ranking.csv, PREFIX_rows.csv, PREFIX_sanity.csv "
                          "(and PREFIX_identification.csv)"},
@@ -207,6 +222,7 @@ void register_advise(CLI::App& app) {
       {"--threads", &a->threads, "Worker threads (0 = all cores); results do not depend on it", show_default},
   });
   cmd->get_option("--metric")->delimiter(',');
+  cmd->get_option("--sanity-orientation")->check(CLI::IsMember({"paper", "neuron-eval"}));
   cmd->get_option("--progress")->excludes("--no-progress");
   a->cmd = cmd;
   cmd->callback([a] { run_advise(*a); });

@@ -282,14 +282,16 @@ def advise(*, concepts: Optional[int] = None, delta: float = 0.05, n: Optional[i
            neuron_recall: Optional[float] = None, neuron_precision: Optional[float] = None,
            alpha: Optional[float] = None, pilot_activations: Optional[ArrayLike] = None,
            pilot_concepts: Optional[ArrayLike] = None, pilot_alpha: Optional[float] = None,
-           metrics: Optional[Sequence[str]] = None, precision: int = 1, sanity_seeds: int = 1000, seed: int = 1,
-           threads: int = 0) -> Dict[str, Any]:
+           metrics: Optional[Sequence[str]] = None, precision: int = 1, sanity_seeds: int = 1000,
+           sanity_orientation: str = "paper", seed: int = 1, threads: int = 0) -> Dict[str, Any]:
     """Which metric, and how many probing samples, for your setting: ``neuroncert advise``.
 
     Per pair metric: the certified error at n (closed-form rate at delta/|C|, Clopper-Pearson at the
     expected counts) and the n it needs for epsilon; the simulated 0.95-quantile error at n (1000 x
     precision probing sets in your setting); the risk the metric is undefined at n; Neuron_Eval's
-    sanity tests (missing and extra labels) at your frequencies; identification over the concept set;
+    sanity tests (missing and extra labels) at your frequencies, with recall, precision, AUROC and AUPRC
+    as ``identify`` computes them (``sanity_orientation="paper"``: the neuron predicts the concept) or as
+    Neuron_Eval's code does (``"neuron-eval"``: the concept predicts the neuron); identification over the concept set;
     and a ranking: metrics passing both sanity tests first, by simulated error relative to the range.
     Give n or epsilon; the concept frequencies as ``frequency`` (one value, "LO:HI", or one value per
     concept) or ``frequency_file`` (a path); the agreement as ``matrix`` (W00, W01, W10, W11) or
@@ -301,7 +303,7 @@ def advise(*, concepts: Optional[int] = None, delta: float = 0.05, n: Optional[i
     kw: Dict[str, Any] = dict(concepts=concepts, delta=float(delta), n=n, epsilon=epsilon,
                               neuron_recall=neuron_recall, neuron_precision=neuron_precision, alpha=alpha,
                               pilot_alpha=pilot_alpha, precision=int(precision), sanity_seeds=int(sanity_seeds),
-                              seed=int(seed), threads=int(threads))
+                              sanity_orientation=str(sanity_orientation), seed=int(seed), threads=int(threads))
     if frequency is not None and not isinstance(frequency, (str, int, float, np.number)):
         if frequency_file is not None:
             raise ValueError("give frequency or frequency_file, not both")

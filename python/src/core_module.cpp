@@ -395,6 +395,7 @@ py::object advise(const py::dict& kw) {
   if (auto m = get<std::vector<std::string>>(kw, "metrics")) s.metrics = *m;
   s.precision_level = get<std::int64_t>(kw, "precision").value_or(1);
   s.sanity_seeds = get<std::int64_t>(kw, "sanity_seeds").value_or(1000);
+  s.sanity_orientation = get<std::string>(kw, "sanity_orientation").value_or("paper");
   s.seed = get<std::uint64_t>(kw, "seed").value_or(1);
   const int threads = get<int>(kw, "threads").value_or(0);
   check_threads("--threads", threads);

@@ -74,3 +74,23 @@ def test_bad_settings_are_one_line_in_the_cli_words(kwargs, text):
     with pytest.raises(ValueError) as e:
         neuroncert.advise(sanity_seeds=10, **kwargs)
     assert text in str(e.value) and "\n" not in str(e.value), str(e.value)
+
+
+def test_sanity_orientation_is_the_cli_option(cli, tmp_path):
+    # Neuron_Eval's orientation makes the concept the predictor in AUPRC: at frequency 0.499 extra labels
+    # then always lower it, where the paper's orientation (the neuron as the score) misses half the seeds.
+    args = ("--frequency", "0.499", "--neuron-recall", 0.5, "--neuron-precision", 0.5, "--n", 1000,
+            "--metric", "auprc", "--metric", "f1", "--sanity-seeds", 200)
+    want = cli_report(cli, tmp_path, *args, "--sanity-orientation", "neuron-eval")
+    common = dict(frequency=0.499, neuron_recall=0.5, neuron_precision=0.5, n=1000, metrics=["auprc", "f1"],
+                  sanity_seeds=200)
+    got = neuroncert.advise(sanity_orientation="neuron-eval", **common)
+    assert got == want
+    assert got["sanity"]["orientation"] == "neuron-eval"
+    ranking = {r["metric"]: r for r in got["ranking"]}
+    assert ranking["auprc"]["passes_extra_labels"]
+    paper = {r["metric"]: r for r in neuroncert.advise(**common)["ranking"]}
+    assert not paper["auprc"]["passes_extra_labels"]
+    assert 0.3 < paper["auprc"]["worst_detection_extra_labels"] < 0.7
+    with pytest.raises(ValueError, match="--sanity-orientation must be 'paper' or 'neuron-eval', got 'concept'"):
+        neuroncert.advise(sanity_orientation="concept", **common)

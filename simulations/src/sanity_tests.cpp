@@ -50,6 +50,14 @@ void check_sanity_options(const sanity_options& o) {
   check_metric_options(o.metric_opts);
 }
 
+metric_value sanity_metric(metric m, const counts2x2& k, orientation predictor, const metric_options& options) {
+  const bool classification = m == metric::recall || m == metric::precision || m == metric::auroc || m == metric::auprc;
+  if (predictor == orientation::paper || !classification) return binary_neuron_metric(m, k, options);
+  metric_options paper = options;
+  paper.recall_precision = orientation::paper;
+  return binary_neuron_metric(m, k.transposed(), paper);
+}
+
 counts2x2 missing_labels_counts(random_engine& rng, std::int64_t n, std::int64_t positives, double keep) {
   const std::int64_t k = draw_binomial(rng, positives, keep);
   return {static_cast<double>(n - positives), 0.0, static_cast<double>(positives - k), static_cast<double>(k)};
@@ -109,7 +117,7 @@ sanity_report run_sanity_tests(const std::vector<metric>& metrics, const sanity_
     });
     for (std::size_t k = 0; k < nm; ++k) {
       const metric m = metrics[k];
-      const metric_value base = binary_neuron_metric(m, perfect, o.metric_opts);
+      const metric_value base = sanity_metric(m, perfect, o.predictor, o.metric_opts);
       if (!base.defined())
         throw invalid_argument(fmt::format("metric '{}' is undefined on the perfect neuron at gamma {}", to_string(m), gamma));
       std::array<std::vector<metric_value>, 2> values;
@@ -117,7 +125,7 @@ sanity_report run_sanity_tests(const std::vector<metric>& metrics, const sanity_
       for (int t = 0; t < 2; ++t) {
         values[t].resize(seeds);
         for (std::size_t s = 0; s < seeds; ++s) {
-          values[t][s] = binary_neuron_metric(m, drawn[s][t], o.metric_opts);
+          values[t][s] = sanity_metric(m, drawn[s][t], o.predictor, o.metric_opts);
           if (values[t][s].defined()) {
             lo = std::min(lo, values[t][s].value);
             hi = std::max(hi, values[t][s].value);

@@ -5,7 +5,6 @@
 #include <limits>
 #include <map>
 
-#include <boost/random/uniform_01.hpp>
 #include <fmt/format.h>
 
 #include "neuroncert/bounds/exact_binomial.hpp"
@@ -18,12 +17,11 @@
 #include "neuroncert/core/probing_set.hpp"
 #include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/error.hpp"
-#include "neuroncert/core/identify.hpp"
 #include "neuroncert/core/json_io.hpp"
 #include "neuroncert/core/quantile.hpp"
-#include "neuroncert/sim/engine.hpp"
 #include "neuroncert/sim/experiments.hpp"
 #include "neuroncert/sim/sampling.hpp"
+#include "neuroncert/studies/advise_simulation.hpp"
 
 namespace neuroncert::studies {
 namespace {
@@ -129,70 +127,6 @@ void check_inputs(const advise_inputs& in) {
     throw invalid_argument("give exactly one of --neuron-precision and --alpha with --neuron-recall");
 }
 
-// Experiment 2 on the user's concept set (advise_identification). rhos: one frequency per concept.
-std::vector<advise_identification> simulate_identification(const std::vector<metric>& metrics, double a,
-                                                            const std::vector<double>& rhos, std::int64_t n,
-                                                            const advise_inputs& in) {
-  const std::size_t C = rhos.size(), M = metrics.size();
-  const auto reps = static_cast<std::size_t>(in.replicates);
-  sim::engine_options eo;
-  eo.seed = in.seed;
-  eo.salt = sim::study_salt("advise/identification");
-  std::vector<double> gap(reps * M);
-  std::vector<std::uint8_t> correct(reps * M), none(reps * M);
-  sim::run_replicates(reps, eo, [&](std::size_t j, random_engine& rng) {
-    boost::random::uniform_01<double> u;
-    std::vector<counts2x2> w(C);
-    for (std::size_t c = 0; c < C; ++c) {
-      const double w11 = u(rng) * std::min(a, rhos[c]);
-      w[c] = {1.0 - a - rhos[c] + w11, rhos[c] - w11, a - w11, w11};
-    }
-    const std::vector<counts2x2> k = sim::draw_concept_counts(rng, n, a, w);
-    std::vector<metric_value> est(C);
-    std::vector<double> pop(C);
-    for (std::size_t q = 0; q < M; ++q) {
-      std::size_t best = 0;
-      for (std::size_t c = 0; c < C; ++c) {
-        const metric_value p = binary_neuron_metric(metrics[q], w[c], in.metric_opts);
-        pop[c] = p.defined() ? p.value : -std::numeric_limits<double>::infinity();
-        if (pop[c] > pop[best]) best = c;
-        est[c] = binary_neuron_metric(metrics[q], k[c], in.metric_opts);
-      }
-      const identification id = identify_scores(est);
-      const std::size_t slot = j * M + q;
-      if (!id.found()) {
-        none[slot] = 1;
-        gap[slot] = std::numeric_limits<double>::infinity();
-        continue;
-      }
-      const auto chosen = static_cast<std::size_t>(id.concept_index);
-      correct[slot] = chosen == best || pop[chosen] == pop[best] ? 1 : 0;
-      gap[slot] = pop[best] - pop[chosen];
-    }
-  });
-  std::vector<advise_identification> out(M);
-  std::vector<double> g(reps);
-  for (std::size_t q = 0; q < M; ++q) {
-    auto& x = out[q];
-    x.m = metrics[q];
-    std::size_t right = 0;
-    for (std::size_t j = 0; j < reps; ++j) {
-      g[j] = gap[j * M + q];
-      right += correct[j * M + q];
-      x.none_defined += none[j * M + q];
-    }
-    x.probability_correct = static_cast<double>(right) / static_cast<double>(reps);
-    std::sort(g.begin(), g.end());
-    // Type 7 on the sorted gaps; +inf entries (no concept defined) sit at the top.
-    const double pos = sim::quantile_level * static_cast<double>(reps - 1);
-    const auto lo = static_cast<std::size_t>(pos);
-    const double frac = pos - static_cast<double>(lo);
-    x.gap_q95 = lo + 1 < reps && frac > 0.0 ? g[lo] + frac * (g[lo + 1] - g[lo]) : g[lo];
-    if (std::isnan(x.gap_q95)) x.gap_q95 = std::numeric_limits<double>::infinity();
-  }
-  return out;
-}
-
 }  // namespace
 
 counts2x2 table_from_agreement(double rho, double recall, std::optional<double> precision, std::optional<double> alpha) {
@@ -265,39 +199,27 @@ advise_result advise_study(const advise_inputs& in) {
   r.n = in.n ? *in.n : bounds::plan_n_accuracy(*in.epsilon, in.delta, in.concepts);
   const double delta_c = bounds::union_delta(in.delta, in.concepts);
   const std::size_t S = r.tables.size(), M = metrics.size();
-  const auto reps = static_cast<std::size_t>(in.replicates);
 
   // Experiment 1 in each of the user's tables.
-  std::vector<std::vector<std::optional<double>>> q95(M, std::vector<std::optional<double>>(S));
-  std::vector<std::vector<double>> undef_frac(M, std::vector<double>(S, 0.0));
-  std::vector<std::vector<double>> q95_inf(M, std::vector<double>(S, 0.0));  // undefined counted as +inf
-  std::vector<std::vector<double>> pop(M, std::vector<double>(S, 0.0));
-  std::vector<double> errors;
-  for (std::size_t s = 0; s < S; ++s) {
-    sim::engine_options eo;
-    eo.seed = in.seed;
-    eo.salt = sim::study_salt(fmt::format("advise/setting={}", s));
-    const counts2x2 w = r.tables[s];
-    const std::int64_t n = r.n;
-    const std::vector<counts2x2> drawn =
-        sim::map_replicates<counts2x2>(reps, eo, [&](std::size_t, random_engine& rng) { return sim::draw_counts(rng, n, w); });
-    for (std::size_t k = 0; k < M; ++k) {
-      const metric_value p = binary_neuron_metric(metrics[k], w, in.metric_opts);
+  simulation_setup setup;
+  setup.metrics = metrics;
+  setup.tables = r.tables;
+  setup.replicates = in.replicates;
+  setup.seed = in.seed;
+  setup.metric_opts = in.metric_opts;
+  setup.population.assign(M, std::vector<double>(S, 0.0));
+  for (std::size_t k = 0; k < M; ++k)
+    for (std::size_t s = 0; s < S; ++s) {
+      const metric_value p = binary_neuron_metric(metrics[k], r.tables[s], in.metric_opts);
       if (!p.defined())
         throw invalid_argument(fmt::format("metric {} is undefined on the population table at frequency {} ({})",
                                            to_string(metrics[k]), r.rhos[s], to_string(p.reason)));
-      pop[k][s] = p.value;
-      errors.clear();
-      for (const counts2x2& c : drawn) {
-        const metric_value v = binary_neuron_metric(metrics[k], c, in.metric_opts);
-        if (v.defined()) errors.push_back(std::abs(v.value - p.value));
-      }
-      undef_frac[k][s] = static_cast<double>(reps - errors.size()) / static_cast<double>(reps);
-      if (!errors.empty()) q95[k][s] = quantile_type7(errors, sim::quantile_level);
-      q95_inf[k][s] = sim::quantile_undefined_as_inf(errors, reps - errors.size(), sim::quantile_level);
+      setup.population[k][s] = p.value;
     }
-    if (in.progress) in.progress(s + 1, S + 1);
-  }
+  const auto& pop = setup.population;
+  const auto sim_at_n = simulate_errors(setup, r.n, [](std::size_t s) { return fmt::format("advise/setting={}", s); });
+  const std::size_t steps = S + 1 + (in.epsilon ? M : 0);
+  if (in.progress) in.progress(1, steps);
 
   // Sanity tests at the user's frequencies. They ask whether the metric falls when the explanation gets
   // worse, not whether n samples can show it (with 2 positives, missing labels leave the concept
@@ -307,6 +229,7 @@ advise_result advise_study(const advise_inputs& in) {
   so.seeds = in.sanity_seeds;
   so.seed = in.seed;
   so.metric_opts = in.metric_opts;
+  so.predictor = in.sanity_orientation;
   so.n = std::max<std::int64_t>(r.n, sim::sanity_options{}.n);
   so.gammas.clear();
   for (double g : distinct_sorted(r.rhos)) {
@@ -316,40 +239,41 @@ advise_result advise_study(const advise_inputs& in) {
   if (so.gammas.empty()) so.gammas = sim::sanity_options{}.gammas;  // none testable: Neuron_Eval's own
   r.sanity_n = so.n;
   r.sanity = sim::run_sanity_tests(metrics, so);
-  if (in.progress) in.progress(S + 1, S + 1);
+  if (in.progress) in.progress(S + 1, steps);
 
-  // Identification over the concept set, where one neuron rate serves every concept.
-  {
-    const double a = r.tables.front().neuron_positives();
-    bool shared = true;
-    double rho_max = 0.0;
-    for (std::size_t s = 0; s < S; ++s) {
-      shared = shared && std::abs(r.tables[s].neuron_positives() - a) <= 1e-12;
-      rho_max = std::max(rho_max, r.rhos[s]);
+  // The n at which the simulation reaches epsilon, per metric. The search starts at a fixed n, not at
+  // --n: the candidates it visits, and so its Monte Carlo noise, then do not depend on --n.
+  std::vector<std::optional<std::int64_t>> simulated_n(M);
+  if (in.epsilon)
+    for (std::size_t k = 0; k < M; ++k) {
+      simulated_n[k] = simulated_n_for_epsilon(setup, k, *in.epsilon, 1000);
+      if (in.progress) in.progress(S + 2 + k, steps);
     }
-    if (in.concepts < 2) {
-      r.identification_note = "one concept: nothing to identify";
-    } else if (!shared) {
-      r.identification_note = "the neuron rate differs between frequencies (--neuron-precision): give --alpha to simulate identification";
-    } else if (a + rho_max > 1.0) {
-      r.identification_note = "neuron rate plus the largest frequency exceeds 1: no Experiment-2 table";
+
+  // Identification over the concept set: the neuron is about one concept, with the user's agreement.
+  if (in.concepts < 2) {
+    r.identification_note = "one concept: nothing to identify";
+  } else {
+    // |C| frequencies: the given list when it has |C| entries, else the settings repeated by their weights.
+    std::vector<double> rhos;
+    if (static_cast<std::int64_t>(in.frequencies.size()) == in.concepts) {
+      rhos = in.frequencies;
     } else {
-      // |C| frequencies: the given list when it has |C| entries, else the settings repeated by their weights.
-      std::vector<double> rhos;
-      if (static_cast<std::int64_t>(in.frequencies.size()) == in.concepts) {
-        rhos = in.frequencies;
-      } else {
-        double acc = 0.0;
-        for (std::size_t s = 0; s < S; ++s) {
-          acc += r.weights[s];
-          const auto upto = static_cast<std::size_t>(std::llround(acc));
-          while (rhos.size() < upto) rhos.push_back(r.rhos[s]);
-        }
-        while (static_cast<std::int64_t>(rhos.size()) < in.concepts) rhos.push_back(r.rhos.back());
+      double acc = 0.0;
+      for (std::size_t s = 0; s < S; ++s) {
+        acc += r.weights[s];
+        const auto upto = static_cast<std::size_t>(std::llround(acc));
+        while (rhos.size() < upto) rhos.push_back(r.rhos[s]);
       }
-      r.identification = simulate_identification(metrics, a, rhos, r.n, in);
-      r.identification_note = fmt::format("Experiment 2 over the {} concepts: W11 ~ U(0, min(a, rho_c)), a = {:g}", rhos.size(), a);
+      while (static_cast<std::int64_t>(rhos.size()) < in.concepts) rhos.push_back(r.rhos.back());
     }
+    const agreement_table agreement = [&](double rho) {
+      return in.matrix ? *in.matrix : table_from_agreement(rho, *in.recall, in.precision, in.alpha);
+    };
+    r.identification = simulate_identification(metrics, rhos, agreement, r.n, in.replicates, in.seed, in.metric_opts);
+    r.identification_note = fmt::format(
+        "Experiment 2 over the {} concepts: the neuron's concept has your agreement, every other concept "
+        "W11 ~ U(max(0, a + rho_c - 1), min(a, rho_c))", rhos.size());
   }
 
   // Error-vs-n curves for the figure.
@@ -363,23 +287,12 @@ advise_result advise_study(const advise_inputs& in) {
   }
   for (std::size_t g = 0; g < in.curve_grid.size(); ++g) {
     const std::int64_t n = in.curve_grid[g];
-    for (std::size_t s = 0; s < S; ++s) {
-      sim::engine_options eo;
-      eo.seed = in.seed;
-      eo.salt = sim::study_salt(fmt::format("advise/curve/setting={}/n={}", s, n));
-      const counts2x2 w = r.tables[s];
-      const std::vector<counts2x2> drawn =
-          sim::map_replicates<counts2x2>(reps, eo, [&](std::size_t, random_engine& rng) { return sim::draw_counts(rng, n, w); });
-      for (std::size_t k = 0; k < M; ++k) {
-        auto& pt = r.curves[k * in.curve_grid.size() + g];
-        errors.clear();
-        for (const counts2x2& c : drawn) {
-          const metric_value v = binary_neuron_metric(metrics[k], c, in.metric_opts);
-          if (v.defined()) errors.push_back(std::abs(v.value - pop[k][s]));
-        }
-        if (!errors.empty())
-          pt.simulated_q95 = std::max(pt.simulated_q95.value_or(0.0), quantile_type7(errors, sim::quantile_level));
-        const auto rate = bounds::population_rate(bounds::rate_basis_for(metrics[k], w, in.metric_opts.recall_precision),
+    const auto at_n = simulate_errors(setup, n, [n](std::size_t s) { return fmt::format("advise/curve/setting={}/n={}", s, n); });
+    for (std::size_t k = 0; k < M; ++k) {
+      auto& pt = r.curves[k * in.curve_grid.size() + g];
+      for (std::size_t s = 0; s < S; ++s) {
+        if (at_n[k][s].q95) pt.simulated_q95 = std::max(pt.simulated_q95.value_or(0.0), *at_n[k][s].q95);
+        const auto rate = bounds::population_rate(bounds::rate_basis_for(metrics[k], r.tables[s], in.metric_opts.recall_precision),
                                                   static_cast<double>(n), delta_c);
         if (rate) pt.certified = std::max(pt.certified.value_or(0.0), *rate);
       }
@@ -414,9 +327,9 @@ advise_result advise_study(const advise_inputs& in) {
         }
       }
       if (in.epsilon) row.n_needed = planned_n(m, w, *in.epsilon, in);
-      row.simulated_q95 = q95[k][s];
-      row.simulated_q95_undefined_inf = q95_inf[k][s];
-      row.simulated_undefined = undef_frac[k][s];
+      row.simulated_q95 = sim_at_n[k][s].q95;
+      row.simulated_q95_undefined_inf = sim_at_n[k][s].q95_undefined_inf;
+      row.simulated_undefined = sim_at_n[k][s].undefined_fraction;
       row.undefined_risk = undefined_probability(m, w, r.n, in.metric_opts.recall_precision);
       if (row.certified_rate)
         sum.worst_certified = std::max(sum.worst_certified.value_or(0.0), *row.certified_rate);
@@ -427,7 +340,9 @@ advise_result advise_study(const advise_inputs& in) {
       r.rows.push_back(row);
     }
     sum.any_undefined_bound = std::min(1.0, sum.any_undefined_bound);
-    for (std::size_t s = 0; s < S; ++s) sum.worst_conservative = std::max(sum.worst_conservative, q95_inf[k][s]);
+    for (std::size_t s = 0; s < S; ++s)
+      sum.worst_conservative = std::max(sum.worst_conservative, sim_at_n[k][s].q95_undefined_inf);
+    sum.simulated_n_needed = simulated_n[k];
     sum.normalised_error = sum.worst_conservative / metric_range(m);
     r.summaries.push_back(sum);
   }
@@ -570,6 +485,7 @@ nlohmann::json advise_json(const advise_inputs& in, const advise_result& r) {
     x["worst_detection_extra_labels"] = s.sanity.worst_rate_extra;
     if (s.worst_certified) x["certified_error"] = json_number(*s.worst_certified);
     if (s.n_needed) x["n_needed"] = *s.n_needed;
+    if (s.simulated_n_needed) x["simulated_n_needed"] = *s.simulated_n_needed;
     if (s.worst_simulated) x["simulated_error_q95"] = json_number(*s.worst_simulated);
     x["simulated_error_q95_undefined_inf"] = json_number(s.worst_conservative);
     x["normalised_error"] = json_number(s.normalised_error);
@@ -606,7 +522,8 @@ nlohmann::json advise_json(const advise_inputs& in, const advise_result& r) {
                       {"frequency", c.gamma}, {"positives", c.positives}, {"mean_decrease", json_number(c.mean_decrease)},
                       {"detection_rate", c.detection_rate}, {"undefined", c.undefined}});
   const sim::sanity_options defaults;
-  j["sanity"] = {{"n", r.sanity_n}, {"seeds", in.sanity_seeds}, {"eps", defaults.eps}, {"pass_rate", defaults.pass_rate},
+  j["sanity"] = {{"n", r.sanity_n}, {"seeds", in.sanity_seeds},
+                 {"orientation", in.sanity_orientation == orientation::paper ? "paper" : "neuron-eval"}, {"eps", defaults.eps}, {"pass_rate", defaults.pass_rate},
                  {"cells", sanity}};
   if (!r.sanity_gammas_skipped.empty()) j["sanity"]["frequencies_skipped"] = r.sanity_gammas_skipped;
   return j;

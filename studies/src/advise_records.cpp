@@ -95,6 +95,10 @@ advise_setup advise_setup_from(const advise_settings& s, const option_given& giv
   check_count("--precision", s.precision_level, 1, 1000, "x 1000 simulated probing sets per frequency");
   in.replicates = 1000 * s.precision_level;
   in.sanity_seeds = s.sanity_seeds;
+  if (s.sanity_orientation != "paper" && s.sanity_orientation != "neuron-eval")
+    throw invalid_argument(
+        fmt::format("--sanity-orientation must be 'paper' or 'neuron-eval', got '{}'", s.sanity_orientation));
+  in.sanity_orientation = s.sanity_orientation == "paper" ? orientation::paper : orientation::neuron_eval;
   in.seed = s.seed;
   return out;
 }
@@ -127,6 +131,7 @@ record_layout<advise_summary> summary_layout() {
           {"certified_error", "certified_error", [](const S& x) { return field_value(x.worst_certified); }},
           {"n_needed", "n_needed", [](const S& x) { return field_value(x.n_needed); }},
           {"simulated_error_q95", "simulated_error_q95", [](const S& x) { return field_value(x.worst_simulated); }},
+          {"simulated_n_needed", "simulated_n_needed", [](const S& x) { return field_value(x.simulated_n_needed); }},
           {"undefined_risk_per_concept", "undefined_risk_per_concept",
            [](const S& x) { return field_value(x.worst_undefined_risk); }},
           {"reason", "reason", [](const S& x) { return field_value(x.reason); }}};

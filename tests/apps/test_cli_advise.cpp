@@ -28,11 +28,14 @@ TEST_CASE("advise: Experiment 1 setting 1 table, JSON and tidy CSV", "[apps][adv
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Contains("rank") && Contains("simulated_q95") && Contains("recommendation:"));
   CHECK_THAT(r.out, Contains("2120"));  // accuracy's n for epsilon 0.05 at |C| = 1000 (THEORY.md 4.1, ref)
+  CHECK_THAT(r.out, Contains("sim_n_for_eps") && Contains("the simulation reaches it at n = "));
   const auto j = nlohmann::json::parse(std::ifstream(prefix + ".json"));
   CHECK(j["n"] == 1000);
   CHECK(j["concepts"] == 1000);
   REQUIRE(j["ranking"].size() == 10);
   CHECK(j["ranking"][0]["recommended"] == true);
+  CHECK(j["ranking"][0]["simulated_n_needed"].get<long>() < j["ranking"][0]["n_needed"].get<long>());
+  CHECK(j["sanity"]["orientation"] == "paper");
   CHECK(j["metadata"]["command_line"].get<std::string>().find("advise") != std::string::npos);
   // The tidy CSV has one row per metric and frequency (10 x 1) plus its header.
   std::ifstream rows(prefix + "_rows.csv");
@@ -56,6 +59,7 @@ TEST_CASE("advise: option errors are one line with exit code 2", "[apps][advise]
         std::string("advise --n 1000 --matrix 0.5,0.5,0.5,0.5"),
         std::string("advise --n 1000 --matrix 0.93,0.02,0.02,0.03 --precision 0"),
         std::string("advise --n 1000 --matrix 0.93,0.02,0.02,0.03 --metric soft_wpmi"),
+        std::string("advise --n 1000 --matrix 0.93,0.02,0.02,0.03 --sanity-orientation concept"),
         std::string("advise --frequency 0.01 --neuron-recall 0.5 --alpha 0.05")}) {
     const auto r = run_cli(args);
     INFO(args << "\n" << r.out);

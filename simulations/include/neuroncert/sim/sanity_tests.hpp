@@ -11,6 +11,13 @@
 // compare with. Normalised decrease d = (sim(f, c') - sim(f, c)) / range with range 1 (metrics in
 // [0, 1]), 2 (correlation) or, for MAD and WPMI, the observed max - min over the perfect concept and
 // every degraded concept of that gamma (both tests, all seeds). A seed detects when d < -eps.
+// Who predicts whom matters for four metrics. In the paper's orientation (identify's) the neuron is
+// the predictor: recall P(f=1|c=1), AUROC and AUPRC score the neuron against the concept's labels.
+// Neuron_Eval's code (metrics.py: recall, precision, auc, auprc) makes the concept the predictor and
+// the neuron the label, which is the same metric on the transposed 2x2 table; MAD and WPMI are the same
+// in both codes, and accuracy, IoU, F1 and correlation are symmetric. The orientation changes the
+// verdict: in the paper's orientation AUPRC misses extra labels at gamma 0.499 (about half the seeds,
+// Neuron_Eval's own "inverse AUPRC") and AUROC misses missing labels at gamma <= 0.001.
 // Seed s of gamma g draws from make_stream(seed, s, study_salt("sanity/gamma=g")): results are
 // bit-identical for any thread count.
 #include <cstdint>
@@ -22,6 +29,7 @@
 #include "neuroncert/core/metric.hpp"
 #include "neuroncert/core/metric_options.hpp"
 #include "neuroncert/core/random_stream.hpp"
+#include "neuroncert/core/undefined.hpp"
 #include "neuroncert/sim/experiments.hpp"
 
 namespace neuroncert::sim {
@@ -38,7 +46,10 @@ struct sanity_options {
   double pass_rate = 0.99;
   std::uint64_t seed = 1;
   sampler_kind sampler = sampler_kind::sufficient_statistics;
-  metric_options metric_opts;  ///< orientation, MAD form, WPMI eps/lambda
+  /// Who predicts whom in recall, precision, AUROC and AUPRC. neuron_eval evaluates them on the
+  /// transposed table (and ignores metric_opts.recall_precision); paper uses metric_opts as given.
+  orientation predictor = orientation::paper;
+  metric_options metric_opts;  ///< MAD form, WPMI eps/lambda (and recall/precision with predictor paper)
   std::function<void(std::size_t done, std::size_t total)> progress;  ///< gammas done; optional
 };
 
@@ -71,6 +82,9 @@ struct sanity_report {
   std::vector<sanity_cell> cells;       ///< metric-major, then test, then gamma in the given order
   std::vector<sanity_verdict> verdicts; ///< one per metric, in the given order
 };
+
+/// The metric of a binary neuron with counts k, in the tests' orientation (see predictor above).
+metric_value sanity_metric(metric m, const counts2x2& k, orientation predictor, const metric_options& options);
 
 /// Runs both tests for every metric (pair metrics only: a layer metric throws invalid_argument).
 sanity_report run_sanity_tests(const std::vector<metric>& metrics, const sanity_options& options);

@@ -10,13 +10,17 @@
 //     table, counts ~ Multinomial(n, W), every pair metric from the counts of a binary neuron
 //     (binary_neuron_metrics.hpp); replicate j of frequency i draws from
 //     make_stream(seed, j, study_salt("advise/setting=i")), so results do not depend on the thread count;
+//     and, with epsilon, the n at which that simulation reaches epsilon (advise_simulation.hpp);
+//   - identification over the concept set (Experiment 2 with the user's frequencies and agreement);
 //   - the probability that the metric is undefined at n (closed forms below);
-//   - Neuron_Eval's sanity tests (sim/sanity_tests.hpp) at the user's frequencies and max(n, 500,000);
+//   - Neuron_Eval's sanity tests (sim/sanity_tests.hpp) at the user's frequencies and max(n, 500,000),
+//     in the paper's orientation (as identify computes the metrics) or Neuron_Eval's;
 // and a recommendation: the metrics that pass both sanity tests, ranked by their worst simulated
 // error over the frequencies (an undefined estimate counted as an infinite error, so a metric undefined
 // in more than 5% of the probing sets ranks last) divided by the metric's range (1; 2 for correlation
-// and MAD), then the others,
-// each with one sentence saying why it ranks lower.
+// and MAD), then the others, each with one sentence saying why it ranks lower. Errors fall as
+// 1/sqrt(n) for every metric, so this is also the order of the n each needs for an error of epsilon
+// times its range.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -30,6 +34,7 @@
 #include "neuroncert/core/metric.hpp"
 #include "neuroncert/core/metric_options.hpp"
 #include "neuroncert/sim/sanity_tests.hpp"
+#include "neuroncert/studies/advise_simulation.hpp"
 
 namespace neuroncert::studies {
 
@@ -48,6 +53,9 @@ struct advise_inputs {
   std::vector<metric> metrics;           ///< pair metrics; empty = all pair metrics
   std::int64_t replicates = 1000;        ///< Monte Carlo datasets per frequency
   std::int64_t sanity_seeds = 1000;      ///< seeds of the sanity tests
+  /// Who predicts whom in the sanity tests' recall, precision, AUROC and AUPRC (sim::sanity_options::
+  /// predictor): paper, as identify computes them, or Neuron_Eval's (the concept predicts the neuron).
+  orientation sanity_orientation = orientation::paper;
   std::uint64_t seed = 1;
   double delta_split = 0.5;              ///< ESS planning: share of delta spent on the rate
   metric_options metric_opts;
@@ -84,6 +92,10 @@ struct advise_summary {
   metric m = metric::accuracy;
   std::optional<double> worst_certified;    ///< max over frequencies (none without a closed form)
   std::optional<std::int64_t> n_needed;     ///< max over frequencies
+  /// With epsilon: the smallest n (to 1%) at which the simulated 0.95-quantile error, worst over the
+  /// frequencies, an undefined estimate counted as infinite, is at most epsilon (advise_simulation.hpp).
+  /// One concept at 0.95, where n_needed certifies all |C| at 1 - delta: it is smaller. None: beyond 1e9.
+  std::optional<std::int64_t> simulated_n_needed;
   std::optional<double> worst_simulated;    ///< max over frequencies of simulated_q95
   double worst_conservative = 0;            ///< max over frequencies of simulated_q95_undefined_inf
   double normalised_error = 0;              ///< worst_conservative / range (the ranking key; inf if undefined > 5%)
@@ -95,17 +107,9 @@ struct advise_summary {
   std::string reason;                       ///< one sentence
 };
 
-/// Identification over the user's concept set (Experiment 2, THEORY.md sec. 6.2, with the user's
-/// frequencies and neuron rate a): per replicate every concept c gets W11 ~ U(0, min(a, rho_c)), the
-/// counts of one probing set of n are drawn for all concepts with the neuron shared, and the metric's
-/// argmax c_hat is compared with the population argmax c*. Needs one neuron rate for every concept
-/// (--matrix, or --alpha) and |C| >= 2.
-struct advise_identification {
-  metric m = metric::accuracy;
-  double probability_correct = 0;  ///< fraction of replicates with c_hat = c*
-  double gap_q95 = 0;              ///< 0.95-quantile of sim(c*) - sim(c_hat), population values
-  std::int64_t none_defined = 0;   ///< replicates where no concept had a defined estimate (gap counted as +inf)
-};
+/// Identification over the concept set (advise_simulation.hpp): Experiment 2 with the user's frequencies
+/// and agreement.
+using advise_identification = identification_outcome;
 
 struct advise_result {
   std::int64_t n = 0;

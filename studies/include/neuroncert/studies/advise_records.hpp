@@ -40,6 +40,7 @@ struct advise_settings {
   std::vector<std::string> metrics;                ///< --metrics (empty: every pair metric)
   std::int64_t precision_level = 1;                ///< --precision: x 1000 replicates
   std::int64_t sanity_seeds = 1000;                ///< --sanity-seeds
+  std::string sanity_orientation = "paper";        ///< --sanity-orientation: paper or neuron-eval
   std::uint64_t seed = 1;                          ///< --seed
 };
 
