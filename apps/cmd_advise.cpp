@@ -111,21 +111,23 @@ void print_advice(const studies::advise_inputs& in, const studies::advise_result
              r.rhos.size() == 1 ? "y" : "ies", format_number(r.rhos.front(), 4),
              r.rhos.size() > 1 ? fmt::format(" .. {}", format_number(r.rhos.back(), 4)) : std::string(), in.replicates);
   text_table t;
-  t.header = {"rank", "metric", "missing", "extra", "certified", "cp", "n_for_eps", "simulated_q95", "sim_n_for_eps",
-              "undefined"};
+  t.header = {"rank", "metric", "missing", "extra", "certified", "cp", "n_for_eps", "n_exact", "simulated_q95",
+              "sim_n_for_eps", "undefined"};
   for (const auto& s : r.summaries) {
     std::optional<double> cp;
     for (const auto& row : r.rows)
       if (row.m == s.m && row.cp_radius) cp = std::max(cp.value_or(0.0), *row.cp_radius);
     t.rows.push_back({std::to_string(s.rank), std::string(to_string(s.m)), s.sanity.passes_missing ? "pass" : "FAIL",
                       s.sanity.passes_extra ? "pass" : "FAIL", num(s.worst_certified), num(cp),
-                      s.n_needed ? std::to_string(*s.n_needed) : "-", num(s.worst_simulated),
+                      s.n_needed ? std::to_string(*s.n_needed) : "-",
+                      s.n_needed_exact ? std::to_string(*s.n_needed_exact) : "-", num(s.worst_simulated),
                       s.simulated_n_needed ? std::to_string(*s.simulated_n_needed) : (in.epsilon ? ">1e9" : "-"),
                       format_number(s.worst_undefined_risk, 3)});
   }
   print_table(t);
   fmt::print("certified: closed-form rate at n and delta/|C| (cp: Clopper-Pearson at the expected counts), "
-             "n_for_eps: the n it needs for epsilon (every concept, 1 - delta); simulated_q95: 0.95-quantile of "
+             "n_for_eps: the n it needs for epsilon (every concept, 1 - delta), n_exact: the same by the exact binomial "
+             "tail (as plan); simulated_q95: 0.95-quantile of "
              "|estimate - population| over {} simulated probing sets, sim_n_for_eps: the n where it reaches epsilon "
              "(one concept, 0.95; Monte Carlo: about 5% between seeds); worst over the frequencies; undefined: P(no value at n) per concept; missing/extra: Neuron_Eval's sanity tests "
              "at n = {} ({} orientation)\n", in.replicates, r.sanity_n,

@@ -36,28 +36,61 @@ double none_of(double p, std::int64_t n) {
 // tests use it (1; 2 for correlation and MAD of a binary neuron, which lie in [-1, 1]; WPMI in nats).
 double metric_range(metric m) { return m == metric::correlation || m == metric::mad ? 2.0 : 1.0; }
 
+// The conditioning event of an effective-sample-size metric: recall conditions on c = 1 (one event per
+// concept), precision on f = 1 (shared), IoU on f = 1 or c = 1 (per concept); Neuron_Eval's orientation
+// swaps recall and precision. q is the event's probability, `events` how many must reach m at once.
+struct ess_event {
+  double q = 0;
+  std::int64_t events = 1;
+};
+ess_event ess_event_of(metric m, const counts2x2& w, const advise_inputs& in) {
+  if (m == metric::iou) return {1.0 - w.f00, in.concepts};
+  const bool on_concept = (m == metric::recall) == (in.metric_opts.recall_precision == orientation::paper);
+  return on_concept ? ess_event{w.concept_positives(), in.concepts} : ess_event{w.neuron_positives(), 1};
+}
+
 // The planned n for epsilon by the metric's closed-form rate (THEORY.md 4.1), or none.
 std::optional<std::int64_t> planned_n(metric m, const counts2x2& w, double epsilon, const advise_inputs& in) {
   const auto kind = bounds::rate_kind_for(m);
   if (!kind) return std::nullopt;
-  const double rho = w.concept_positives(), a = w.neuron_positives();
   try {
     if (*kind == bounds::rate_kind::hoeffding) return bounds::plan_n_accuracy(epsilon, in.delta, in.concepts);
-    if (*kind == bounds::rate_kind::agarwal_auroc) return bounds::plan_n_auroc(epsilon, in.delta, in.concepts, rho);
-    // recall conditions on c = 1 (one event per concept), precision on f = 1 (shared), IoU on f=1 or c=1
-    // (per concept); Neuron_Eval's orientation swaps recall and precision.
-    const bool paper = in.metric_opts.recall_precision == orientation::paper;
-    const bool on_concept = (m == metric::recall) == paper;
-    double q = 1.0 - w.f00;
-    std::int64_t events = in.concepts;
-    if (m != metric::iou) {
-      q = on_concept ? rho : a;
-      events = on_concept ? in.concepts : 1;
-    }
-    if (!(q > 0.0)) return std::nullopt;
-    return bounds::plan_n_ess(epsilon, in.delta, in.concepts, q, in.delta_split, events).n;
+    if (*kind == bounds::rate_kind::agarwal_auroc)
+      return bounds::plan_n_auroc(epsilon, in.delta, in.concepts, w.concept_positives());
+    const ess_event e = ess_event_of(m, w, in);
+    if (!(e.q > 0.0)) return std::nullopt;
+    return bounds::plan_n_ess(epsilon, in.delta, in.concepts, e.q, in.delta_split, e.events).n;
   } catch (const invalid_argument&) {
     return std::nullopt;  // beyond 1e15 samples: no plan
+  }
+}
+
+// The exact alternative (THEORY.md 4.2, as `plan` reports it): the smallest n (accuracy) or count m
+// (recall, precision, IoU, then the n that delivers m) at which the worst-case binomial tail over p
+// certifies epsilon at delta/|C|. None for AUROC and the metrics without a rate, or past
+// exact_binomial_max_n. The exact n or m depends only on (epsilon, delta, |C|): `exact` caches them.
+struct exact_plans {
+  std::optional<std::optional<std::int64_t>> accuracy, ess_m;
+};
+std::optional<std::int64_t> planned_n_exact(metric m, const counts2x2& w, double epsilon, const advise_inputs& in,
+                                            exact_plans& exact) {
+  const auto kind = bounds::rate_kind_for(m);
+  if (!kind || *kind == bounds::rate_kind::agarwal_auroc) return std::nullopt;
+  const auto plan = [&](double delta) -> std::optional<std::int64_t> {
+    if (!bounds::exact_binomial_plannable(epsilon, delta, in.concepts)) return std::nullopt;
+    return bounds::plan_n_exact_binomial(epsilon, delta, in.concepts);
+  };
+  if (*kind == bounds::rate_kind::hoeffding) {
+    if (!exact.accuracy) exact.accuracy = plan(in.delta);
+    return *exact.accuracy;
+  }
+  if (!exact.ess_m) exact.ess_m = plan(in.delta_split * in.delta);
+  const ess_event e = ess_event_of(m, w, in);
+  if (!*exact.ess_m || !(e.q > 0.0)) return std::nullopt;
+  try {
+    return bounds::plan_n_for_m(**exact.ess_m, in.delta, e.q, in.delta_split, e.events).n;
+  } catch (const invalid_argument&) {
+    return std::nullopt;
   }
 }
 
@@ -198,6 +231,7 @@ advise_result advise_study(const advise_inputs& in) {
   }
   r.n = in.n ? *in.n : bounds::plan_n_accuracy(*in.epsilon, in.delta, in.concepts);
   const double delta_c = bounds::union_delta(in.delta, in.concepts);
+  exact_plans exact;  // the exact-binomial n and m, computed once on first use
   const std::size_t S = r.tables.size(), M = metrics.size();
 
   // Experiment 1 in each of the user's tables.
@@ -326,7 +360,10 @@ advise_result advise_study(const advise_inputs& in) {
           row.cp_radius = std::numeric_limits<double>::infinity();
         }
       }
-      if (in.epsilon) row.n_needed = planned_n(m, w, *in.epsilon, in);
+      if (in.epsilon) {
+        row.n_needed = planned_n(m, w, *in.epsilon, in);
+        row.n_needed_exact = planned_n_exact(m, w, *in.epsilon, in, exact);
+      }
       row.simulated_q95 = sim_at_n[k][s].q95;
       row.simulated_q95_undefined_inf = sim_at_n[k][s].q95_undefined_inf;
       row.simulated_undefined = sim_at_n[k][s].undefined_fraction;
@@ -334,6 +371,7 @@ advise_result advise_study(const advise_inputs& in) {
       if (row.certified_rate)
         sum.worst_certified = std::max(sum.worst_certified.value_or(0.0), *row.certified_rate);
       if (row.n_needed) sum.n_needed = std::max(sum.n_needed.value_or(0), *row.n_needed);
+      if (row.n_needed_exact) sum.n_needed_exact = std::max(sum.n_needed_exact.value_or(0), *row.n_needed_exact);
       if (row.simulated_q95) sum.worst_simulated = std::max(sum.worst_simulated.value_or(0.0), *row.simulated_q95);
       sum.worst_undefined_risk = std::max(sum.worst_undefined_risk, row.undefined_risk);
       sum.any_undefined_bound += r.weights[s] * row.undefined_risk;
@@ -485,6 +523,7 @@ nlohmann::json advise_json(const advise_inputs& in, const advise_result& r) {
     x["worst_detection_extra_labels"] = s.sanity.worst_rate_extra;
     if (s.worst_certified) x["certified_error"] = json_number(*s.worst_certified);
     if (s.n_needed) x["n_needed"] = *s.n_needed;
+    if (s.n_needed_exact) x["n_needed_exact"] = *s.n_needed_exact;
     if (s.simulated_n_needed) x["simulated_n_needed"] = *s.simulated_n_needed;
     if (s.worst_simulated) x["simulated_error_q95"] = json_number(*s.worst_simulated);
     x["simulated_error_q95_undefined_inf"] = json_number(s.worst_conservative);
@@ -504,6 +543,7 @@ nlohmann::json advise_json(const advise_inputs& in, const advise_result& r) {
     if (row.certified_rate) x["certified_rate"] = json_number(*row.certified_rate);
     if (row.cp_radius) x["clopper_pearson_radius"] = json_number(*row.cp_radius);
     if (row.n_needed) x["n_needed"] = *row.n_needed;
+    if (row.n_needed_exact) x["n_needed_exact"] = *row.n_needed_exact;
     if (row.simulated_q95) x["simulated_error_q95"] = json_number(*row.simulated_q95);
     x["simulated_error_q95_undefined_inf"] = json_number(row.simulated_q95_undefined_inf);
     x["simulated_undefined_fraction"] = row.simulated_undefined;

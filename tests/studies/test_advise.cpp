@@ -8,6 +8,8 @@
 
 #include <tbb/global_control.h>
 
+#include "neuroncert/bounds/exact_binomial.hpp"
+#include "neuroncert/bounds/planning.hpp"
 #include "neuroncert/bounds/rates.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/sim/experiments.hpp"
@@ -81,6 +83,21 @@ TEST_CASE("advise: certified rates and planned n are THEORY.md's reference value
         Approx(bounds::auroc_rate(1000, 0.05, 0.05 / 1000)).epsilon(1e-12));
   CHECK(*e[metric::recall].certified_rate == Approx(bounds::ess_rate(50, 0.05 / 1000)).epsilon(1e-12));
   CHECK(*e[metric::iou].certified_rate == Approx(bounds::ess_rate(70, 0.05 / 1000)).epsilon(1e-12));
+  // The exact alternative is `plan`'s exact-binomial row: accuracy's n, and for recall (q = rho = 0.05,
+  // one event per concept) the n that delivers the exact count m at delta1 = delta/2.
+  CHECK(*e[metric::accuracy].n_needed_exact == bounds::plan_n_exact_binomial(0.05, 0.05, 1000));
+  CHECK(*e[metric::accuracy].n_needed_exact < *e[metric::accuracy].n_needed);
+  bounds::plan_request pr;
+  pr.kind = bounds::rate_kind::effective_sample_size;
+  pr.epsilon = 0.05;
+  pr.concepts = 1000;
+  pr.q = 0.05;
+  pr.event_per_concept = true;
+  const auto plan = bounds::plan_rows(pr);
+  REQUIRE(plan.size() == 2);
+  CHECK(plan[0].n == e[metric::recall].n_needed);
+  CHECK(plan[1].n == e[metric::recall].n_needed_exact);
+  CHECK_FALSE(e[metric::auroc].n_needed_exact.has_value());
   CHECK(e[metric::accuracy].cp_radius.has_value());
   CHECK(*e[metric::accuracy].cp_radius < *e[metric::accuracy].certified_rate);
   CHECK_FALSE(e[metric::f1].certified_rate.has_value());

@@ -81,6 +81,10 @@ struct advise_row {
   std::optional<double> certified_rate;    ///< closed-form rate at n and delta/|C| (none: no closed form)
   std::optional<double> cp_radius;         ///< Clopper-Pearson radius at the expected counts (count metrics)
   std::optional<std::int64_t> n_needed;    ///< smallest n with the rate <= epsilon (with epsilon, a rate)
+  /// The exact alternative (THEORY.md 4.2, as `plan`): accuracy's exact-binomial n, or for recall,
+  /// precision and IoU the n delivering the exact-binomial count; none for the others and past
+  /// bounds::exact_binomial_max_n.
+  std::optional<std::int64_t> n_needed_exact;
   std::optional<double> simulated_q95;     ///< 0.95-quantile of |error| over the defined replicates
   double simulated_q95_undefined_inf = 0;  ///< the same counting an undefined replicate as +inf (inf past 5%)
   double simulated_undefined = 0;          ///< fraction of replicates whose estimate was undefined
@@ -92,6 +96,7 @@ struct advise_summary {
   metric m = metric::accuracy;
   std::optional<double> worst_certified;    ///< max over frequencies (none without a closed form)
   std::optional<std::int64_t> n_needed;     ///< max over frequencies
+  std::optional<std::int64_t> n_needed_exact;  ///< max over frequencies
   /// With epsilon: the smallest n (to 1%) at which the simulated 0.95-quantile error, worst over the
   /// frequencies, an undefined estimate counted as infinite, is at most epsilon (advise_simulation.hpp).
   /// One concept at 0.95, where n_needed certifies all |C| at 1 - delta: it is smaller. None: beyond 1e9.
