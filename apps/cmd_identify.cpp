@@ -30,7 +30,7 @@ namespace {
 
 struct identify_args {
   std::string activations, concepts, concept_names, metric_name, out = "identification", orientation_name = "paper";
-  double alpha = 0.05, delta = 0.05, wpmi_lambda = 1.0, wpmi_eps = 1e-8;
+  double alpha = 0.05, delta = 0.05, wpmi_lambda = 1.0, wpmi_eps = 1e-8, min_support = 0.0;
   // CLIP-Dissect's scores: their defaults depend on the metric, so a value counts only when given.
   std::int64_t top_k = 0;
   double cd_lambda = 0.0, p_start = 0.0, p_end = 0.0, cd_eps = 0.0;
@@ -89,9 +89,14 @@ void print_summary(const identify_args& a, const probing_set& set, metric m, con
   fmt::print("identify: {} samples, {} neurons, {} concepts, metric {}\n", set.samples(), set.neurons(),
              set.concept_count(), to_string(m));
   fmt::print("  identified {}/{} neurons, mean estimate {:.4f}\n", r.identified, set.neurons(), r.mean_estimate);
-  if (r.bounded)
-    fmt::print("  mean certified gap to the best concept {:.4f} (delta {} over {} concepts)\n", r.mean_gap, a.delta,
-               set.concept_count());
+  if (r.bounded) {
+    fmt::print("  mean certified gap to the best concept {:.4f} (delta {} over {} concepts){}\n", r.mean_gap, a.delta,
+               set.concept_count(),
+               r.gap_vacuous ? fmt::format("; vacuous (gap 1) for {} neurons", r.gap_vacuous) : std::string());
+    fmt::print("  certified sets: {}/{} neurons certified unique, mean |S_cert| {:.2f}; c_LCB differs from the "
+               "argmax for {} neurons{}\n", r.certified_unique, r.bounded, r.mean_set_size, r.lcb_differs,
+               a.min_support > 0 ? fmt::format(" (concepts with at least {} positives)", a.min_support) : std::string());
+  }
   else if (is_layer_metric(m))
     fmt::print("  {} has no closed-form bound (its marginal depends on every neuron of the layer): use --bootstrap "
                "for stability\n", to_string(m));
@@ -115,6 +120,7 @@ void run_identify(const identify_args& a) {
   check_output_prefix("--out", a.out);
   check_threads("--threads", a.threads);
   check_open_unit("--delta", a.delta);
+  studies::check_min_support("--min-support", a.min_support, m);
   const metric_options options = options_of(a, m);
   const std::int64_t threshold = be_threshold(a);
   const thread_limit limit(a.threads);
@@ -128,7 +134,7 @@ void run_identify(const identify_args& a) {
                  bootstrap_memory_bytes(bundle.set.samples(), bundle.set.neurons(), a.bootstrap,
                                         bundle.set.concept_count()),
                  "the resamples' multiplicities, winners and per-resample concept counts");
-  const auto report = studies::identify_and_certify(bundle.set, m, options, a.delta);
+  const auto report = studies::identify_and_certify(bundle.set, m, options, a.delta, a.min_support);
 
   studies::identify_output out{a.out, a.activations, a.concepts, a.delta, std::nullopt, std::nullopt};
   if (threshold > 0) {
@@ -157,6 +163,8 @@ void register_identify(CLI::App& app) {
        required},
       {"--alpha", &a->alpha, "Top-alpha fraction that binarises a neuron, in (0,1)", show_default},
       {"--delta", &a->delta, "Failure probability of the certificates, in (0,1)", show_default},
+      {"--min-support", &a->min_support, "Certified set and c_LCB: only concepts with at least this many positives "
+                                         "in the probing set (the union bound still counts every concept)", show_default},
       {"--binary", &a->binary, "Activations are already 0/1 (no binarisation; AUROC from 2x2 counts)"},
       {"--orientation", &a->orientation_name,
        "Recall/precision orientation: paper (neuron predicts concept) or neuron-eval (transpose)", show_default},

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <utility>
 
+#include <tbb/parallel_for.h>
+
 #include "neuroncert/bounds/rate_basis.hpp"
 #include "neuroncert/bounds/rates.hpp"
 #include "neuroncert/core/checks.hpp"
@@ -40,8 +42,10 @@ std::pair<similarity_matrix, pairwise_counts> similarities_and_counts(const prob
 
 }  // namespace
 
-certification certify_all(const probing_set& set, metric m, const metric_options& options, double delta) {
+certification certify_all(const probing_set& set, metric m, const metric_options& options, double delta,
+                          double min_support) {
   check_open_unit("delta", delta);
+  check_nonnegative("minimum support", min_support);
   const auto kind = rate_kind_for(m);
   auto [sim, counts] = similarities_and_counts(set, m, options, kind.has_value());
   const auto ids = identify(sim);
@@ -50,13 +54,14 @@ certification certify_all(const probing_set& set, metric m, const metric_options
   const bool needs_counts = kind.has_value();
   const bool integer_counts = needs_counts && is_whole(counts.n) && set.sparse.binary();
 
-  for (std::size_t f = 0; f < ids.size(); ++f) {
+  // Neurons are independent: each fills its own slot (the certified sets' exact intervals cost most).
+  tbb::parallel_for(std::size_t{0}, ids.size(), [&](std::size_t f) {
     const Eigen::Index fi = static_cast<Eigen::Index>(f);
     auto& c = out[f];
     c.concept_index = ids[f].concept_index;
     c.estimate = ids[f].value;
     c.skipped = ids[f].skipped;
-    if (!kind || !ids[f].found()) continue;
+    if (!kind || !ids[f].found()) return;
     c.has_bound = true;
     c.bound = *kind == rate_kind::hoeffding ? "hoeffding"
               : *kind == rate_kind::agarwal_auroc ? "agarwal_auroc"
@@ -72,10 +77,18 @@ certification certify_all(const probing_set& set, metric m, const metric_options
     }
     // The certified metrics lie in [0, 1], so no gap exceeds 1: past it the bound says nothing.
     c.gap = std::min(1.0, c.rate + worst);
+    c.gap_vacuous = c.gap >= 1.0;
+    std::vector<metric_value> row(static_cast<std::size_t>(set.concept_count()));
+    std::vector<counts2x2> k(row.size());
+    for (Eigen::Index j = 0; j < set.concept_count(); ++j) {
+      row[static_cast<std::size_t>(j)] = sim.at(fi, j);
+      k[static_cast<std::size_t>(j)] = counts.at(fi, j);
+    }
+    c.candidates = certify_concept_set(m, row, k, integer_counts, delta_c, min_support, options);
     if (chosen.successes && integer_counts && chosen.trials >= 1.0)
       c.clopper_pearson = clopper_pearson(static_cast<std::int64_t>(*chosen.successes),
                                           static_cast<std::int64_t>(chosen.trials), delta_c);
-  }
+  });
   return {std::move(out), std::move(sim)};
 }
 

@@ -187,13 +187,19 @@ def identify(activations: ArrayLike, concepts: ArrayLike, metric: str, *, delta:
              orientation: Optional[str] = None, auroc_strict: bool = False, mad_standardised: bool = False,
              wpmi_lambda: Optional[float] = None, wpmi_eps: Optional[float] = None, top_k: Optional[int] = None,
              cd_lambda: Optional[float] = None, p_start: Optional[float] = None, p_end: Optional[float] = None,
-             cd_eps: Optional[float] = None, threads: int = 0) -> Identification:
+             cd_eps: Optional[float] = None, min_support: float = 0.0, threads: int = 0) -> Identification:
     """Explain every neuron by its best concept, with certified intervals (THEORY sec. 3-4).
 
     Per neuron, with probability >= 1 - delta simultaneously over its |C| concepts, the population
     similarity of the chosen concept lies in [certified_lower, certified_upper] and the chosen
     concept is at most gap_to_best below the best one (Theorem 3.1 and Corollary 3.2, rates at
     delta/|C|). There is no correction across neurons: use delta/F for all neurons at once.
+    Certified identification over the concepts: with probability >= 1 - delta the best concept (among
+    those with a defined estimate and at least ``min_support`` positives) is in the certified set
+    (``certified_set_size``, ``certified_unique``: the explanation is certified unique), and ``lcb_concept``,
+    the concept with the highest certified lower bound, has similarity >= ``lcb_lower``; no resampling
+    assumption. Its per-concept intervals are Clopper-Pearson where the counts allow. ``gap_vacuous``
+    marks a gap to the best concept that reached 1 (it says nothing).
     Metrics without a closed-form rate (F1, AUPRC, correlation, MAD, WPMI, soft_wpmi, cd_wpmi) report
     estimates only, and ``summary["certificate"]`` says why; use ``bootstrap`` for their stability. Same options as ``similarity``; the same numbers as
     ``neuroncert identify`` (its PREFIX.csv), bit for bit.
@@ -202,7 +208,8 @@ def identify(activations: ArrayLike, concepts: ArrayLike, metric: str, *, delta:
         _array(activations, "activations"), _array(concepts, "concepts"), metric,
         _metric_options(alpha, binary, orientation, auroc_strict, mad_standardised, wpmi_lambda, wpmi_eps,
                         dict(top_k=top_k, cd_lambda=cd_lambda, p_start=p_start, p_end=p_end, cd_eps=cd_eps)),
-        float(delta), None if concept_names is None else [str(c) for c in concept_names], int(threads))
+        float(delta), None if concept_names is None else [str(c) for c in concept_names], int(threads),
+        float(min_support))
     return Identification(columns_from_rows(out["rows"]), out["summary"])
 
 

@@ -234,6 +234,11 @@ py::dict identify_summary(const probing_set& set, metric m, double delta, const 
   s["bounded"] = r.bounded;
   s["mean_estimate"] = r.mean_estimate;
   s["mean_gap"] = r.mean_gap;
+  s["certified_unique"] = r.certified_unique;
+  s["lcb_differs"] = r.lcb_differs;
+  s["gap_vacuous"] = r.gap_vacuous;
+  s["mean_certified_set_size"] = r.mean_set_size;
+  s["certified_set_guarantee"] = std::string(studies::certified_set_guarantee);
   s["guarantee"] = std::string(studies::identify_guarantee);
   const std::string no_certificate = studies::no_certificate_reason(m);
   s["certificate"] = no_certificate.empty() ? py::object(py::str("available")) : py::object(py::str(no_certificate));
@@ -242,24 +247,27 @@ py::dict identify_summary(const probing_set& set, metric m, double delta, const 
 
 py::dict identify(const py::array& activations, const py::array& concepts, const std::string& metric_name,
                   const py::dict& options, double delta, const std::optional<std::vector<std::string>>& names,
-                  int threads) {
+                  int threads, double min_support) {
   const metric m = parse_metric(metric_name);
   const metric_options o = metric_options_from(options, m);
   check_open_unit("delta", delta);
   check_threads("threads", threads);
+  studies::check_min_support("min_support", min_support, m);
   const probing_set set = set_from_arrays(activations, concepts);
   const auto concept_names = names_or_default(names, set.concept_count());
   studies::identify_report r;
   {
     py::gil_scoped_release release;
     const thread_limit limit(threads);
-    r = studies::identify_and_certify(set, m, o, delta);
+    r = studies::identify_and_certify(set, m, o, delta, min_support);
   }
   py::list rows;
   for (std::size_t f = 0; f < r.neurons.size(); ++f) {
     const auto& id = r.neurons[f];
     const std::string* name = id.concept_index < 0 ? nullptr : &concept_names[static_cast<std::size_t>(id.concept_index)];
-    rows.append(csv_row(studies::identify_neuron_layout(), studies::identify_neuron_record{f, id, name}));
+    const Eigen::Index lcb = id.candidates.lcb_concept;
+    const std::string* lcb_name = lcb < 0 ? nullptr : &concept_names[static_cast<std::size_t>(lcb)];
+    rows.append(csv_row(studies::identify_neuron_layout(), studies::identify_neuron_record{f, id, name, lcb_name}));
   }
   py::dict out;
   out["rows"] = rows;

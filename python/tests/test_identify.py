@@ -10,7 +10,9 @@ import neuroncert
 from conftest import make_probe, number, read_csv
 
 COLUMNS = ["neuron", "concept", "concept_name", "estimate", "skipped_concepts", "bound", "effective_n", "rate",
-           "certified_lower", "certified_upper", "cp_lower", "cp_upper", "gap_to_best"]
+           "certified_lower", "certified_upper", "cp_lower", "cp_upper", "gap_to_best", "gap_vacuous", "lcb_concept",
+           "lcb_concept_name", "lcb_lower", "lcb_upper", "certified_set_size", "certified_unique", "below_min_support",
+           "set_intervals"]
 
 
 @pytest.mark.parametrize("metric", ["accuracy", "recall", "iou", "auroc", "auprc", "correlation", "mad", "wpmi"])
@@ -26,7 +28,7 @@ def test_identify_equals_the_cli_bit_for_bit(cli, probe_files, metric):
         assert got["concept_name"][i] == r["concept_name"]
         assert got["bound"][i] == r["bound"]
         for c in ["estimate", "effective_n", "rate", "certified_lower", "certified_upper", "cp_lower", "cp_upper",
-                  "gap_to_best"]:
+                  "gap_to_best", "lcb_concept", "lcb_lower", "lcb_upper", "certified_set_size", "below_min_support"]:
             want, have = number(r[c]), got[c][i]
             assert (math.isnan(want) and math.isnan(have)) or want == have, (c, i, want, have)
 
@@ -154,3 +156,24 @@ def test_torch_tensors_are_read_through_numpy():
     for k in want:  # float columns hold NaN where a cell is empty: NaN equals NaN here
         floats = np.asarray(want[k]).dtype.kind == "f"
         assert np.array_equal(got[k], want[k], equal_nan=floats), k
+
+
+def test_min_support_and_the_certified_set_equal_the_cli(cli, probe_files):
+    # The certified set and c_LCB with a minimum support: the CLI's columns, and the filter only shrinks the set.
+    d, a, y = probe_files
+    cli("identify", "--activations", d / "A.npy", "--concepts", d / "Y.npy", "--metric", "recall", "--min-support", 5,
+        "--out", d / "ms")
+    rows = read_csv(d / "ms.csv")
+    got = neuroncert.identify(a, y, "recall", min_support=5)
+    plain = neuroncert.identify(a, y, "recall")
+    for i, r in enumerate(rows):
+        assert got["lcb_concept_name"][i] == r["lcb_concept_name"]
+        assert got["certified_set_size"][i] == int(r["certified_set_size"])
+        assert got["below_min_support"][i] == int(r["below_min_support"])
+        assert got["certified_set_size"][i] <= plain["certified_set_size"][i]
+        assert got["certified_unique"][i] == (r["certified_unique"] == "true")
+    assert got.summary["certified_unique"] == sum(1 for r in rows if r["certified_unique"] == "true")
+    with pytest.raises(ValueError, match="min_support filters the certified sets, and f1 has no certificate"):
+        neuroncert.identify(a, y, "f1", min_support=5)
+    with pytest.raises(ValueError, match="min_support"):
+        neuroncert.identify(a, y, "recall", min_support=-1)

@@ -35,6 +35,21 @@ const record_layout<identify_neuron_record>& identify_neuron_layout() {
       {"cp_lower", "clopper_pearson/lower", cp(true)},
       {"cp_upper", "clopper_pearson/upper", cp(false)},
       {"gap_to_best", "gap_to_best", bounded([](id_t i) { return i.gap; })},
+      {"gap_vacuous", "gap_vacuous", bounded([](id_t i) { return i.gap_vacuous; })},
+      {"lcb_concept", "certified_set/lcb_concept",
+       [](r x) { return x.lcb_name ? field_value(x.id.candidates.lcb_concept) : field_value::omitted(); }},
+      {"lcb_concept_name", "certified_set/lcb_concept_name",
+       [](r x) { return x.lcb_name ? field_value(*x.lcb_name) : field_value::omitted(); }},
+      {"lcb_lower", "certified_set/lcb_interval/lower",
+       [](r x) { return x.lcb_name ? field_value(x.id.candidates.lcb_interval.lower) : field_value::omitted(); }},
+      {"lcb_upper", "certified_set/lcb_interval/upper",
+       [](r x) { return x.lcb_name ? field_value(x.id.candidates.lcb_interval.upper) : field_value::omitted(); }},
+      {"certified_set_size", "certified_set/size",
+       bounded([](id_t i) { return static_cast<std::int64_t>(i.candidates.members.size()); })},
+      {"certified_unique", "certified_set/unique", bounded([](id_t i) { return i.candidates.unique(); })},
+      {"below_min_support", "certified_set/below_min_support", bounded([](id_t i) { return i.candidates.below_min_support; })},
+      {"set_intervals", "certified_set/intervals", bounded([](id_t i) { return i.candidates.method; })},
+      {"", "certified_set/members", bounded([](id_t i) { return nlohmann::json(i.candidates.members); })},
       {"", "note",
        [](r x) { return x.name ? field_value::omitted() : field_value("every concept is undefined for this neuron"); }}};
   return layout;
@@ -168,7 +183,9 @@ nlohmann::json write_identify(const probing_bundle& bundle, metric m, const metr
   for (std::size_t f = 0; f < report.neurons.size(); ++f) {
     const auto& id = report.neurons[f];
     const std::string* name = id.concept_index < 0 ? nullptr : &bundle.names[static_cast<std::size_t>(id.concept_index)];
-    neurons.push_back(csv.write({f, id, name}));
+    const Eigen::Index lcb = id.candidates.lcb_concept;
+    const std::string* lcb_name = lcb < 0 ? nullptr : &bundle.names[static_cast<std::size_t>(lcb)];
+    neurons.push_back(csv.write({f, id, name, lcb_name}));
   }
   csv.close();
   nlohmann::json boot;

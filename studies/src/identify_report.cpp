@@ -8,16 +8,26 @@
 
 #include "neuroncert/bounds/be_coverage.hpp"
 #include "neuroncert/bounds/rates.hpp"
+#include "neuroncert/bounds/rate_basis.hpp"
+#include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/error.hpp"
 
 namespace neuroncert::studies {
 
-identify_report identify_and_certify(const probing_set& set, metric m, const metric_options& options, double delta) {
+void check_min_support(std::string_view option, double min_support, metric m) {
+  check_nonnegative(option, min_support);
+  if (min_support > 0.0 && !bounds::rate_kind_for(m))
+    throw invalid_argument(fmt::format("{} filters the certified sets, and {} has no certificate: {}", option,
+                                       to_string(m), no_certificate_reason(m)));
+}
+
+identify_report identify_and_certify(const probing_set& set, metric m, const metric_options& options, double delta,
+                                     double min_support) {
   identify_report r;
-  auto certified = bounds::certify_all(set, m, options, delta);
+  auto certified = bounds::certify_all(set, m, options, delta, min_support);
   r.neurons = std::move(certified.neurons);
   r.similarities = std::move(certified.similarities);
-  double estimate_sum = 0.0, gap_sum = 0.0;
+  double estimate_sum = 0.0, gap_sum = 0.0, size_sum = 0.0;
   for (const auto& id : r.neurons) {
     if (id.concept_index < 0) continue;
     ++r.identified;
@@ -25,9 +35,16 @@ identify_report identify_and_certify(const probing_set& set, metric m, const met
     if (!id.has_bound) continue;
     ++r.bounded;
     gap_sum += id.gap;
+    size_sum += static_cast<double>(id.candidates.members.size());
+    r.certified_unique += id.candidates.unique() ? 1 : 0;
+    r.lcb_differs += id.candidates.lcb_concept != id.concept_index ? 1 : 0;
+    r.gap_vacuous += id.gap_vacuous ? 1 : 0;
   }
   if (r.identified) r.mean_estimate = estimate_sum / static_cast<double>(r.identified);
-  if (r.bounded) r.mean_gap = gap_sum / static_cast<double>(r.bounded);
+  if (r.bounded) {
+    r.mean_gap = gap_sum / static_cast<double>(r.bounded);
+    r.mean_set_size = size_sum / static_cast<double>(r.bounded);
+  }
   return r;
 }
 

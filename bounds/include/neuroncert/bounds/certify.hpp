@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "neuroncert/bounds/certified_set.hpp"
 #include "neuroncert/bounds/exact_binomial.hpp"
 #include "neuroncert/core/all_pairs.hpp"
 
@@ -32,7 +33,11 @@ struct certified_identification {
   double rate = 0.0;                ///< r_{c_hat} at delta/|C| (+infinity when m = 0)
   interval certified;               ///< [estimate - rate, estimate + rate] clipped to [0,1]
   std::optional<interval> clopper_pearson;  ///< exact interval at delta/|C| (integer counts only)
-  double gap = 0.0;                 ///< certified sim(c*) - sim(c_hat) <= gap
+  double gap = 0.0;                 ///< certified sim(c*) - sim(c_hat) <= gap, at most 1
+  bool gap_vacuous = false;         ///< the gap reached the metric's range (1): it says nothing
+  /// Certified identification over the concepts (certified_set.hpp, THEORY.md sec. 4.3): c_LCB and
+  /// S_cert at delta/|C| per concept. Empty (lcb_concept -1) without a bound or a defined concept.
+  certified_set candidates;
 };
 
 /// Every neuron's certified identification and the similarity matrix it was chosen from (kept so
@@ -43,8 +48,10 @@ struct certification {
   similarity_matrix similarities;                 ///< F x |C|, the full-set estimates
 };
 
-/// Identifies and certifies every neuron on the (unweighted) probing set. delta in (0,1).
-certification certify_all(const probing_set& set, metric m, const metric_options& options, double delta);
+/// Identifies and certifies every neuron on the (unweighted) probing set. delta in (0,1). min_support
+/// >= 0: the certified set and c_LCB only consider concepts with at least this many positives.
+certification certify_all(const probing_set& set, metric m, const metric_options& options, double delta,
+                          double min_support = 0.0);
 
 /// certify_all(...).neurons.
 std::vector<certified_identification> certify_identifications(const probing_set& set, metric m,

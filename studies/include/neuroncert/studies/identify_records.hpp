@@ -24,6 +24,7 @@ struct identify_neuron_record {
   std::size_t neuron;
   const bounds::certified_identification& id;
   const std::string* name;  ///< of the chosen concept (null: none)
+  const std::string* lcb_name = nullptr;  ///< of c_LCB (null: none)
 };
 /// One concept's selection frequency for one neuron (PREFIX_bootstrap.csv; "frequencies").
 struct identify_frequency_record {

@@ -29,11 +29,22 @@ struct identify_report {
   Eigen::Index bounded = 0;     ///< ... and a closed-form bound
   double mean_estimate = 0.0;   ///< over identified neurons (0 if none)
   double mean_gap = 0.0;        ///< over bounded neurons (0 if none)
+  // Certified identification (THEORY.md sec. 4.3), over the bounded neurons:
+  Eigen::Index certified_unique = 0;  ///< neurons whose certified set has one concept
+  Eigen::Index lcb_differs = 0;       ///< neurons whose c_LCB is not the plain argmax
+  Eigen::Index gap_vacuous = 0;       ///< neurons whose gap to the best concept reached 1 (says nothing)
+  double mean_set_size = 0.0;         ///< mean |S_cert|
   similarity_matrix similarities;  ///< F x |C| full-set estimates the concepts were chosen from
 };
 
-/// Identifies and certifies every neuron at `delta` (union bound over the concepts).
-identify_report identify_and_certify(const probing_set& set, metric m, const metric_options& options, double delta);
+/// The minimum support of the certified sets: >= 0, and only for a metric with a certificate.
+/// invalid_argument naming `option`.
+void check_min_support(std::string_view option, double min_support, metric m);
+
+/// Identifies and certifies every neuron at `delta` (union bound over the concepts); the certified sets
+/// and c_LCB consider only concepts with at least `min_support` positives (0: all).
+identify_report identify_and_certify(const probing_set& set, metric m, const metric_options& options, double delta,
+                                     double min_support = 0.0);
 
 /// The plug-in Theorem 4.1 bound of one neuron: Delta = the observed margin between the two best
 /// full-set estimates, p from the metric's closed-form rate. Each value is absent with `reason`
@@ -106,6 +117,11 @@ inline constexpr std::string_view identify_guarantee =
     "per neuron, with probability >= 1 - delta simultaneously over its concepts: the population similarity of "
     "the chosen concept lies in certified_interval, and it is at most gap_to_best below the best concept "
     "(Theorem 3.1 and Corollary 3.2 with the union bound over |C|; rates at delta/|C|)";
+inline constexpr std::string_view certified_set_guarantee =
+    "per neuron, with probability >= 1 - delta: the population-best concept (among those with a defined estimate "
+    "and at least min_support positives) is in the certified set S_cert = {c : U_c >= max L}, and the similarity of "
+    "c_LCB = argmax L_c is at least its lower bound (THEORY.md sec. 4.3; per-concept intervals at delta/|C|: "
+    "Clopper-Pearson where the counts allow, else the closed-form rate); no resampling assumption";
 inline constexpr std::string_view identify_assumptions[] = {
     "the probing samples are i.i.d. from the population",
     "the bounds treat the binarised neuron as fixed; top-alpha binarisation makes it depend weakly on the sample",

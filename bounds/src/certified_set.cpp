@@ -1,0 +1,98 @@
+#include "neuroncert/bounds/certified_set.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "neuroncert/bounds/rate_basis.hpp"
+#include "neuroncert/bounds/rates.hpp"
+#include "neuroncert/core/checks.hpp"
+#include "neuroncert/core/error.hpp"
+
+namespace neuroncert::bounds {
+namespace {
+
+// Rounding in the estimates (a ratio of counts) must not exclude a concept whose bound ties max L.
+constexpr double slack = 1e-12;
+
+}  // namespace
+
+concept_interval interval_for_concept(metric m, double estimate, const counts2x2& k, bool integer_counts,
+                                      double delta_c, const metric_options& options) {
+  const rate_basis b = rate_basis_for(m, k, options.recall_precision);
+  if (!b.kind) throw invalid_argument(fmt::format("metric '{}' has no closed-form rate: no certified set", to_string(m)));
+  const double r = rate_at(b, delta_c);  // +inf when the effective size is 0
+  concept_interval out;
+  out.max_radius = r;
+  if (b.successes && integer_counts && b.trials >= 1.0) {
+    out.bounds = clopper_pearson(static_cast<std::int64_t>(*b.successes), static_cast<std::int64_t>(b.trials), delta_c);
+    out.exact = true;
+    return out;
+  }
+  out.bounds = {std::max(0.0, estimate - r), std::min(1.0, estimate + r)};
+  return out;
+}
+
+certified_set certify_concept_set(metric m, std::span<const metric_value> estimates, std::span<const counts2x2> counts,
+                                  bool integer_counts, double delta_c, double min_support,
+                                  const metric_options& options) {
+  check_open_unit("delta per concept", delta_c);
+  check_nonnegative("minimum support", min_support);
+  if (estimates.size() != counts.size())
+    throw invalid_argument(fmt::format("certify_concept_set: {} estimates but {} counts", estimates.size(), counts.size()));
+  certified_set out;
+  // Candidates by estimate, highest first (ties: lower index).
+  std::vector<std::size_t> order;
+  for (std::size_t c = 0; c < estimates.size(); ++c) {
+    if (!estimates[c].defined()) continue;
+    if (counts[c].concept_positives() < min_support) {
+      ++out.below_min_support;
+      continue;
+    }
+    order.push_back(c);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return estimates[a].value > estimates[b].value; });
+  if (order.empty()) return out;
+
+  std::vector<concept_interval> intervals(estimates.size());
+  std::vector<bool> computed(estimates.size(), false);
+  bool any_exact = false, any_rate = false;
+  const auto interval_of = [&](std::size_t c) -> const concept_interval& {
+    if (!computed[c]) {
+      intervals[c] = interval_for_concept(m, estimates[c].value, counts[c], integer_counts, delta_c, options);
+      computed[c] = true;
+      (intervals[c].exact ? any_exact : any_rate) = true;
+    }
+    return intervals[c];
+  };
+
+  // c_LCB: L_c <= estimate_c, so once the estimates fall below the best L found, no later one can beat it.
+  double best_lower = -1.0;
+  for (std::size_t c : order) {
+    if (estimates[c].value < best_lower) break;
+    const concept_interval& iv = interval_of(c);
+    if (iv.bounds.lower > best_lower || (iv.bounds.lower == best_lower && static_cast<Eigen::Index>(c) < out.lcb_concept)) {
+      best_lower = iv.bounds.lower;
+      out.lcb_concept = static_cast<Eigen::Index>(c);
+      out.lcb_interval = iv.bounds;
+    }
+  }
+  // S_cert: U_c >= estimate_c, and U_c <= estimate_c + the rate radius.
+  for (std::size_t c : order) {
+    const double est = estimates[c].value;
+    bool member = est >= best_lower - slack;
+    if (!member) {
+      const double r = computed[c] ? intervals[c].max_radius
+                                   : rate_at(rate_basis_for(m, counts[c], options.recall_precision), delta_c);
+      if (est + r >= best_lower - slack) member = interval_of(c).bounds.upper >= best_lower - slack;
+    }
+    if (member) out.members.push_back(static_cast<Eigen::Index>(c));
+  }
+  out.method = any_exact && any_rate ? "mixed" : any_exact ? "clopper_pearson" : "rate";
+  return out;
+}
+
+}  // namespace neuroncert::bounds
