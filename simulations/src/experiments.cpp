@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "neuroncert/bounds/auroc_interval.hpp"
 #include "neuroncert/bounds/exact_binomial.hpp"
 #include "neuroncert/bounds/rate_basis.hpp"
 #include "neuroncert/bounds/rates.hpp"
@@ -66,6 +67,26 @@ std::string population_rate_name(const bounds::rate_basis& b) {
     case bounds::rate_kind::agarwal_auroc: return "agarwal_rate_at_population_rho";
   }
   return "";
+}
+
+/// Radius of the exact binary AUROC interval (auroc_interval.hpp) around the estimate from the counts,
+/// +inf without a positive or a negative (not asked: the estimate is undefined there too).
+double auroc_exact_radius(const counts2x2& c, double delta) {
+  const std::int64_t tp = std::llround(c.f11), n1 = std::llround(c.f01 + c.f11);
+  const std::int64_t tn = std::llround(c.f00), n0 = std::llround(c.f00 + c.f10);
+  if (n1 < 1 || n0 < 1) return inf;
+  const double hat = 0.5 * (static_cast<double>(tp) / static_cast<double>(n1) + static_cast<double>(tn) / static_cast<double>(n0));
+  return bounds::interval_radius(bounds::auroc_binary_exact(tp, n1, tn, n0, delta), hat);
+}
+
+/// The same at the population counts of a probing set of size n: n1 = rho n, TP = TPR n1, TN = TNR n0,
+/// each rounded to an integer.
+double auroc_exact_at_population(const counts2x2& w, double n, double delta) {
+  const double rho = w.f01 + w.f11;
+  const double n1 = std::round(rho * n), n0 = n - n1;
+  if (n1 < 1.0 || n0 < 1.0) return inf;
+  const double tp = std::round(w.f11 / rho * n1), tn = std::round(w.f00 / (1.0 - rho) * n0);
+  return auroc_exact_radius({tn, n1 - tp, n0 - tn, tp}, delta);
 }
 
 std::string fmt_double(double x) { return fmt::format("{}", x); }
@@ -312,6 +333,10 @@ std::vector<tidy_row> run_validate(const std::vector<binary_setting>& settings, 
   for (const auto& s : settings) check_cell_matrix(s.m, s.name);
   const std::size_t nm = metrics.size();
   const auto reps = static_cast<std::size_t>(o.replicates);
+  // The exact binary AUROC interval is for the tie-corrected AUROC (balanced accuracy).
+  auto exact_auroc = [&](metric m) {
+    return m == metric::auroc && o.metric_opts.auroc == auroc_convention::tie_corrected;
+  };
   std::vector<tidy_row> rows;
   for (const auto& s : settings) {
     const std::vector<metric_value> pop = population_values(s, metrics, o.metric_opts);
@@ -320,12 +345,14 @@ std::vector<tidy_row> run_validate(const std::vector<binary_setting>& settings, 
       const double nd = static_cast<double>(n);
       std::vector<metric_value> err(reps * nm);
       std::vector<double> cp(reps * nm, inf);  // CP radius from the sample counts (count metrics)
+      std::vector<double> ax(reps * nm, inf);  // exact AUROC radius from the sample counts (AUROC)
       run_replicates(reps, engine_for(o, study), [&](std::size_t j, random_engine& rng) {
         const counts2x2 c = draw_dataset(rng, n, s.m, o.sampler);
         for (std::size_t k = 0; k < nm; ++k) {
           const metric_value e = binary_metric(metrics[k], c, o.metric_opts);
           err[j * nm + k] = e.defined() ? metric_value::of(std::abs(e.value - pop[k].value)) : e;
           if (!e.defined()) continue;
+          if (exact_auroc(metrics[k])) ax[j * nm + k] = auroc_exact_radius(c, o.delta);
           const bounds::rate_basis b = bounds::rate_basis_for(metrics[k], c, o.metric_opts.recall_precision);
           if (!b.successes) continue;
           const auto trials = std::llround(b.trials);
@@ -334,11 +361,12 @@ std::vector<tidy_row> run_validate(const std::vector<binary_setting>& settings, 
       });
       for (std::size_t k = 0; k < nm; ++k) {
         const metric m = metrics[k];
-        std::vector<double> d, cpd;
+        std::vector<double> d, cpd, axd;
         for (std::size_t j = 0; j < reps; ++j)
           if (err[j * nm + k].defined()) {
             d.push_back(err[j * nm + k].value);
             cpd.push_back(cp[j * nm + k]);
+            axd.push_back(ax[j * nm + k]);
           }
         const std::optional<double> emp = quantile_defined(d);
         const std::string mn(to_string(m));
@@ -377,6 +405,15 @@ std::vector<tidy_row> run_validate(const std::vector<binary_setting>& settings, 
           }
           row("cp_rate_at_population_m", cpp);
           row("ratio_cp_rate_at_population_m_to_empirical", ratio_of(cpp, emp));
+        }
+        if (exact_auroc(m)) {
+          const std::optional<double> axq = axd.empty() ? std::nullopt : std::optional<double>(quantile_type7(axd, quantile_level));
+          row("auroc_exact_radius_q95", axq);
+          row("ratio_auroc_exact_radius_q95_to_empirical", ratio_of(axq, emp));
+          row("coverage_auroc_exact_radius", coverage([&](std::size_t i) { return axd[i]; }));
+          const double axp = auroc_exact_at_population(s.m, nd, o.delta);
+          row("auroc_exact_at_population", axp);
+          row("ratio_auroc_exact_at_population_to_empirical", ratio_of(axp, emp));
         }
       }
     }

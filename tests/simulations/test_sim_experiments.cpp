@@ -246,6 +246,42 @@ TEST_CASE("validate: bounds cover, Hoeffding is loose, Clopper-Pearson is tighte
     }
 }
 
+TEST_CASE("validate: the exact binary AUROC certificate covers and is within 2x of the error quantile",
+          "[sim][validate][auroc_interval]") {
+  // The figure job's study (studies/figures.cpp: seed 20251218, 1000 replicates, delta 0.05); a study's
+  // draws depend only on (setting, n), so these are the values the validate figure shows at n >= 1000
+  // (its grid is log_grid(100, 100000, 7)).
+  sim::study_options o;
+  o.seed = 20251218;
+  o.replicates = 1000;
+  o.n_grid = sim::log_grid(1000, 100000, 5);  // 1000, 3162, 10000, 31623, 100000
+  const auto rows = sim::run_validate({sim::setting1(), sim::setting2()}, {metric::auroc}, o);
+  for (const char* s : {"setting1", "setting2"})
+    for (std::int64_t n : o.n_grid) {
+      INFO(s << " n=" << n);
+      const double emp = *get(rows, s, "auroc", n, "empirical_q95");
+      const double at_pop = *get(rows, s, "auroc", n, "auroc_exact_at_population");
+      const double agarwal = *get(rows, s, "auroc", n, "agarwal_rate_at_population_rho");
+      CHECK(*get(rows, s, "auroc", n, "ratio_auroc_exact_at_population_to_empirical") == Approx(at_pop / emp));
+      CHECK(at_pop <= 2.0 * emp);
+      CHECK(at_pop < agarwal);
+      // Per dataset, the radius from the sample's own counts: it holds in >= 1 - delta of the datasets.
+      // (Its 0.95-quantile is larger than the radius at the population counts in Setting 2, where n1 is
+      // Poisson with mean 1 to 100 and the datasets with the fewest positives set the quantile.)
+      CHECK(*get(rows, s, "auroc", n, "coverage_auroc_exact_radius") >= 0.95);
+      CHECK(*get(rows, s, "auroc", n, "auroc_exact_radius_q95") < agarwal);
+    }
+  // Setting 1 at n = 1000 by hand: n1 = 50, TP = 30, n0 = 950, TN = 930; Clopper-Pearson at
+  // 0.05 * 950/1000 (TPR) and 0.05 * 50/1000 (TNR); with SciPy (/usr/bin/python3, scipy.stats.beta.ppf as in
+  // tests/bounds/test_auroc_interval.cpp): TPR in [0.450268, 0.737220], TNR in [0.960796, 0.990337], so
+  // AUROC in [0.705532, 0.863779] around 0.789474: radius 0.083942.
+  CHECK(*get(rows, "setting1", "auroc", 1000, "auroc_exact_at_population") == Approx(0.0839418).margin(1e-6));
+  // The strict convention (TPR x TNR) has no exact interval here: no rows.
+  o.metric_opts.auroc = auroc_convention::strict;
+  o.n_grid = {1000};
+  for (const auto& r : sim::run_validate({sim::setting1()}, {metric::auroc}, o)) CHECK(r.quantity.find("exact") == std::string::npos);
+}
+
 TEST_CASE("study options and grids are checked", "[sim][experiments]") {
   sim::study_options o;
   o.n_grid = {100};

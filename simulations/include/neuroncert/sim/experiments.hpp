@@ -33,6 +33,13 @@
 //               population value with the population m, rounded to integers), and
 //               ratio_<bound>_to_empirical for each bound; plus coverage_<bound>: the fraction of
 //               defined replicates with |error| <= bound (should be >= 1 - delta).
+//               AUROC (tie-corrected convention only) also has the exact binary interval
+//               (bounds/auroc_interval.hpp, auroc_binary_exact: Clopper-Pearson on TPR and TNR):
+//               auroc_exact_radius_q95 (the 0.95-quantile over replicates of its radius
+//               max(A_hat - lower, upper - A_hat) at delta, from the sample counts),
+//               coverage_auroc_exact_radius, auroc_exact_at_population (the radius at the
+//               population counts n1 = rho n, TP = TPR n1, TN = TNR n0, each rounded; +inf when
+//               rho n rounds to 0, drawn as a gap) and the two ratios to empirical_q95.
 #include <cstdint>
 #include <functional>
 #include <string>
