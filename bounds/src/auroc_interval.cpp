@@ -44,6 +44,14 @@ double kl_end(double mean, double t, bool up) {
   return boost::math::tools::bisect(f, 0.0, mean, tol).first;
 }
 
+void check_placement_stats(const auroc_placement_stats& s) {
+  check_at_least("n1 (concept positives)", s.n1, 1);
+  check_at_least("n0 (concept negatives)", s.n0, 1);
+  check_closed_unit("auroc", s.auroc);
+  check_placement_variance("var_pos", s.var_pos, s.n1);
+  check_placement_variance("var_neg", s.var_neg, s.n0);
+}
+
 void check_scores(std::span<const double> scores, std::span<const std::uint8_t> labels) {
   if (scores.size() != labels.size())
     throw invalid_argument(fmt::format("scores ({}) and labels ({}) must have the same length", scores.size(), labels.size()));
@@ -121,30 +129,38 @@ interval auroc_binary_exact(std::int64_t true_pos, std::int64_t n1, std::int64_t
   return {std::clamp(0.5 * (tpr.lower + tnr.lower), 0.0, 1.0), std::clamp(0.5 * (tpr.upper + tnr.upper), 0.0, 1.0)};
 }
 
-interval auroc_continuous(const auroc_placement_stats& s, double delta) {
-  check_at_least("n1 (concept positives)", s.n1, 1);
-  check_at_least("n0 (concept negatives)", s.n0, 1);
-  check_closed_unit("auroc", s.auroc);
-  check_placement_variance("var_pos", s.var_pos, s.n1);
-  check_placement_variance("var_neg", s.var_neg, s.n0);
+interval auroc_u_statistic_kl(std::int64_t n1, std::int64_t n0, double auroc, double delta) {
+  check_at_least("n1 (concept positives)", n1, 1);
+  check_at_least("n0 (concept negatives)", n0, 1);
+  check_closed_unit("auroc", auroc);
+  check_open_unit("delta", delta);
+  return chernoff_kl_interval(auroc, static_cast<double>(std::min(n1, n0)), delta);
+}
+
+interval auroc_placement_bernstein(const auroc_placement_stats& s, double delta) {
+  check_placement_stats(s);
   check_open_unit("delta", delta);
   const bool positives_small = s.n1 <= s.n0;
   const std::int64_t ns = positives_small ? s.n1 : s.n0, nl = positives_small ? s.n0 : s.n1;
+  check_at_least("the smaller class (min(n1, n0))", ns, 2);
   const double vs = positives_small ? s.var_pos : s.var_neg;
   const double n = static_cast<double>(ns) + static_cast<double>(nl);
   const double d_small = delta * static_cast<double>(nl) / n, d_large = delta * static_cast<double>(ns) / n;
-  // (a) m(large sample) from the small class's placements.
-  interval a;
-  if (ns >= auroc_bernstein_min_n) {
-    const interval kl = chernoff_kl_interval(s.auroc, static_cast<double>(ns), d_small / 2.0);
-    const interval eb = empirical_bernstein_interval(s.auroc, vs, ns, d_small / 2.0);
-    a = {std::max(kl.lower, eb.lower), std::min(kl.upper, eb.upper)};
-  } else {
-    a = chernoff_kl_interval(s.auroc, static_cast<double>(ns), d_small);
-  }
-  // (b) A from m, through the ends of (a).
+  // (a) m(large sample) from the small class's placements; (b) A from m, through the ends of (a).
+  const interval a = empirical_bernstein_interval(s.auroc, vs, ns, d_small);
   const double nld = static_cast<double>(nl);
   return {chernoff_kl_interval(a.lower, nld, d_large).lower, chernoff_kl_interval(a.upper, nld, d_large).upper};
+}
+
+interval auroc_continuous(const auroc_placement_stats& s, double delta) {
+  check_placement_stats(s);
+  check_open_unit("delta", delta);
+  const std::int64_t ns = std::min(s.n1, s.n0), nl = std::max(s.n1, s.n0);
+  if (ns < auroc_placement_min_small || nl / auroc_placement_min_ratio < ns)
+    return auroc_u_statistic_kl(s.n1, s.n0, s.auroc, delta);
+  const interval u = auroc_u_statistic_kl(s.n1, s.n0, s.auroc, delta / 2.0);
+  const interval p = auroc_placement_bernstein(s, delta / 2.0);
+  return {std::max(u.lower, p.lower), std::min(u.upper, p.upper)};
 }
 
 auroc_placement_stats auroc_placements(std::span<const double> scores, std::span<const std::uint8_t> labels) {

@@ -189,35 +189,79 @@ TEST_CASE("Chernoff-Hoeffding and empirical-Bernstein intervals: hand-computed",
   CHECK_THROWS_WITH(chernoff_kl_interval(1.5, 3.0, 0.3), Contains("mean"));
 }
 
-TEST_CASE("AUROC continuous interval against an independent computation", "[bounds][auroc_interval]") {
-  // Reference: the formulas of docs/auroc_certificate.md written again in plain Python floats (bisection
-  // with 200 halvings for the kl ends), run with /usr/bin/python3:
-  //   def cont(n1,n0,a,v1,v0,d):
-  //     ns,nl,vs=(n1,n0,v1) if n1<=n0 else (n0,n1,v0); n=n1+n0; ds=d*nl/n; dl=d*ns/n
-  //     if ns>=200: l,u = kl interval at ln(4/ds)/ns, intersected with a -+ (sqrt(2 vs L/ns) + 7L/(3(ns-1))),
-  //                 L = ln(6/ds)
-  //     else:       l,u = kl interval at ln(2/ds)/ns
-  //     t2=log(2/dl)/nl; return kl_lower(l,t2), kl_upper(u,t2)
+TEST_CASE("AUROC U-statistic and continuous intervals against an independent computation",
+          "[bounds][auroc_interval]") {
+  // Hand: n1 = n0 = 1, A_hat = 1: kl(1 || q) = -ln q <= ln(2/0.05), so q >= 0.025.
+  const interval one = auroc_u_statistic_kl(1, 1, 1.0, 0.05);
+  CHECK(one.lower == Approx(0.025).epsilon(1e-12));
+  CHECK(one.upper == 1.0);
+  // Reference: the formulas of auroc_interval.hpp written again in plain Python floats (bisection with
+  // 200 halvings for the kl ends), run with /usr/bin/python3:
+  //   u_kl(n1,n0,a,d):  t = ln(2/d)/min(n1,n0); (kl_lower(a,t), kl_upper(a,t))
+  //   placement(n1,n0,a,v1,v0,d): small class s (positives if n1 <= n0), ds = d nl/n, dl = d ns/n,
+  //       L = ln(3/ds), r = sqrt(2 vs L/ns) + 7L/(3(ns-1)); t2 = ln(2/dl)/nl;
+  //       (kl_lower(max(a-r,0),t2), kl_upper(min(a+r,1),t2))
+  //   cont: u_kl at d unless ns >= 1000 and nl >= 100 ns; then u_kl(d/2) intersected with placement(d/2)
+  struct ref_u {
+    std::int64_t n1, n0;
+    double auroc, delta, lower, upper;
+  };
+  for (const ref_u& r : {ref_u{5, 995, 0.9, 0.05, 0.320449887718, 0.999975780941},
+                         ref_u{10, 10, 0.5, 0.1, 0.164321683621, 0.835678316379},
+                         ref_u{300, 30000, 0.97, 0.05, 0.935269830656, 0.989557400599}}) {
+    INFO(r.n1 << ", " << r.n0 << ", " << r.auroc);
+    const interval ci = auroc_u_statistic_kl(r.n1, r.n0, r.auroc, r.delta);
+    CHECK(std::abs(ci.lower - r.lower) < 1e-9);
+    CHECK(std::abs(ci.upper - r.upper) < 1e-9);
+  }
   struct ref {
     std::int64_t n1, n0;
     double auroc, var_pos, var_neg, delta, lower, upper;
   };
-  for (const ref& r : {ref{5, 995, 0.9, 0.04, 0.01, 0.05, 0.259791233385, 1.0},
-                       ref{10, 10, 0.5, 0.08, 0.08, 0.1, 0.003947516202, 0.996052483798},
-                       ref{300, 30000, 0.97, 0.001, 0.02, 0.05, 0.925183510899, 0.992775588510},
-                       ref{400, 250, 0.8, 0.03, 0.05, 0.01, 0.615023677532, 0.929446957897},
-                       ref{1, 1, 1.0, 0.0, 0.0, 0.05, 0.0, 1.0}}) {
+  for (const ref& r : {ref{300, 30000, 0.97, 0.001, 0.02, 0.05, 0.926686865251, 1.0},
+                       ref{400, 250, 0.8, 0.03, 0.05, 0.01, 0.607241581719, 0.950481968915}}) {
+    INFO(r.n1 << ", " << r.n0 << ", " << r.auroc);
+    const interval ci = auroc_placement_bernstein({r.n1, r.n0, r.auroc, r.var_pos, r.var_neg}, r.delta);
+    CHECK(std::abs(ci.lower - r.lower) < 1e-9);
+    CHECK(std::abs(ci.upper - r.upper) < 1e-9);
+  }
+  for (const ref& r : {ref{1000, 100000, 0.968, 0.0008, 0.02, 0.05, 0.951160234624, 0.981834272548},
+                       ref{250000, 2000, 0.9, 0.05, 0.01, 0.05, 0.884744795274, 0.914928423818},
+                       ref{1000, 99999, 0.968, 0.0008, 0.02, 0.05, 0.950531377358, 0.980885692609}}) {
     INFO(r.n1 << ", " << r.n0 << ", " << r.auroc);
     const interval ci = auroc_continuous({r.n1, r.n0, r.auroc, r.var_pos, r.var_neg}, r.delta);
     CHECK(std::abs(ci.lower - r.lower) < 1e-9);
     CHECK(std::abs(ci.upper - r.upper) < 1e-9);
   }
+  // Below the rule's sizes auroc_continuous is the U-statistic interval.
+  const interval c = auroc_continuous({300, 30000, 0.97, 0.001, 0.02}, 0.05), u = auroc_u_statistic_kl(300, 30000, 0.97, 0.05);
+  CHECK(c.lower == u.lower);
+  CHECK(c.upper == u.upper);
+  CHECK_THROWS_WITH(auroc_u_statistic_kl(0, 5, 0.5, 0.05), Contains("n1"));
+  CHECK_THROWS_WITH(auroc_u_statistic_kl(5, 0, 0.5, 0.05), Contains("n0"));
+  CHECK_THROWS_WITH(auroc_u_statistic_kl(5, 5, -0.1, 0.05), Contains("auroc"));
   CHECK_THROWS_WITH(auroc_continuous({0, 5, 0.5, 0.0, 0.0}, 0.05), Contains("n1"));
   CHECK_THROWS_WITH(auroc_continuous({5, 0, 0.5, 0.0, 0.0}, 0.05), Contains("n0"));
   CHECK_THROWS_WITH(auroc_continuous({5, 5, 1.5, 0.0, 0.0}, 0.05), Contains("auroc"));
   CHECK_THROWS_WITH(auroc_continuous({5, 5, 0.5, -0.1, 0.0}, 0.05), Contains("var_pos"));
   CHECK_THROWS_WITH(auroc_continuous({5, 5, 0.5, 0.0, 0.4}, 0.05), Contains("var_neg"));
   CHECK_THROWS_WITH(auroc_continuous({5, 5, 0.5, 0.0, 0.0}, 0.0), Contains("delta"));
+  CHECK_THROWS_WITH(auroc_placement_bernstein({1, 5, 0.5, 0.0, 0.0}, 0.05), Contains("smaller class"));
+}
+
+TEST_CASE("AUROC U-statistic interval is never wider than Agarwal's rate", "[bounds][auroc_interval]") {
+  // Pinsker and 1/min(n1, n0) <= 1/n1 + 1/n0 (auroc_interval.hpp, 2.): over a grid including balanced
+  // classes (up to sqrt 2 tighter) and AUROC near 0, 1/2 and 1.
+  for (std::int64_t n1 : {1L, 3L, 10L, 100L, 1000L})
+    for (std::int64_t n0 : {1L, 10L, 1000L, 100000L})
+      for (double a : {0.0, 0.2, 0.5, 0.9, 0.99, 1.0}) {
+        INFO(n1 << " " << n0 << " " << a);
+        const double agarwal = auroc_rate_counts(static_cast<double>(n0), static_cast<double>(n1), 0.05);
+        CHECK(interval_radius(auroc_u_statistic_kl(n1, n0, a, 0.05), a) <= agarwal * (1.0 + 1e-12));
+      }
+  // Balanced, AUROC 1/2: sqrt(2) below Agarwal up to the kl/Hoeffding difference.
+  const double r = interval_radius(auroc_u_statistic_kl(1000, 1000, 0.5, 0.05), 0.5);
+  CHECK(r < auroc_rate_counts(1000, 1000, 0.05) / std::sqrt(2.0) * 1.01);
 }
 
 TEST_CASE("AUROC placement statistics: sorted equals brute force, with ties", "[bounds][auroc_interval]") {
@@ -283,8 +327,9 @@ struct score_law {
   }
 };
 
+// Coverage of auroc_continuous (placement = false) or of auroc_placement_bernstein alone (true).
 double continuous_coverage(const score_law& law, std::int64_t n1, std::int64_t n0, double delta, std::int64_t reps,
-                           std::uint64_t seed) {
+                           std::uint64_t seed, bool placement) {
   const double a = law.auroc();
   std::vector<double> scores(static_cast<std::size_t>(n1 + n0));
   std::vector<std::uint8_t> labels(scores.size());
@@ -295,37 +340,43 @@ double continuous_coverage(const score_law& law, std::int64_t n1, std::int64_t n
       labels[i] = static_cast<std::int64_t>(i) < n1 ? 1 : 0;
       scores[i] = law.draw(rng, labels[i] != 0);
     }
-    in += covers(auroc_continuous(auroc_placements(scores, labels), delta), a) ? 1 : 0;
+    const auroc_placement_stats st = auroc_placements(scores, labels);
+    in += covers(placement ? auroc_placement_bernstein(st, delta) : auroc_continuous(st, delta), a) ? 1 : 0;
   }
   return static_cast<double>(in) / static_cast<double>(reps);
 }
 
 }  // namespace
 
-TEST_CASE("AUROC continuous interval: Monte Carlo coverage in rare, near-1 and tied settings",
+TEST_CASE("AUROC continuous intervals: Monte Carlo coverage in rare, near-1 and tied settings",
           "[bounds][auroc_interval][coverage]") {
   // 20,000 datasets per case at delta = 0.05 (standard error of a coverage of 0.95: 0.0015); the check is
-  // coverage >= 0.95 - 0.005 (3.2 standard errors). The hardest cases for this bound are those whose
-  // placements are nearly Bernoulli (where the Chernoff-Hoeffding step is tight): binary scores and few
-  // levels; rare concepts (n1 = 1, 3, 10) with AUROC near 1; and balanced classes large enough (n = 250)
-  // to use the empirical-Bernstein step.
+  // coverage >= 0.95 - 0.005 (3.2 standard errors). The hardest cases found for these bounds are those
+  // whose kernel or placements are nearly Bernoulli (where the Chernoff-Hoeffding steps are tight): binary
+  // scores and few levels (heavy ties), rare concepts (n1 = 1, 3, 10) with AUROC near 1, and AUROC 1/2.
+  // The placement interval is checked on its own at sizes below auroc_continuous's rule (it is valid for
+  // any n1, n0 >= 2; the rule only decides when it is worth its share of delta).
   const double delta = 0.05, tol = 0.005;
   struct study {
     const char* name;
     score_law law;
     std::int64_t n1, n0;
+    bool placement;
   };
   const std::vector<study> studies = {
-      {"binary scores, n1 = 1, AUROC 0.9", {{0.1, 0.9}, {0.9, 0.1}}, 1, 200},
-      {"binary scores, n1 = 3, AUROC 0.745", {{0.5, 0.5}, {0.99, 0.01}}, 3, 200},
-      {"3 levels, n1 = 10, AUROC near 1", {{0.01, 0.04, 0.95}, {0.9, 0.09, 0.01}}, 10, 300},
-      {"Gaussian, n1 = 10, AUROC 0.98", {{}, {}, 2.9}, 10, 300},
-      {"2 levels, balanced n = 250 each, AUROC 0.6", {{0.4, 0.6}, {0.6, 0.4}}, 250, 250},
-      {"4 levels, n1 = 200, n0 = 400, AUROC 0.947", {{0.01, 0.04, 0.15, 0.8}, {0.6, 0.25, 0.1, 0.05}}, 200, 400},
+      {"binary scores, n1 = 1, AUROC 0.9", {{0.1, 0.9}, {0.9, 0.1}}, 1, 200, false},
+      {"binary scores, n1 = 3, AUROC 0.745", {{0.5, 0.5}, {0.99, 0.01}}, 3, 200, false},
+      {"3 levels, n1 = 10, AUROC near 1", {{0.01, 0.04, 0.95}, {0.9, 0.09, 0.01}}, 10, 300, false},
+      {"Gaussian, n1 = 10, AUROC 0.98", {{}, {}, 2.9}, 10, 300, false},
+      {"2 levels, balanced n = 40 each, AUROC 0.5", {{0.5, 0.5}, {0.5, 0.5}}, 40, 40, false},
+      {"Gaussian, balanced n = 40 each, AUROC 0.5", {{}, {}, 0.0}, 40, 40, false},
+      {"placement: 2 levels, n1 = 30, n0 = 300, AUROC 0.6", {{0.4, 0.6}, {0.6, 0.4}}, 30, 300, true},
+      {"placement: 4 levels, n1 = 50, n0 = 500, AUROC 0.947", {{0.01, 0.04, 0.15, 0.8}, {0.6, 0.25, 0.1, 0.05}}, 50, 500, true},
+      {"placement: Gaussian, n1 = 2, n0 = 300, AUROC 0.76", {{}, {}, 1.0}, 2, 300, true},
   };
   std::uint64_t seed = 21;
   for (const study& s : studies) {
-    const double c = continuous_coverage(s.law, s.n1, s.n0, delta, 20000, seed++);
+    const double c = continuous_coverage(s.law, s.n1, s.n0, delta, 20000, seed++, s.placement);
     INFO(s.name << ": AUROC " << s.law.auroc() << ", coverage " << c);
     CHECK(c >= 1.0 - delta - tol);
   }
@@ -333,9 +384,12 @@ TEST_CASE("AUROC continuous interval: Monte Carlo coverage in rare, near-1 and t
 
 TEST_CASE("AUROC continuous interval is tighter than Agarwal's near 1 and with many positives",
           "[bounds][auroc_interval]") {
-  // A rare concept with AUROC near 1 and the Gaussian setting's shape (placements vary little).
+  // A rare concept with AUROC near 1, and the Gaussian setting's shape (placements vary little) at a size
+  // where the placement interval joins in.
   const interval near1 = auroc_continuous({10, 9990, 0.99, 0.0025, 0.001}, 0.05);
-  CHECK(interval_radius(near1, 0.99) < auroc_rate_counts(9990, 10, 0.05));
-  const interval many = auroc_continuous({2000, 200000, 0.968, 0.0008, 0.02}, 0.05);
-  CHECK(interval_radius(many, 0.968) < 0.5 * auroc_rate_counts(200000, 2000, 0.05));
+  CHECK(interval_radius(near1, 0.99) < 0.8 * auroc_rate_counts(9990, 10, 0.05));
+  const interval many = auroc_continuous({2000, 1000000, 0.968, 0.0008, 0.02}, 0.05);
+  const double u = interval_radius(auroc_u_statistic_kl(2000, 1000000, 0.968, 0.05), 0.968);
+  CHECK(interval_radius(many, 0.968) < 0.8 * u);
+  CHECK(u < 0.5 * auroc_rate_counts(1000000, 2000, 0.05));
 }

@@ -22,32 +22,42 @@
 //    since the other one is precise at any level). It depends on (n1, n0) only, which the interval is
 //    conditional on, so it is fixed before the counts TP, TN are seen.
 //
-// 2. Continuous neuron (auroc_continuous). Placement values: a positive's G_i = (1/n0) sum_j h(X_i, Y_j),
-//    a negative's H_j = (1/n1) sum_i h(X_i, Y_j); each class's placements average to A_hat. Let "small"
-//    be the class with fewer samples (the positives when n1 <= n0; a choice fixed by (n1, n0)) and
-//    "large" the other; written for small = positives (otherwise swap the classes: the H_j given X are
-//    i.i.d. with mean (1/n1) sum_i G(X_i), G(x) = P(x > Y) + P(x = Y)/2, E G(X) = A). Then
+// 2. Any scores (auroc_u_statistic_kl). Hoeffding (1963, sec. 5) writes the two-sample U-statistic as an
+//    average over pairings: with k = min(n1, n0), A_hat = average over permutations pi, sigma of
+//    W = (1/k) sum_{i<=k} h(X_pi(i), Y_sigma(i)), and each W is a mean of k i.i.d. [0, 1]-valued variables
+//    with mean A. By Jensen E exp(s A_hat) <= E exp(s W), so every Chernoff bound for such a mean holds for
+//    A_hat with k in place of n; the tightest distribution-free one (Hoeffding 1963, Thm. 1) gives
+//    P(A_hat - A >= t) <= exp(-k kl(A + t || A)), kl the Bernoulli relative entropy, and the same below.
+//    Inverted at delta/2 per side: A in {q : kl(A_hat || q) <= ln(2/delta) / k}. Pinsker (kl >= 2 t^2)
+//    and 1/k <= 1/n1 + 1/n0 make its radius never larger than Agarwal's sqrt(ln(2/delta)(1/n1 + 1/n0)/2);
+//    near AUROC 1 it is much smaller (kl sees the variance A(1 - A) the mean allows), and for balanced
+//    classes smaller by up to sqrt(2) (k = n/2 against n1 n0 / n = n/4). Ties count 1/2: h stays in [0, 1].
+//
+// 3. Continuous neuron, variance-sensitive (auroc_continuous). Placement values: a positive's
+//    G_i = (1/n0) sum_j h(X_i, Y_j), a negative's H_j = (1/n1) sum_i h(X_i, Y_j); each class's placements
+//    average to A_hat. Let "small" be the class with fewer samples (the positives when n1 <= n0; a choice
+//    fixed by (n1, n0)) and "large" the other; written for small = positives (otherwise swap the classes:
+//    the H_j given X are i.i.d. with mean (1/n1) sum_i G(X_i), G(x) = P(x > Y) + P(x = Y)/2, E G(X) = A):
 //        A_hat - A = [A_hat - m(Y)] + [m(Y) - A],   m(Y) = E[G_i | Y] = (1/n0) sum_j H(Y_j),
 //    with H(y) = P(X > y) + P(X = y)/2.
 //    (a) Given the large sample Y, the G_i are i.i.d. in [0, 1] with mean m(Y), and they are observed:
-//        their mean is A_hat and their sample variance V_s. At level d_s, m(Y) lies in
-//          - the Chernoff-Hoeffding interval {q : kl(A_hat || q) <= ln(2/d_s) / n_s} (Hoeffding 1963,
-//            Thm. 1, valid for any [0, 1]-valued variables; kl the Bernoulli relative entropy); or, when
-//            n_s >= auroc_bernstein_min_n, the intersection of that interval at d_s/2 with
-//          - the empirical-Bernstein interval A_hat +- (sqrt(2 V_s L / n_s) + 7 L / (3 (n_s - 1))),
-//            L = ln(3 / (d_s/2)): Bernstein's inequality on each side and Maurer and Pontil's (2009, Thm. 10)
-//            upper confidence bound on the standard deviation, three events at d_s/6 each.
+//        mean A_hat, unbiased sample variance V_s. At level d_s, m(Y) lies in the empirical-Bernstein
+//        interval A_hat +- (sqrt(2 V_s L / n_s) + 7 L / (3 (n_s - 1))), L = ln(3 / d_s): Bernstein's
+//        inequality on each side and Maurer and Pontil's (2009, Thm. 10) upper confidence bound on the
+//        standard deviation, three events at d_s/3 each.
 //    (b) The H(Y_j) are i.i.d. in [0, 1] with mean A, so at level d_l, A lies in the Chernoff-Hoeffding
 //        interval around m(Y) with n_l samples. m(Y) is not observed, but on the event of (a) it lies in
 //        [l_a, u_a], and the kl interval's ends are monotone in its centre: A >= kl-lower(l_a), A <=
 //        kl-upper(u_a).
-//    Both hold with probability >= 1 - d_s - d_l = 1 - delta (the event of (a) has conditional
-//    probability >= 1 - d_s for every Y). Split: d_s = delta n_l / n, d_l = delta n_s / n.
-//    The empirical-Bernstein part pays for itself only with a few hundred samples in the small class
-//    and placements that vary much less than A(1 - A) allows; below auroc_bernstein_min_n it is left out
-//    (again a choice fixed by (n1, n0)).
+//    Both hold with probability >= 1 - d_s - d_l (the event of (a) has conditional probability >= 1 - d_s
+//    for every Y); d_s : d_l = n_l : n_s. The placement variance V_s can be far below A(1 - A) (Gaussian
+//    scores: 0.0008 against 0.03), but the bound pays 7 L / (3 (n_s - 1)) and a sum of two radii, so it
+//    beats 2. only with many samples in the small class and a much larger other class. auroc_continuous
+//    therefore uses 2. at delta alone unless n_s >= auroc_placement_min_small and
+//    n_l >= auroc_placement_min_ratio n_s, and then the intersection of 2. at delta/2 with 3. at delta/2
+//    (union bound); the rule depends on (n1, n0) only, so it is fixed before the scores are seen.
 //
-// Both are clipped to [0, 1]. interval is exact_binomial.hpp's.
+// All are clipped to [0, 1]. interval is exact_binomial.hpp's.
 #include <cstdint>
 #include <span>
 
@@ -89,7 +99,14 @@ auroc_delta_split auroc_split_delta(std::int64_t n1, std::int64_t n0, double del
 interval auroc_binary_exact(std::int64_t true_pos, std::int64_t n1, std::int64_t true_neg, std::int64_t n0,
                             double delta);
 
-/// The sufficient statistics of auroc_continuous (see 2. above). The placement of positive i is
+/// Any scores (see 2. above): Hoeffding's two-sample U-statistic bound in Chernoff (kl) form,
+/// {q : kl(auroc || q) <= ln(2/delta) / min(n1, n0)}; P(A outside) <= delta given (n1, n0), for any score
+/// distributions, ties included. Needs only what Agarwal's rate needs (and the estimate), and is never
+/// wider than A_hat -+ auroc_rate_counts(n0, n1, delta). n1, n0 >= 1 (AUROC is undefined otherwise),
+/// auroc in [0, 1], delta in (0, 1); invalid_argument naming the argument otherwise.
+interval auroc_u_statistic_kl(std::int64_t n1, std::int64_t n0, double auroc, double delta);
+
+/// The sufficient statistics of auroc_continuous (see 3. above). The placement of positive i is
 /// G_i = (#{negatives below X_i} + #{negatives tied with X_i}/2) / n0, of negative j
 /// H_j = (#{positives above Y_j} + #{positives tied with Y_j}/2) / n1; with mid-ranks R (pooled),
 /// R+ (among positives), R- (among negatives): G_i = (R_i - R+_i) / n0, H_j = 1 - (R_j - R-_j) / n1,
@@ -102,14 +119,21 @@ struct auroc_placement_stats {
   double var_neg = 0.0;   ///< unbiased sample variance of the H_j (divisor n0 - 1; 0 when n0 = 1)
 };
 
-/// The smallest class size from which auroc_continuous adds the empirical-Bernstein interval.
-inline constexpr std::int64_t auroc_bernstein_min_n = 200;
+/// When auroc_continuous adds the placement (empirical-Bernstein) interval: the smaller class has at least
+/// auroc_placement_min_small samples and the larger at least auroc_placement_min_ratio times as many.
+inline constexpr std::int64_t auroc_placement_min_small = 1000;
+inline constexpr std::int64_t auroc_placement_min_ratio = 100;
 
-/// Continuous neuron (see 2. above): a distribution-free interval for the tie-corrected AUROC from the
-/// placement statistics; P(A outside) <= delta given (n1, n0), for every n1, n0 >= 1 and any score
-/// distributions, ties included. Only the smaller class's variance is used. Throws invalid_argument
-/// naming the field when n1 or n0 < 1, auroc outside [0, 1], a variance negative or above the largest
-/// possible for [0, 1] values (n / (4 (n - 1))), or delta outside (0, 1).
+/// The placement interval alone (3. above) at level delta: the smaller class's placements through
+/// empirical Bernstein, then Chernoff-Hoeffding over the larger class. Needs min(n1, n0) >= 2.
+interval auroc_placement_bernstein(const auroc_placement_stats& stats, double delta);
+
+/// Continuous neuron (see 3. above): auroc_u_statistic_kl at delta, or, when the class sizes qualify,
+/// its intersection at delta/2 with auroc_placement_bernstein at delta/2; P(A outside) <= delta given
+/// (n1, n0), for every n1, n0 >= 1 and any score distributions, ties included. Only the smaller class's
+/// variance is used. Throws invalid_argument naming the field when n1 or n0 < 1, auroc outside [0, 1], a
+/// variance negative or above the largest possible for [0, 1] values (n / (4 (n - 1))), or delta outside
+/// (0, 1).
 interval auroc_continuous(const auroc_placement_stats& stats, double delta);
 
 /// The placement statistics of scores with labels (nonzero = concept positive), O(n log n) by sorting,
