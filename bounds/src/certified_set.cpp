@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "neuroncert/bounds/auroc_interval.hpp"
 #include "neuroncert/bounds/rate_basis.hpp"
 #include "neuroncert/bounds/rates.hpp"
 #include "neuroncert/core/checks.hpp"
@@ -26,6 +27,18 @@ concept_interval interval_for_concept(metric m, double estimate, const counts2x2
   const double r = rate_at(b, delta_c);  // +inf when the effective size is 0
   concept_interval out;
   out.max_radius = r;
+  // A binary neuron's tie-corrected AUROC is (TPR + TNR) / 2: exact from Clopper-Pearson on the two
+  // rates (auroc_interval.hpp), each within its Hoeffding radius at its share of delta_c.
+  if (m == metric::auroc && options.binary_activations && options.auroc == auroc_convention::tie_corrected &&
+      integer_counts && b.n1 >= 1.0 && b.n0 >= 1.0) {
+    const auto n1 = static_cast<std::int64_t>(b.n1), n0 = static_cast<std::int64_t>(b.n0);
+    out.bounds = auroc_binary_exact(static_cast<std::int64_t>(k.f11), n1, static_cast<std::int64_t>(k.f00), n0, delta_c);
+    const auroc_delta_split d = auroc_split_delta(n1, n0, delta_c);
+    out.max_radius = 0.5 * (std::sqrt(std::log(2.0 / d.positives) / (2.0 * b.n1)) +
+                            std::sqrt(std::log(2.0 / d.negatives) / (2.0 * b.n0)));
+    out.exact = true;
+    return out;
+  }
   if (b.successes && integer_counts && b.trials >= 1.0) {
     out.bounds = clopper_pearson(static_cast<std::int64_t>(*b.successes), static_cast<std::int64_t>(b.trials), delta_c);
     out.exact = true;
@@ -85,8 +98,11 @@ certified_set certify_concept_set(metric m, std::span<const metric_value> estima
     const double est = estimates[c].value;
     bool member = est >= best_lower - slack;
     if (!member) {
-      const double r = computed[c] ? intervals[c].max_radius
-                                   : rate_at(rate_basis_for(m, counts[c], options.recall_precision), delta_c);
+      // The rate radius bounds every interval's reach except the binary AUROC's (its two rates each at
+      // a share of delta_c): compute that one.
+      const bool cheap = !(m == metric::auroc && options.binary_activations);
+      const double r = computed[c] || !cheap ? interval_of(c).max_radius
+                                             : rate_at(rate_basis_for(m, counts[c], options.recall_precision), delta_c);
       if (est + r >= best_lower - slack) member = interval_of(c).bounds.upper >= best_lower - slack;
     }
     if (member) out.members.push_back(static_cast<Eigen::Index>(c));

@@ -9,9 +9,12 @@
 #include <fmt/format.h>
 
 #include "neuroncert/bounds/be_coverage.hpp"
+#include "neuroncert/bounds/certify.hpp"
+#include "neuroncert/bounds/rate_basis.hpp"
 #include "neuroncert/core/bootstrap.hpp"
 #include "neuroncert/core/csv.hpp"
 #include "neuroncert/core/json_io.hpp"
+#include "neuroncert/core/quantile.hpp"
 #include "neuroncert/core/thread_limit.hpp"
 #include "neuroncert/studies/activation_cache.hpp"
 #include "neuroncert/studies/provenance.hpp"
@@ -52,7 +55,15 @@ stability_table stability_by_metric(const probing_set& set, std::int64_t K, std:
     q.resamples = K;
     q.seed = seed;
     const auto e = bootstrap_ensemble(set, q);
-    metric_stability s{m, 0.0, 0.0, 0.0};
+    metric_stability s{m, 0.0, 0.0, 0.0, false, {}, 0, 0};
+    if (bounds::rate_kind_for(m)) {
+      s.certified = true;
+      for (const auto& id : bounds::certify_identifications(set, m, {}, certified_delta)) {
+        s.certified_set_sizes.push_back(static_cast<std::int64_t>(id.candidates.members.size()));
+        s.certified_unique += id.candidates.unique() ? 1 : 0;
+        s.lcb_changes += id.candidates.lcb_concept != id.concept_index ? 1 : 0;
+      }
+    }
     std::vector<std::int64_t> counts(static_cast<std::size_t>(set.concept_count()));
     for (Eigen::Index f = 0; f < set.neurons(); ++f) {
       for (Eigen::Index c = 0; c < set.concept_count(); ++c) counts[static_cast<std::size_t>(c)] = e.counts(f, c);
@@ -85,15 +96,20 @@ fs::path be_stability_figure_data(const fs::path& out, const fs::path& cifar_dir
   const thread_limit limit_threads(threads);
 
   const fs::path csv_path = out / "be_stability.csv", freq_path = out / "be_stability_freq.csv",
-                 table_path = out / "be_stability_tables.md";
+                 table_path = out / "be_stability_tables.md", sets_path = out / "be_stability_certified_sets.csv";
   io::csv_writer csv(csv_path, {"experiment", "setting", "metric", "n", "quantity", "value"}, &outputs);
   io::csv_writer freq(freq_path, {"setting", "metric", "neuron", "rank", "concept", "concept_name", "frequency"},
                       &outputs);
+  io::csv_writer sets(sets_path, {"setting", "metric", "neuron", "certified_set_size"}, &outputs);
   std::string table = fmt::format(
       "# Bootstrap stability on CIFAR-100 (120 concepts), K = {}{}\n\n"
       "Average over neurons of the top-1 frequency and of the size of the set covering 90% of the resamples "
-      "(the paper's Tables 3 and 4), and of the BE set (tau = 0.95).\n",
-      K, quick ? " (--quick: first 2000 images)" : "");
+      "(the paper's Tables 3 and 4), and of the BE set (tau = 0.95). For the metrics with a certificate, the "
+      "certified set S_cert at delta = {} (per neuron, the concepts that may be the best one; it contains the best "
+      "with probability >= 1 - delta, without the bootstrap's fresh-sample assumption): its mean size, its "
+      "quartiles, how many neurons it certifies unique (|S_cert| = 1), and how many neurons change their "
+      "explanation from the plain argmax to c_LCB, the concept with the highest certified lower bound.\n",
+      K, quick ? " (--quick: first 2000 images)" : "", certified_delta);
   nlohmann::json meta = run_metadata({{"experiment", "be-stability"}, {"seed", seed}, {"resamples", K},
                                       {"images", limit > 0 ? limit : 10000}, {"figure_metric", to_string(shown)}});
   const auto start = std::chrono::steady_clock::now();
@@ -101,7 +117,8 @@ fs::path be_stability_figure_data(const fs::path& out, const fs::path& cifar_dir
     const auto data = load_or_extract(spec.model, spec.layer, "cifar100", limit, out, cifar_dir, threads);
     const auto set = make_probing_set(data.activations, data.concepts);
     table += fmt::format("\n## {} {} ({} neurons, {} images)\n\n| metric | top-1 frequency | 90%-coverage set size | "
-                         "BE set size (tau 0.95) |\n|---|---|---|---|\n",
+                         "BE set size (tau 0.95) | mean S_cert size | S_cert quartiles | certified unique | "
+                         "c_LCB != argmax |\n|---|---|---|---|---|---|---|---|\n",
                          spec.model, spec.layer, set.neurons(), set.samples());
     const auto st = stability_by_metric(set, K, seed, shown, kChosen, kTop);
     for (const auto& b : st.bars)
@@ -111,14 +128,33 @@ fs::path be_stability_figure_data(const fs::path& out, const fs::path& cifar_dir
       csv.write_row({"be-stability", spec.model, to_string(s.which), K, "top1_frequency_mean", s.top1_frequency_mean});
       csv.write_row({"be-stability", spec.model, to_string(s.which), K, "coverage90_size_mean", s.coverage90_size_mean});
       csv.write_row({"be-stability", spec.model, to_string(s.which), K, "be95_size_mean", s.be95_size_mean});
-      table += fmt::format("| {} | {:.3f} | {:.2f} | {:.2f} |\n", to_string(s.which), s.top1_frequency_mean,
-                           s.coverage90_size_mean, s.be95_size_mean);
+      std::string cert = " - | - | - | - |";
+      if (s.certified) {
+        std::vector<double> sizes(s.certified_set_sizes.begin(), s.certified_set_sizes.end());
+        double mean = 0.0;
+        for (std::size_t f = 0; f < sizes.size(); ++f) {
+          mean += sizes[f];
+          sets.write_row({spec.model, to_string(s.which), f, s.certified_set_sizes[f]});
+        }
+        mean /= static_cast<double>(sizes.size());
+        csv.write_row({"be-stability", spec.model, to_string(s.which), K, "certified_set_size_mean", mean});
+        csv.write_row({"be-stability", spec.model, to_string(s.which), K, "certified_unique", s.certified_unique});
+        csv.write_row({"be-stability", spec.model, to_string(s.which), K, "lcb_changes", s.lcb_changes});
+        cert = fmt::format(" {:.1f} | {:g} / {:g} / {:g} | {} / {} | {} |", mean, quantile_type7(sizes, 0.25),
+                           quantile_type7(sizes, 0.5), quantile_type7(sizes, 0.75), s.certified_unique, sizes.size(),
+                           s.lcb_changes);
+      }
+      table += fmt::format("| {} | {:.3f} | {:.2f} | {:.2f} |{}\n", to_string(s.which), s.top1_frequency_mean,
+                           s.coverage90_size_mean, s.be95_size_mean, cert);
     }
   }
   csv.close();
   freq.close();
+  sets.close();
   meta["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  meta["certified_delta"] = certified_delta;
   meta["files"] = {{"summary", csv_path.filename().string()}, {"frequencies", freq_path.filename().string()},
+                   {"certified_sets", sets_path.filename().string()},
                    {"tables", table_path.filename().string()}};
   io::write_text_file(table_path, table, &outputs);
   io::write_json(out / "be_stability.json", meta, &outputs);

@@ -11,6 +11,7 @@
 #include <boost/random/mersenne_twister.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 
+#include "neuroncert/bounds/auroc_interval.hpp"
 #include "neuroncert/bounds/certified_set.hpp"
 #include "neuroncert/bounds/rate_basis.hpp"
 #include "neuroncert/core/binary_neuron_metrics.hpp"
@@ -27,14 +28,14 @@ struct brute {
   std::vector<Eigen::Index> members;
 };
 brute brute_force(metric m, const std::vector<metric_value>& est, const std::vector<counts2x2>& k, double delta_c,
-                  double min_support) {
+                  double min_support, const metric_options& o) {
   brute b;
   std::vector<bounds::interval> iv(est.size());
   std::vector<bool> in(est.size(), false);
   for (std::size_t c = 0; c < est.size(); ++c) {
     if (!est[c].defined() || k[c].concept_positives() < min_support) continue;
     in[c] = true;
-    iv[c] = bounds::interval_for_concept(m, est[c].value, k[c], true, delta_c, {}).bounds;
+    iv[c] = bounds::interval_for_concept(m, est[c].value, k[c], true, delta_c, o).bounds;
     if (iv[c].lower > b.lcb_lower) {
       b.lcb_lower = iv[c].lower;
       b.lcb = static_cast<Eigen::Index>(c);
@@ -50,7 +51,10 @@ brute brute_force(metric m, const std::vector<metric_value>& est, const std::vec
 TEST_CASE("certified set: the pruned computation equals the brute force", "[bounds][certified_set]") {
   boost::random::mt19937 rng(20261202);
   boost::random::uniform_int_distribution<int> cell(0, 60), big(0, 3000);
-  for (metric m : {metric::accuracy, metric::recall, metric::precision, metric::iou, metric::auroc}) {
+  metric_options binary;
+  binary.binary_activations = true;  // AUROC from the exact intervals on TPR and TNR
+  for (const auto& [m, o] : {std::pair<metric, metric_options>{metric::accuracy, {}}, {metric::recall, {}},
+                             {metric::precision, {}}, {metric::iou, {}}, {metric::auroc, {}}, {metric::auroc, binary}}) {
     for (int trial = 0; trial < 200; ++trial) {
       // 30 concepts against one neuron: a shared firing count, concept counts of every size, many ties.
       const int C = 30;
@@ -62,11 +66,11 @@ TEST_CASE("certified set: the pruned computation equals the brute force", "[boun
         est[c] = binary_neuron_metric(m, k[c]);
       }
       const double min_support = trial % 4 == 0 ? 5.0 : 0.0;
-      const auto got = bounds::certify_concept_set(m, est, k, true, 0.05 / C, min_support, {});
+      const auto got = bounds::certify_concept_set(m, est, k, true, 0.05 / C, min_support, o);
       // The members come by estimate descending; the brute force by index.
       std::vector<Eigen::Index> members = got.members;
       std::sort(members.begin(), members.end());
-      const auto want = brute_force(m, est, k, 0.05 / C, min_support);
+      const auto want = brute_force(m, est, k, 0.05 / C, min_support, o);
       INFO(to_string(m) << " trial " << trial);
       CHECK(members == want.members);
       CHECK(got.lcb_concept == want.lcb);
@@ -98,6 +102,17 @@ TEST_CASE("certified set: intervals are Clopper-Pearson on integer counts, the r
   const auto au = bounds::interval_for_concept(metric::auroc, 0.9, k, true, 0.01, {});
   const double r = bounds::rate_at(bounds::rate_basis_for(metric::auroc, k), 0.01);
   CHECK(au.bounds.lower == Approx(std::max(0.0, 0.9 - r)));
+  // A binary neuron's AUROC: the exact interval on (TPR + TNR) / 2, inside the pruning radius.
+  metric_options binary;
+  binary.binary_activations = true;
+  const double tpr = 8.0 / 10, tnr = 100.0 / 105;
+  const auto ex = bounds::interval_for_concept(metric::auroc, (tpr + tnr) / 2, k, true, 0.01, binary);
+  CHECK(ex.exact);
+  const auto want = bounds::auroc_binary_exact(8, 10, 100, 105, 0.01);
+  CHECK(ex.bounds.lower == want.lower);
+  CHECK(ex.bounds.upper == want.upper);
+  CHECK(ex.bounds.upper <= (tpr + tnr) / 2 + ex.max_radius);
+  CHECK(ex.bounds.lower >= (tpr + tnr) / 2 - ex.max_radius);
   CHECK_THROWS_AS(bounds::interval_for_concept(metric::f1, 0.5, k, true, 0.01, {}), invalid_argument);
 }
 

@@ -14,8 +14,10 @@
 // which would hold only at 2 delta/|C|):
 //   accuracy, recall, precision, IoU with integer counts: Clopper-Pearson on the estimate's binomial
 //     form (successes of trials, rate_basis.hpp; recall, precision and IoU conditional on the trials);
-//   otherwise (weighted counts, AUROC): the metric's closed-form rate, [estimate - r, estimate + r]
-//     clipped to [0, 1]; AUROC's is Agarwal's with the concept's class counts.
+//   AUROC of a binary neuron (tie-corrected) with integer counts: auroc_binary_exact (auroc_interval.hpp:
+//     Clopper-Pearson on TPR and TNR, delta_c split between them);
+//   otherwise (weighted counts, AUROC of a continuous neuron): the metric's closed-form rate,
+//     [estimate - r, estimate + r] clipped to [0, 1]; AUROC's is Agarwal's with the concept's class counts.
 // The set is over the concepts with a defined estimate (a concept the probing set cannot score has no
 // interval narrower than [0, 1] and is reported as skipped), and, with a minimum support m_min, over the
 // concepts with at least m_min positives in the probing set: the guarantee is then about the best of

@@ -21,7 +21,16 @@ struct metric_stability {
   double top1_frequency_mean = 0.0;   ///< Table 3
   double coverage90_size_mean = 0.0;  ///< Table 4
   double be95_size_mean = 0.0;        ///< BE set size at t = threshold_from_fraction(0.95, K)
+  /// Certified identification (bounds/certified_set.hpp) at delta = certified_delta, for the metrics
+  /// with a certificate (certified = true): |S_cert| per neuron, how many neurons it certifies unique,
+  /// and how many change their explanation from the plain argmax to c_LCB.
+  bool certified = false;
+  std::vector<std::int64_t> certified_set_sizes;  ///< one per neuron
+  std::int64_t certified_unique = 0, lcb_changes = 0;
 };
+
+/// The delta of the certified sets in the BE-stability tables.
+inline constexpr double certified_delta = 0.05;
 
 /// One bar of the Fig. 5-style charts: a chosen neuron's rank-th most frequent concept.
 struct frequency_bar {
