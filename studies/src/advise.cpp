@@ -4,6 +4,9 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <mutex>
+
+#include <tbb/parallel_for.h>
 
 #include <fmt/format.h>
 
@@ -278,11 +281,16 @@ advise_result advise_study(const advise_inputs& in) {
   // The n at which the simulation reaches epsilon, per metric. The search starts at a fixed n, not at
   // --n: the candidates it visits, and so its Monte Carlo noise, then do not depend on --n.
   std::vector<std::optional<std::int64_t>> simulated_n(M);
-  if (in.epsilon)
-    for (std::size_t k = 0; k < M; ++k) {
+  if (in.epsilon) {
+    std::mutex progress_lock;  // the metrics' searches run in parallel; the callback need not be thread-safe
+    std::size_t searched = 0;
+    tbb::parallel_for(std::size_t{0}, M, [&](std::size_t k) {
       simulated_n[k] = simulated_n_for_epsilon(setup, k, *in.epsilon, 1000);
-      if (in.progress) in.progress(S + 2 + k, steps);
-    }
+      const std::lock_guard<std::mutex> hold(progress_lock);
+      ++searched;
+      if (in.progress) in.progress(S + 1 + searched, steps);
+    });
+  }
 
   // Identification over the concept set: the neuron is about one concept, with the user's agreement.
   if (in.concepts < 2) {

@@ -7,7 +7,8 @@
 //     that repeats Experiment 1 at each candidate);
 //   - identification over the concept set (Experiment 2, THEORY.md 6.2, with the user's agreement).
 // Every draw comes from make_stream(seed, replicate, study_salt(study)) with a study name that fixes
-// the table and n, so results do not depend on the thread count.
+// the table and n (the n search: one stream per table and n, see below), so results do not depend on
+// the thread count.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -44,7 +45,9 @@ std::vector<std::vector<simulated_error>> simulate_errors(const simulation_setup
 
 /// The smallest n (to within 1%, and exactly below 100) at which the worst-table 0.95-quantile of
 /// metric k's error, an undefined estimate counted as an infinite error, is at most epsilon: each
-/// candidate n is a fresh Experiment 1 (study "advise/simulated-n/metric=M/setting=s/n=N"). The
+/// candidate n is a fresh Experiment 1 whose replicates are drawn in order from the one stream
+/// make_stream(seed, 0, study_salt("advise/simulated-n/metric=M/setting=s/n=N")), so the searches of
+/// different metrics can run in parallel and the answer does not depend on the thread count. The
 /// search starts at `start`, doubles or halves to a bracket, then bisects on log n. Monte Carlo noise
 /// makes the quantile only nearly monotone in n, so the answer is the crossing the bisection finds,
 /// within the quantile's sampling error: with 1000 replicates the answer's standard deviation between
