@@ -39,6 +39,15 @@ concept_interval interval_for_concept(metric m, double estimate, const counts2x2
     out.exact = true;
     return out;
   }
+  // Any scores: Hoeffding's two-sample U-statistic bound in kl form with k = min(n1, n0), inside
+  // Agarwal's radius (kl >= 2 t^2 and min(n1, n0) >= n1 n0 / n), so the pruning radius stays r.
+  if (m == metric::auroc && options.auroc == auroc_convention::tie_corrected && b.n1 >= 1.0 && b.n0 >= 1.0 &&
+      std::floor(b.n1) == b.n1 && std::floor(b.n0) == b.n0) {
+    out.bounds = auroc_u_statistic_kl(static_cast<std::int64_t>(b.n1), static_cast<std::int64_t>(b.n0),
+                                      std::clamp(estimate, 0.0, 1.0), delta_c);
+    out.exact = true;
+    return out;
+  }
   if (b.successes && integer_counts && b.trials >= 1.0) {
     out.bounds = clopper_pearson(static_cast<std::int64_t>(*b.successes), static_cast<std::int64_t>(b.trials), delta_c);
     out.exact = true;
@@ -107,7 +116,7 @@ certified_set certify_concept_set(metric m, std::span<const metric_value> estima
     }
     if (member) out.members.push_back(static_cast<Eigen::Index>(c));
   }
-  out.method = any_exact && any_rate ? "mixed" : any_exact ? "clopper_pearson" : "rate";
+  out.method = any_exact && any_rate ? "mixed" : any_exact ? "exact" : "rate";
   return out;
 }
 

@@ -98,10 +98,17 @@ TEST_CASE("certified set: intervals are Clopper-Pearson on integer counts, the r
   CHECK_FALSE(rate.exact);
   CHECK(rate.bounds.lower == Approx(0.8 - std::sqrt(std::log(2 / 0.01) / 20)).epsilon(1e-12));
   CHECK(rate.bounds.upper == 1.0);
-  // AUROC: Agarwal's rate with the class counts, clipped.
+  // AUROC of any scores: Hoeffding's U-statistic interval in kl form, inside Agarwal's radius.
   const auto au = bounds::interval_for_concept(metric::auroc, 0.9, k, true, 0.01, {});
   const double r = bounds::rate_at(bounds::rate_basis_for(metric::auroc, k), 0.01);
-  CHECK(au.bounds.lower == Approx(std::max(0.0, 0.9 - r)));
+  const auto kl = bounds::auroc_u_statistic_kl(10, 105, 0.9, 0.01);
+  CHECK(au.bounds.lower == kl.lower);
+  CHECK(au.bounds.upper == kl.upper);
+  CHECK(au.bounds.lower >= 0.9 - r);
+  CHECK(au.max_radius == r);
+  // Weighted class counts: Agarwal's rate itself.
+  const auto weighted = bounds::interval_for_concept(metric::auroc, 0.9, {100, 2.5, 5, 8}, false, 0.01, {});
+  CHECK_FALSE(weighted.exact);
   // A binary neuron's AUROC: the exact interval on (TPR + TNR) / 2, inside the pruning radius.
   metric_options binary;
   binary.binary_activations = true;
@@ -130,7 +137,7 @@ TEST_CASE("certified set: a noisy rare concept loses to a well-supported one und
   // Concept 0's interval reaches 1, so it stays in the set: it cannot be excluded from one positive.
   CHECK(s.members == std::vector<Eigen::Index>{0, 1});
   CHECK_FALSE(s.unique());
-  CHECK(s.method == "clopper_pearson");
+  CHECK(s.method == "exact");
   // A minimum support of 2 positives leaves concept 0 out: the set is {1}, certified unique.
   const auto filtered = bounds::certify_concept_set(metric::recall, est, k, true, 0.05 / 2, 2.0, {});
   CHECK(filtered.below_min_support == 1);

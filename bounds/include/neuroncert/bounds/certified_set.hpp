@@ -16,8 +16,11 @@
 //     form (successes of trials, rate_basis.hpp; recall, precision and IoU conditional on the trials);
 //   AUROC of a binary neuron (tie-corrected) with integer counts: auroc_binary_exact (auroc_interval.hpp:
 //     Clopper-Pearson on TPR and TNR, delta_c split between them);
-//   otherwise (weighted counts, AUROC of a continuous neuron): the metric's closed-form rate,
-//     [estimate - r, estimate + r] clipped to [0, 1]; AUROC's is Agarwal's with the concept's class counts.
+//   AUROC otherwise, with whole class counts: auroc_u_statistic_kl (Hoeffding's two-sample U-statistic
+//     bound in kl form with min(n1, n0); valid for any scores, ties included, and never wider than
+//     Agarwal's rate);
+//   otherwise (weighted counts): the metric's closed-form rate, [estimate - r, estimate + r] clipped to
+//     [0, 1] (AUROC's is Agarwal's with the concept's class counts).
 // The set is over the concepts with a defined estimate (a concept the probing set cannot score has no
 // interval narrower than [0, 1] and is reported as skipped), and, with a minimum support m_min, over the
 // concepts with at least m_min positives in the probing set: the guarantee is then about the best of
@@ -47,7 +50,7 @@ namespace neuroncert::bounds {
 
 /// One neuron's certified identification over its concepts.
 struct certified_set {
-  std::string method;                   ///< "clopper_pearson", "rate" or "mixed" (integer counts for some concepts only)
+  std::string method;                   ///< "exact" (Clopper-Pearson, the AUROC intervals), "rate" or "mixed"
   Eigen::Index lcb_concept = -1;        ///< c_LCB (-1: no concept has an interval)
   interval lcb_interval;                ///< [L, U] of c_LCB
   std::vector<Eigen::Index> members;    ///< S_cert, by estimate descending (ties: lower index)
