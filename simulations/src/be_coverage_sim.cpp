@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include <boost/random/bernoulli_distribution.hpp>
 #include <boost/random/uniform_01.hpp>
 #include <fmt/format.h>
 
 #include "neuroncert/bounds/be_coverage.hpp"
+#include "neuroncert/bounds/be_pairwise.hpp"
 #include "neuroncert/bounds/exact_binomial.hpp"
 #include "neuroncert/core/binary_metrics.hpp"
 #include "neuroncert/core/bootstrap.hpp"
@@ -156,6 +158,13 @@ void check_be_coverage_setting(const be_coverage_setting& s) {
                                        "would have negative accuracy)",
                                        s.margin, s.best_accuracy));
   check_open_unit("firing rate a", s.firing_rate);
+}
+
+double be_disagreement(const be_coverage_setting& s) {
+  check_be_coverage_setting(s);
+  const double best = concept_accuracy(s, 0), other = concept_accuracy(s, 1);
+  // c* and c_j agree with f independently given f: they disagree when exactly one of them agrees.
+  return std::max(s.margin, best * (1.0 - other) + (1.0 - best) * other);  // >= Delta exactly, not only in theory
 }
 
 std::vector<counts2x2> be_concept_matrices(const be_coverage_setting& s) {
@@ -355,6 +364,8 @@ std::vector<tidy_row> run_be_coverage(const be_coverage_options& o) {
       for (double delta : o.margins) {
         const be_coverage_setting s{n, C, delta, o.best_accuracy, o.firing_rate};
         const double p = bounds::p_from_margin_accuracy(static_cast<double>(n), delta, C);
+        const double disagreement = be_disagreement(s);
+        const double p_pair = bounds::p_from_disagreement(n, delta, disagreement, C);
         std::vector<std::vector<tidy_row>> cell_rows(o.designs.size());
         const auto cell_name = [&](const be_design& d) {
           return fmt::format("C={};Delta={};K={};t={}", C, delta, d.resamples, d.threshold);
@@ -368,6 +379,9 @@ std::vector<tidy_row> run_be_coverage(const be_coverage_options& o) {
           row("bound_corrected", bounds::be_coverage_corrected(d.resamples, d.threshold, p));
           row("bound_tightened", bounds::be_coverage_tightened(d.resamples, d.threshold, p));
           row("bound_paper_eq9_at_t", bounds::paper_eq9(d.resamples, d.threshold, p));
+          row("disagreement", disagreement);
+          row("p_pairwise", p_pair);
+          row("bound_pairwise", bounds::be_coverage_corrected(d.resamples, d.threshold, p_pair));
         }
         for (be_identifications method : o.methods) {
           const std::string study = fmt::format("{}/{}/{}", experiment_name, setting_key(s), method_name(method));
@@ -408,19 +422,34 @@ std::vector<tidy_row> run_be_coverage(const be_coverage_options& o) {
     const double lo = 0.5 * *std::min_element(o.margins.begin(), o.margins.end());
     const double hi = std::min(2.0 * *std::max_element(o.margins.begin(), o.margins.end()), 0.99);
     const std::int64_t points = std::max<std::int64_t>(o.bound_curve_points, 2);
+    const auto margin_at = [&](std::int64_t i) {
+      return lo * std::pow(hi / lo, static_cast<double>(i) / static_cast<double>(points - 1));
+    };
     for (std::int64_t n : o.n_grid)
-      for (std::int64_t C : o.concept_counts)
+      for (std::int64_t C : o.concept_counts) {
+        // The pairwise p per grid margin once (it sums O(sqrt(n)) terms), with the setting's disagreement.
+        // (No value where the grid margin exceeds acc*: the model has no such setting.)
+        std::vector<std::optional<double>> p_pair(static_cast<std::size_t>(points));
+        for (std::int64_t i = 0; i < points; ++i) {
+          const be_coverage_setting s{n, C, margin_at(i), o.best_accuracy, o.firing_rate};
+          if (s.margin <= s.best_accuracy)
+            p_pair[static_cast<std::size_t>(i)] = bounds::p_from_disagreement(n, s.margin, be_disagreement(s), C);
+        }
         for (const auto& d : o.designs)
           for (std::int64_t i = 0; i < points; ++i) {
-            const double delta =
-                lo * std::pow(hi / lo, static_cast<double>(i) / static_cast<double>(points - 1));
+            const double delta = margin_at(i);
             const double p = bounds::p_from_margin_accuracy(static_cast<double>(n), delta, C);
             const std::string cell = fmt::format("C={};Delta={};K={};t={}", C, delta, d.resamples, d.threshold);
             rows.push_back({experiment_name, cell, "accuracy", n, "bound_corrected_curve",
                             bounds::be_coverage_corrected(d.resamples, d.threshold, p)});
             rows.push_back({experiment_name, cell, "accuracy", n, "bound_tightened_curve",
                             bounds::be_coverage_tightened(d.resamples, d.threshold, p)});
+            std::optional<double> pairwise;
+            if (const auto pp = p_pair[static_cast<std::size_t>(i)])
+              pairwise = bounds::be_coverage_corrected(d.resamples, d.threshold, *pp);
+            rows.push_back({experiment_name, cell, "accuracy", n, "bound_pairwise_curve", pairwise});
           }
+      }
   }
   return rows;
 }
@@ -455,7 +484,12 @@ nlohmann::json be_coverage_metadata(const be_coverage_options& o) {
       {"p_from_margin", "min(1, 2|C| exp(-n Delta^2 / 2)) (Hoeffding, Lemma B.2)"},
       {"bound_corrected", "P(Bin(K, p) <= t - 1) (THEORY.md sec. 5)"},
       {"bound_tightened", "P(Bin(K, p) <= max(t, ceil(K/2)) - 1)"},
-      {"bound_paper_eq9_at_t", "the paper's printed eq. 9 at k(S) = t (not a correct bound; for comparison)"}};
+      {"bound_paper_eq9_at_t", "the paper's printed eq. 9 at k(S) = t (not a correct bound; for comparison)"},
+      {"disagreement", "d = P(c*(x) != c(x)) = acc* (1 - acc_j) + (1 - acc*) acc_j of the setting (every runner-up)"},
+      {"p_pairwise",
+       "min(1, (|C| - 1) min(Chernoff, 2 exact) P(mean paired difference <= 0)) at (Delta, d) "
+       "(bounds::p_from_disagreement, docs/be_coverage_bound.md)"},
+      {"bound_pairwise", "P(Bin(K, p_pairwise) <= t - 1): the corrected bound with the pairwise p"}};
   j["bound_curve_points"] = o.bound_curve_points;
   j["coverage_interval"] = "two-sided 95% Clopper-Pearson over the replicates";
   return j;

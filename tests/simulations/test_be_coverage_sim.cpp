@@ -9,6 +9,7 @@
 #include <tbb/global_control.h>
 
 #include "neuroncert/bounds/be_coverage.hpp"
+#include "neuroncert/bounds/be_pairwise.hpp"
 #include "neuroncert/core/all_pairs.hpp"
 #include "neuroncert/core/binary_metrics.hpp"
 #include "neuroncert/core/bootstrap.hpp"
@@ -199,8 +200,8 @@ TEST_CASE("be-coverage: rows, bounds and metadata", "[be-coverage]") {
   o.replicates = 10;
   o.bound_curve_points = 0;
   const auto rows = run_be_coverage(o);
-  // 4 bound rows + 2 methods x 6 quantities.
-  CHECK(rows.size() == 16u);
+  // 7 bound rows (4 + disagreement, p_pairwise, bound_pairwise) + 2 methods x 6 quantities.
+  CHECK(rows.size() == 19u);
   for (const auto& r : rows) {
     CHECK(r.experiment == "be-coverage");
     CHECK(r.metric == "accuracy");
@@ -209,16 +210,26 @@ TEST_CASE("be-coverage: rows, bounds and metadata", "[be-coverage]") {
   }
   const double p = bounds::p_from_margin_accuracy(300, 0.05, 3);
   CHECK(*value_of(rows, "C=3;Delta=0.05;K=10;t=10", 300, "bound_paper_eq9_at_t") == bounds::paper_eq9(10, 10, p));
-  // The bound curves: 2 quantities x points, from Delta = min/2 to 2 max, monotone in Delta.
+  // The pairwise bound with the setting's own disagreement: acc* = 0.8, acc_j = 0.75,
+  // d = 0.8 * 0.25 + 0.2 * 0.75 = 0.35.
+  CHECK(*value_of(rows, "C=3;Delta=0.05;K=10;t=10", 300, "disagreement") == Approx(0.35).epsilon(1e-14));
+  const double pp = bounds::p_from_disagreement(300, 0.05, be_disagreement({300, 3, 0.05, 0.8, 0.1}), 3);
+  CHECK(*value_of(rows, "C=3;Delta=0.05;K=10;t=10", 300, "p_pairwise") == pp);
+  CHECK(pp < p);
+  CHECK(*value_of(rows, "C=3;Delta=0.05;K=10;t=10", 300, "bound_pairwise") == bounds::be_coverage_corrected(10, 10, pp));
+  // The bound curves: 3 quantities x points, from Delta = min/2 to 2 max, monotone in Delta.
   o.bound_curve_points = 5;
   const auto with_curve = run_be_coverage(o);
-  REQUIRE(with_curve.size() == 16u + 10u);
-  CHECK(with_curve[16].setting == "C=3;Delta=0.025;K=10;t=10");
-  CHECK(with_curve[24].setting == "C=3;Delta=0.1;K=10;t=10");
-  for (std::size_t i = 16; i + 2 < with_curve.size(); i += 2) {
+  REQUIRE(with_curve.size() == 19u + 15u);
+  CHECK(with_curve[19].setting == "C=3;Delta=0.025;K=10;t=10");
+  CHECK(with_curve[31].setting == "C=3;Delta=0.1;K=10;t=10");
+  for (std::size_t i = 19; i + 3 < with_curve.size(); i += 3) {
     CHECK(with_curve[i].quantity == "bound_corrected_curve");
     CHECK(with_curve[i + 1].quantity == "bound_tightened_curve");
-    CHECK(*with_curve[i].value <= *with_curve[i + 2].value);
+    CHECK(with_curve[i + 2].quantity == "bound_pairwise_curve");
+    CHECK(*with_curve[i].value <= *with_curve[i + 3].value);
+    CHECK(*with_curve[i + 2].value <= *with_curve[i + 5].value);
+    CHECK(*with_curve[i].value <= *with_curve[i + 2].value);  // never below the corrected bound
   }
   const auto meta = be_coverage_metadata(o);
   CHECK(meta.at("caveat").get<std::string>() == be_coverage_sim_caveat);

@@ -35,7 +35,10 @@
 //
 // Bounds per cell: p = p_from_margin(accuracy, n, Delta, |C|) = min(1, 2|C| exp(-n Delta^2 / 2)),
 // bound_corrected = P(Bin(K, p) <= t - 1), bound_tightened = P(Bin(K, p) <= max(t, ceil(K/2)) - 1),
-// bound_paper_eq9_at_t = the paper's printed eq. 9 at k(S) = t.
+// bound_paper_eq9_at_t = the paper's printed eq. 9 at k(S) = t; and the pairwise bound of
+// bounds/be_pairwise.hpp with the setting's own disagreement d = P(c* != c_j) = acc* (1 - acc_j) +
+// (1 - acc*) acc_j (the same for every runner-up; be_disagreement): p_pairwise =
+// p_from_disagreement(n, Delta, d, |C|), bound_pairwise = P(Bin(K, p_pairwise) <= t - 1).
 //
 // Caveat (also in the JSON metadata): assumption (3) treats the K bootstrap resamples as fresh probing
 // sets from P; real resamples come from D, so the guarantee is heuristic for the bootstrap; the
@@ -49,8 +52,10 @@
 //
 // Tidy rows: experiment "be-coverage", setting "C=M;Delta=D;K=K;t=T" (no commas), metric "accuracy",
 // n = the probing-set size, quantities:
-//   p_from_margin, bound_corrected, bound_tightened, bound_paper_eq9_at_t,
-//   bound_corrected_curve and bound_tightened_curve: the two bounds on a fine log grid of Delta (cells
+//   p_from_margin, bound_corrected, bound_tightened, bound_paper_eq9_at_t, disagreement, p_pairwise,
+//   bound_pairwise,
+//   bound_corrected_curve, bound_tightened_curve and bound_pairwise_curve: the three bounds on a fine
+//   log grid of Delta (cells
 //   whose Delta is not a simulated margin; no coverage rows), for drawing the bound as a curve,
 //   and per method (suffix _bootstrap or _fresh): coverage_<m> (fraction of replicates with c* in S),
 //   coverage_<m>_cp_lower / coverage_<m>_cp_upper (two-sided 95% Clopper-Pearson interval),
@@ -86,6 +91,10 @@ struct be_coverage_setting {
 
 /// Throws invalid_argument naming the bad field ("margin Delta", "best accuracy", ...).
 void check_be_coverage_setting(const be_coverage_setting& s);
+
+/// The disagreement rate P(c*(x) != c_j(x)) between c* and each runner-up j of the model (the same for
+/// every j): acc* (1 - acc_j) + (1 - acc*) acc_j, acc_j = acc* - Delta (conditionally independent given f).
+double be_disagreement(const be_coverage_setting& s);
 
 /// The |C| population cell matrices W of (f, c_j) (see the header comment).
 std::vector<counts2x2> be_concept_matrices(const be_coverage_setting& s);
