@@ -1,5 +1,6 @@
 // `neuroncert be-coverage`: coverage of the bootstrap-ensemble prediction set, Theorem 4.1 as corrected
-// (THEORY.md sec. 5), next to the tightened bound and the paper's printed eq. 9. The checks and the
+// (THEORY.md sec. 5), next to the tightened bound and the paper's printed eq. 9, and with --disagreement
+// the same bounds with the pairwise p (docs/be_coverage_bound.md). The checks and the
 // numbers are the study studies/bound_reports.hpp; this file parses the options and prints them.
 
 #include <CLI/CLI.hpp>
@@ -37,7 +38,17 @@ void run_be(const be_options& o) {
   tab.rows.push_back({"tightened", format_number(r.tightened, 10), "P(Bin(K,p) <= max(t, ceil(K/2)) - 1)"});
   tab.rows.push_back(
       {"paper_eq9", format_number(r.paper_eq9, 10), "P(Bin(K,p) <= K-k_S-1) at k_S = t (printed; not valid)"});
+  if (const auto& pw = r.pairwise) {
+    tab.rows.push_back({"pairwise corrected", format_number(pw->corrected, 10), "P(Bin(K,p') <= t-1), p' below"});
+    tab.rows.push_back(
+        {"pairwise tightened", format_number(pw->tightened, 10), "P(Bin(K,p') <= max(t, ceil(K/2)) - 1)"});
+  }
   print_table(tab);
+  if (const auto& pw = r.pairwise)
+    fmt::print("pairwise: p' = {} = (|C| - 1) x {} per runner-up with margin >= {} and disagreement <= {} (exact {}, "
+               "Chernoff {}, Bernstein {}; accuracy, docs/be_coverage_bound.md)\n",
+               format_number(pw->p, 10), format_number(pw->per_runner_up, 6), *o.in.margin, pw->disagreement,
+               format_number(pw->exact, 6), format_number(pw->chernoff, 6), format_number(pw->bernstein, 6));
   fmt::print("caveat: {}\n", bounds::be_coverage_caveat);
 }
 
@@ -59,6 +70,9 @@ void register_be_coverage(CLI::App& app) {
       {"--concepts", &in.concepts, "Size of the concept set |C|"},
       {"--metric", &in.metric_name, "Similarity metric (" + metric_names() + ")"},
       {"--rho", &in.rho, "Concept frequency P(c=1), in (0,1) (auroc)"},
+      {"--disagreement", &in.disagreement,
+       "Accuracy only: an upper bound d on P(c*(x) != c(x)) for every runner-up c, in [margin, 1]; adds the "
+       "pairwise bound (docs/be_coverage_bound.md)"},
       {"--json", &o->json, "Print a JSON report instead of a table"},
   });
   cmd->get_option("--threshold")->excludes("--threshold-fraction");

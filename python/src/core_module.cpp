@@ -445,6 +445,7 @@ py::object be_coverage(const py::dict& kw) {
   in.rho = get<double>(kw, "rho");
   in.concepts = get<std::int64_t>(kw, "concepts");
   in.metric_name = get<std::string>(kw, "metric");
+  in.disagreement = get<double>(kw, "disagreement");
   return to_python(studies::be_coverage_json(in, studies::be_coverage_study(in)));
 }
 

@@ -42,6 +42,22 @@ def test_be_coverage_equals_the_cli(cli):
     assert got == want
 
 
+def test_be_coverage_with_disagreement_equals_the_cli(cli):
+    args = ["--K", 100, "--threshold", 95, "--n", 1000, "--margin", 0.04, "--concepts", 10, "--metric", "accuracy",
+            "--disagreement", 0.344]
+    want = cli_json(cli, "be-coverage", *args)
+    got = neuroncert.be_coverage(100, threshold=95, n=1000, margin=0.04, concepts=10, metric="accuracy",
+                                 disagreement=0.344)
+    assert got == want
+    assert got["corrected"] == 0.0 and got["pairwise"]["corrected"] > 0.999
+    assert got["pairwise"]["p"] < got["p"]
+    with pytest.raises(ValueError, match="--disagreement applies to --metric accuracy only"):
+        neuroncert.be_coverage(100, threshold=95, n=1000, margin=0.04, concepts=10, metric="recall", disagreement=0.3)
+    with pytest.raises(ValueError, match=r"--disagreement must lie in \[--margin, 1\]"):
+        neuroncert.be_coverage(100, threshold=95, n=1000, margin=0.04, concepts=10, metric="accuracy",
+                               disagreement=0.01)
+
+
 def test_plan_and_bound_refuse_what_the_cli_refuses():
     with pytest.raises(ValueError, match="exactly one of --epsilon, --margin or --n"):
         neuroncert.plan("accuracy", 10, epsilon=0.1, n=100)

@@ -1,12 +1,14 @@
 #include "neuroncert/studies/bound_reports.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <tuple>
 #include <utility>
 
 #include <fmt/format.h>
 
 #include "neuroncert/bounds/be_coverage.hpp"
+#include "neuroncert/bounds/be_pairwise.hpp"
 #include "neuroncert/core/bootstrap.hpp"
 #include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/counts.hpp"
@@ -148,8 +150,42 @@ std::pair<double, std::string> checked_p(const be_coverage_inputs& in) {
   const bool from_margin = in.n || in.margin || in.concepts || in.metric_name || in.rho;
   if (!in.p) return p_from_margin_options(in);
   if (from_margin) throw invalid_argument("--p excludes --n, --margin, --concepts, --metric and --rho");
+  if (in.disagreement)
+    throw invalid_argument("--disagreement needs --n, --margin, --concepts and --metric accuracy instead of --p");
   check_closed_unit("--p", *in.p);
   return {*in.p, "given"};
+}
+
+/// The pairwise p from --disagreement (after checked_p: n, margin, concepts and metric are given and
+/// checked), and the bounds with it.
+be_pairwise_result pairwise_bounds(const be_coverage_inputs& in, std::int64_t threshold) {
+  if (parse_metric(*in.metric_name) != metric::accuracy)
+    throw invalid_argument(fmt::format(
+        "--disagreement applies to --metric accuracy only (the paired difference of two concepts' agreement "
+        "indicators); got {}",
+        *in.metric_name));
+  const double d = *in.disagreement, margin = *in.margin;
+  if (!(d >= margin && d <= 1.0))
+    throw invalid_argument(fmt::format(
+        "--disagreement must lie in [--margin, 1] = [{}, 1] (concepts that disagree on a fraction d of the "
+        "inputs differ in accuracy by at most d), got {}",
+        margin, d));
+  if (*in.n != std::floor(*in.n))
+    throw invalid_argument(fmt::format("--n must be a whole number with --disagreement, got {}", *in.n));
+  if (*in.concepts < 2)
+    throw invalid_argument(fmt::format("--concepts must be at least 2 with --disagreement (c* and a runner-up), got {}",
+                                       *in.concepts));
+  const auto n = static_cast<std::int64_t>(*in.n);
+  be_pairwise_result r;
+  r.disagreement = d;
+  r.per_runner_up = bounds::pairwise_error_uniform(n, margin, d);
+  r.p = bounds::p_from_disagreement(n, margin, d, *in.concepts);
+  r.exact = bounds::pairwise_error_exact(n, margin, d);
+  r.chernoff = bounds::pairwise_error_chernoff(n, margin, d);
+  r.bernstein = bounds::pairwise_error_bernstein(n, margin, d);
+  r.corrected = bounds::be_coverage_corrected(in.K, threshold, r.p);
+  r.tightened = bounds::be_coverage_tightened(in.K, threshold, r.p);
+  return r;
 }
 
 }  // namespace
@@ -250,6 +286,7 @@ be_coverage_result be_coverage_study(const be_coverage_inputs& in) {
   out.corrected = bounds::be_coverage_corrected(in.K, out.threshold, out.p);
   out.tightened = bounds::be_coverage_tightened(in.K, out.threshold, out.p);
   out.paper_eq9 = bounds::paper_eq9(in.K, out.threshold, out.p);
+  if (in.disagreement) out.pairwise = pairwise_bounds(in, out.threshold);
   return out;
 }
 
@@ -263,6 +300,17 @@ nlohmann::json be_coverage_json(const be_coverage_inputs& in, const be_coverage_
   j["tightened"] = r.tightened;
   j["paper_eq9_at_kS_eq_t"] = r.paper_eq9;
   j["caveat"] = bounds::be_coverage_caveat;
+  if (const auto& pw = r.pairwise) {
+    j["pairwise"] = {
+        {"disagreement", pw->disagreement},
+        {"p", pw->p},
+        {"p_source", "(|C| - 1) min(Chernoff, 2 exact) of one runner-up with margin >= Delta and disagreement <= d "
+                     "(accuracy; docs/be_coverage_bound.md)"},
+        {"per_runner_up",
+         {{"uniform", pw->per_runner_up}, {"exact", pw->exact}, {"chernoff", pw->chernoff}, {"bernstein", pw->bernstein}}},
+        {"corrected", pw->corrected},
+        {"tightened", pw->tightened}};
+  }
   return j;
 }
 

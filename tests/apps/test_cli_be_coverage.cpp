@@ -1,4 +1,5 @@
-// `neuroncert be-coverage`: THEORY.md sec. 5 table values, p from the margin, caveat, bad inputs.
+// `neuroncert be-coverage`: THEORY.md sec. 5 table values, p from the margin, the pairwise bound, caveat,
+// bad inputs.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -37,6 +38,26 @@ TEST_CASE("be-coverage: K = 10, t = 5, p = 0.3 reference row in JSON", "[apps][b
   CHECK(std::abs(j["paper_eq9_at_kS_eq_t"].get<double>() - 0.8497316674) < 5e-11);
 }
 
+TEST_CASE("be-coverage: --disagreement adds the pairwise bound beside the corrected one", "[apps][be_coverage]") {
+  const auto r = run_cli(
+      "be-coverage --K 100 --threshold 95 --n 1000 --margin 0.04 --concepts 10 --metric accuracy --disagreement 0.344 "
+      "--json");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["corrected"].get<double>() == 0.0);  // Hoeffding: p = 20 exp(-0.8) > 1
+  const auto& pw = j["pairwise"];
+  CHECK(pw["disagreement"].get<double>() == 0.344);
+  CHECK(pw["p"].get<double>() < 0.5);
+  CHECK(pw["p"].get<double>() == Approx(9 * pw["per_runner_up"]["uniform"].get<double>()));
+  CHECK(pw["corrected"].get<double>() > 0.999);
+  CHECK(pw["per_runner_up"]["exact"].get<double>() <= pw["per_runner_up"]["chernoff"].get<double>());
+  const auto text = run_cli(
+      "be-coverage --K 100 --threshold 95 --n 1000 --margin 0.04 --concepts 10 --metric accuracy --disagreement 0.344");
+  REQUIRE(text.exit_code == 0);
+  CHECK_THAT(text.out, Contains("pairwise corrected") && Contains("pairwise: p' =") && Contains("caveat"));
+}
+
 TEST_CASE("be-coverage: bad inputs give one line on stderr and exit 2", "[apps][be_coverage]") {
   const char* bad[] = {
       "be-coverage --K 100 --p 0.5",
@@ -47,6 +68,12 @@ TEST_CASE("be-coverage: bad inputs give one line on stderr and exit 2", "[apps][
       "be-coverage --K 100 --threshold 95 --n 100 --margin 0.1 --concepts 5 --metric mad",
       "be-coverage --K 100 --threshold 95 --n 100 --margin -0.1 --concepts 5 --metric accuracy",
       "be-coverage --K 100 --threshold 95 --p 0.1 --n 100",
+      "be-coverage --K 100 --threshold 95 --p 0.1 --disagreement 0.3",
+      "be-coverage --K 100 --threshold 95 --n 100 --margin 0.1 --concepts 5 --metric auroc --rho 0.3 --disagreement 0.3",
+      "be-coverage --K 100 --threshold 95 --n 100 --margin 0.1 --concepts 5 --metric accuracy --disagreement 0.05",
+      "be-coverage --K 100 --threshold 95 --n 100 --margin 0.1 --concepts 5 --metric accuracy --disagreement 1.5",
+      "be-coverage --K 100 --threshold 95 --n 100.5 --margin 0.1 --concepts 5 --metric accuracy --disagreement 0.3",
+      "be-coverage --K 100 --threshold 95 --n 100 --margin 0.1 --concepts 1 --metric accuracy --disagreement 0.3",
   };
   for (const char* args : bad) {
     const auto r = run_cli(args);

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "neuroncert/bounds/be_coverage.hpp"
+#include "neuroncert/bounds/be_pairwise.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/studies/bound_reports.hpp"
 
@@ -163,4 +164,40 @@ TEST_CASE("be-coverage study: K, the threshold and p are checked in that order",
   in.rho = 0.2;
   CHECK_THROWS_WITH(studies::be_coverage_study(in),
                     Equals("--p excludes --n, --margin, --concepts, --metric and --rho"));
+  in.rho.reset();
+  in.disagreement = 0.3;
+  CHECK_THROWS_WITH(studies::be_coverage_study(in), Contains("--disagreement needs --n, --margin"));
+}
+
+TEST_CASE("be-coverage study: --disagreement adds the pairwise bound (accuracy only)", "[studies][bound_reports]") {
+  studies::be_coverage_inputs in;
+  in.K = 100;
+  in.threshold = 95;
+  in.n = 1000;
+  in.margin = 0.04;
+  in.concepts = 10;
+  in.metric_name = "accuracy";
+  CHECK_FALSE(studies::be_coverage_study(in).pairwise);
+  in.disagreement = 0.344;
+  const auto r = studies::be_coverage_study(in);
+  REQUIRE(r.pairwise);
+  CHECK(r.pairwise->p == bounds::p_from_disagreement(1000, 0.04, 0.344, 10));
+  CHECK(r.pairwise->p < r.p);
+  CHECK(r.pairwise->corrected == bounds::be_coverage_corrected(100, 95, r.pairwise->p));
+  CHECK(r.pairwise->tightened == bounds::be_coverage_tightened(100, 95, r.pairwise->p));
+  CHECK(r.pairwise->exact == bounds::pairwise_error_exact(1000, 0.04, 0.344));
+  const auto j = studies::be_coverage_json(in, r);
+  CHECK(j["pairwise"]["p"] == r.pairwise->p);
+  CHECK(j["pairwise"]["per_runner_up"]["bernstein"] == r.pairwise->bernstein);
+  in.metric_name = "iou";
+  CHECK_THROWS_WITH(studies::be_coverage_study(in), Contains("--disagreement applies to --metric accuracy only"));
+  in.metric_name = "accuracy";
+  in.disagreement = 0.03;
+  CHECK_THROWS_WITH(studies::be_coverage_study(in), Contains("--disagreement must lie in [--margin, 1] = [0.04, 1]"));
+  in.disagreement = 0.5;
+  in.n = 1000.5;
+  CHECK_THROWS_WITH(studies::be_coverage_study(in), Contains("--n must be a whole number"));
+  in.n = 1000;
+  in.concepts = 1;
+  CHECK_THROWS_WITH(studies::be_coverage_study(in), Contains("--concepts must be at least 2 with --disagreement"));
 }

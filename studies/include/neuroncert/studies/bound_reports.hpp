@@ -90,7 +90,9 @@ nlohmann::json bound_json(const bound_inputs& in, const bound_result& r);
 // ---- be-coverage -----------------------------------------------------------------------------
 
 /// `be-coverage`'s options: K, the threshold (t or tau) and either p or what p is solved from
-/// (n, margin, concepts, metric and, for AUROC, rho).
+/// (n, margin, concepts, metric and, for AUROC, rho). With `disagreement` (accuracy only; an upper
+/// bound on P(c*(x) != c(x)) over the runner-ups c), the pairwise p of bounds/be_pairwise.hpp is
+/// reported beside the uniform one (docs/be_coverage_bound.md).
 struct be_coverage_inputs {
   std::int64_t K = 100;
   std::optional<std::int64_t> threshold;
@@ -99,6 +101,17 @@ struct be_coverage_inputs {
   std::optional<double> n, margin, rho;
   std::optional<std::int64_t> concepts;
   std::optional<std::string> metric_name;
+  std::optional<double> disagreement;
+};
+
+/// The pairwise bound (with --disagreement): p = min(1, (|C| - 1) T_unif(n, Delta, d)) and the
+/// per-runner-up tails it is built from.
+struct be_pairwise_result {
+  double disagreement = 0;
+  double p = 0;
+  double per_runner_up = 0;  ///< T_unif = min(1, Chernoff, 2 exact): the worst runner-up's error
+  double exact = 0, chernoff = 0, bernstein = 0;  ///< one runner-up with exactly (Delta, d)
+  double corrected = 0, tightened = 0;
 };
 
 struct be_coverage_result {
@@ -106,12 +119,16 @@ struct be_coverage_result {
   double p = 0;
   std::string p_source;  ///< "given", or the equation p solves with its inputs
   double corrected = 0, tightened = 0, paper_eq9 = 0;
+  std::optional<be_pairwise_result> pairwise;  ///< with --disagreement
 };
 
-/// The corrected and tightened Theorem 4.1 bounds and the paper's eq. 9 at k_S = t.
+/// The corrected and tightened Theorem 4.1 bounds and the paper's eq. 9 at k_S = t, and with a
+/// disagreement the same two bounds with the pairwise p.
 be_coverage_result be_coverage_study(const be_coverage_inputs& in);
 
-/// The JSON report: K, threshold, p and its source, the three bounds and the caveat.
+/// The JSON report: K, threshold, p and its source, the three bounds, the caveat and, with a
+/// disagreement, "pairwise" {disagreement, p, p_source, per_runner_up {uniform, exact, chernoff,
+/// bernstein}, corrected, tightened}.
 nlohmann::json be_coverage_json(const be_coverage_inputs& in, const be_coverage_result& r);
 
 }  // namespace neuroncert::studies
