@@ -29,17 +29,17 @@ struct coverage_count {
 // One replicate: counts from the matrices, S_cert at delta/|C|, and whether a population-best concept
 // (among the defined ones; ties: any) is in it, and whether c_LCB's population value is >= its L.
 void score(metric m, const std::vector<counts2x2>& w, const std::vector<counts2x2>& k, double delta,
-           coverage_count& out) {
+           coverage_count& out, const metric_options& o = {}) {
   const std::size_t C = w.size();
   std::vector<metric_value> est(C);
   std::vector<double> pop(C);
   double best = -std::numeric_limits<double>::infinity();
   for (std::size_t c = 0; c < C; ++c) {
-    est[c] = binary_neuron_metric(m, k[c]);
-    pop[c] = binary_neuron_metric(m, w[c]).value;
+    est[c] = binary_neuron_metric(m, k[c], o);
+    pop[c] = binary_neuron_metric(m, w[c], o).value;
     if (est[c].defined()) best = std::max(best, pop[c]);
   }
-  const auto s = bounds::certify_concept_set(m, est, k, true, delta / static_cast<double>(C), 0.0, {});
+  const auto s = bounds::certify_concept_set(m, est, k, true, delta / static_cast<double>(C), 0.0, o);
   ++out.replicates;
   if (s.lcb_concept < 0) {  // nothing defined: nothing to cover
     ++out.covered;
@@ -94,26 +94,37 @@ TEST_CASE("certified set covers the best concept in the BE-coverage settings, an
   const double a = 0.1, acc = 0.8, delta = 0.05;
   const std::int64_t C = 10, R = 1000;
   std::vector<double> unique_share;
+  std::vector<std::int64_t> exact_auroc_unique, any_scores_auroc_unique;
   for (const auto& [n, margin] : {std::pair<std::int64_t, double>{100, 0.01}, {1000, 0.02}, {1000, 0.1}, {10000, 0.1}}) {
     std::vector<counts2x2> w(C);
     for (std::int64_t j = 0; j < C; ++j) {
       const double acc_j = j == 0 ? acc : acc - margin;
       w[static_cast<std::size_t>(j)] = {(1 - a) * acc_j, (1 - a) * (1 - acc_j), a * (1 - acc_j), a * acc_j};
     }
-    for (metric m : {metric::accuracy, metric::recall, metric::precision, metric::iou, metric::auroc}) {
+    metric_options binary;
+    binary.binary_activations = true;  // AUROC from the exact intervals on TPR and TNR
+    for (const auto& [m, o] : {std::pair<metric, metric_options>{metric::accuracy, {}}, {metric::recall, {}},
+                               {metric::precision, {}}, {metric::iou, {}}, {metric::auroc, {}}, {metric::auroc, binary}}) {
       coverage_count cov;
       for (std::int64_t r = 0; r < R; ++r) {
         auto rng = make_stream(5, static_cast<std::uint64_t>(r), static_cast<std::uint64_t>(n));
-        score(m, w, sim::draw_concept_counts(rng, n, a, w), delta, cov);
+        score(m, w, sim::draw_concept_counts(rng, n, a, w), delta, cov, o);
       }
-      INFO(to_string(m) << " n " << n << " Delta " << margin << " coverage " << cov.coverage() << " unique "
-                        << cov.unique);
+      INFO(to_string(m) << (o.binary_activations ? " (exact)" : "") << " n " << n << " Delta " << margin << " coverage "
+                        << cov.coverage() << " unique " << cov.unique);
       check_coverage(cov, delta);
       if (m == metric::accuracy) unique_share.push_back(static_cast<double>(cov.unique) / static_cast<double>(R));
+      if (m == metric::auroc && o.binary_activations) exact_auroc_unique.push_back(cov.unique);
+      if (m == metric::auroc && !o.binary_activations) any_scores_auroc_unique.push_back(cov.unique);
     }
   }
   // Accuracy: never unique at n = 100 with Delta 0.01; always at n = 10,000 with Delta 0.1
   // (Clopper-Pearson radius at delta/10 about 0.011 there).
   CHECK(unique_share[0] == 0.0);
   CHECK(unique_share[3] > 0.99);
+  // AUROC at n = 10,000, Delta 0.1: the interval for any scores (Hoeffding's U-statistic bound with
+  // min(n1, n0) = 1,000 samples) certifies c* unique in some 5% of the probing sets, the exact binary
+  // one (Clopper-Pearson on TPR and TNR) in all of them.
+  CHECK(any_scores_auroc_unique[3] < 200);
+  CHECK(exact_auroc_unique[3] > 990);
 }
