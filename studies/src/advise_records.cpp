@@ -178,7 +178,7 @@ record_layout<curve_value> curve_layout() {
           {"value", "value", [](const curve_value& x) { return field_value::or_null(x.value); }}};
 }
 
-void write_figure(const advise_files& a, const advise_result& r, io::output_transaction& outputs) {
+void write_figure(const advise_files& a, const advise_inputs& in, const advise_result& r, io::output_transaction& outputs) {
   const std::string csv = a.prefix + "_curves.csv";
   record_writer<curve_value> curves(curve_layout(), csv, &outputs);
   std::string metrics;
@@ -212,10 +212,10 @@ void write_figure(const advise_files& a, const advise_result& r, io::output_tran
   for (const char* ext : {".png", ".svg"}) outputs.stage(stem + ext, a.prefix + "_figure" + ext);
   try {
     run_gnuplot(a.plots_dir / "advise.gp",
-                         fmt::format("dir={}; csv={}; out={}; metrics={}; certified={}; nuser={}",
+                         fmt::format("dir={}; csv={}; out={}; metrics={}; certified={}; nuser={}; epsilon={}",
                                      gnuplot_string((a.plots_dir / "").string()), gnuplot_string(data),
                                      gnuplot_string(stem), gnuplot_string(metrics),
-                                     gnuplot_string(certified), r.n));
+                                     gnuplot_string(certified), r.n, in.epsilon.value_or(0.0)));
   } catch (...) {
     std::filesystem::remove(data);
     throw;
@@ -244,7 +244,7 @@ void write_advise(const advise_files& a, const advise_inputs& in, const advise_r
   } else {
     outputs.remove_on_commit(a.prefix + "_identification.csv");  // a stale file of an earlier run
   }
-  if (a.figure) write_figure(a, r, outputs);
+  if (a.figure) write_figure(a, in, r, outputs);
   nlohmann::json j = advise_json(in, r);
   j["metadata"] = a.metadata;
   io::write_json(a.prefix + ".json", j, &outputs);
