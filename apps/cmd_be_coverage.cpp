@@ -3,6 +3,8 @@
 // the same bounds with the pairwise p (docs/be_coverage_bound.md). The checks and the
 // numbers are the study studies/bound_reports.hpp; this file parses the options and prints them.
 
+#include <filesystem>
+
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -10,6 +12,7 @@
 #include "commands.hpp"
 #include "neuroncert/bounds/be_coverage.hpp"
 #include "neuroncert/core/metric.hpp"
+#include "neuroncert/core/npy.hpp"
 #include "neuroncert/studies/bound_reports.hpp"
 #include "option_table.hpp"
 #include "run_context.hpp"
@@ -20,13 +23,18 @@ namespace {
 
 struct be_options {
   studies::be_coverage_inputs in;
+  std::filesystem::path pilot_neuron, pilot_concepts;
   bool json = false;
 };
 
 void run_be(const be_options& o) {
-  const studies::be_coverage_result r = studies::be_coverage_study(o.in);
+  studies::be_coverage_inputs in = o.in;
+  Eigen::MatrixXd f, c;
+  if (!o.pilot_neuron.empty()) in.pilot_neuron = &(f = io::read_npy_matrix(o.pilot_neuron, "--pilot-neuron"));
+  if (!o.pilot_concepts.empty()) in.pilot_concepts = &(c = io::read_npy_matrix(o.pilot_concepts, "--pilot-concepts"));
+  const studies::be_coverage_result r = studies::be_coverage_study(in);
   if (o.json) {
-    nlohmann::json j = studies::be_coverage_json(o.in, r);
+    nlohmann::json j = studies::be_coverage_json(in, r);
     j["metadata"] = run_metadata();
     fmt::print("{}\n", j.dump(2));
     return;
@@ -44,11 +52,20 @@ void run_be(const be_options& o) {
         {"pairwise tightened", format_number(pw->tightened, 10), "P(Bin(K,p') <= max(t, ceil(K/2)) - 1)"});
   }
   print_table(tab);
-  if (const auto& pw = r.pairwise)
+  if (const auto& e = r.pilot)
+    fmt::print("pilot: {} samples, {} concepts; c* = concept {} (accuracy {}), closest runner-up concept {} (margin "
+               "{}), largest disagreement {}\n",
+               e->samples, e->concepts, e->best, format_number(e->best_accuracy, 6), e->closest,
+               format_number(e->min_margin, 6), format_number(e->max_disagreement, 6));
+  if (const auto& pw = r.pairwise; pw && !r.pilot)
     fmt::print("pairwise: p' = {} = (|C| - 1) x {} per runner-up with margin >= {} and disagreement <= {} (exact {}, "
                "Chernoff {}, Bernstein {}; accuracy, docs/be_coverage_bound.md)\n",
-               format_number(pw->p, 10), format_number(pw->per_runner_up, 6), *o.in.margin, pw->disagreement,
+               format_number(pw->p, 10), format_number(pw->per_runner_up, 6), *in.margin, pw->disagreement,
                format_number(pw->exact, 6), format_number(pw->chernoff, 6), format_number(pw->bernstein, 6));
+  else if (pw)
+    fmt::print("pairwise: p' = {} ({}); the closest runner-up alone: exact {}, Chernoff {}, Bernstein {}\n",
+               format_number(pw->p, 10), pw->p_source, format_number(pw->exact, 6), format_number(pw->chernoff, 6),
+               format_number(pw->bernstein, 6));
   fmt::print("caveat: {}\n", bounds::be_coverage_caveat);
 }
 
@@ -73,6 +90,11 @@ void register_be_coverage(CLI::App& app) {
       {"--disagreement", &in.disagreement,
        "Accuracy only: an upper bound d on P(c*(x) != c(x)) for every runner-up c, in [margin, 1]; adds the "
        "pairwise bound (docs/be_coverage_bound.md)"},
+      {"--pilot-neuron", &o->pilot_neuron,
+       "Accuracy, with --n: a pilot's binarised neuron .npy (n_p x 1, 0/1) instead of --margin, --concepts and "
+       "--disagreement; with --pilot-concepts"},
+      {"--pilot-concepts", &o->pilot_concepts,
+       "The pilot's concepts .npy (n_p x |C|, 0/1): c*, each runner-up's margin and disagreement (plug-in)"},
       {"--json", &o->json, "Print a JSON report instead of a table"},
   });
   cmd->get_option("--threshold")->excludes("--threshold-fraction");

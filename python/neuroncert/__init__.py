@@ -354,17 +354,25 @@ def bound(metric: str, concepts: int, *, n: Optional[int] = None, delta: float =
 def be_coverage(K: int, *, threshold: Optional[int] = None, threshold_fraction: Optional[float] = None,
                 p: Optional[float] = None, n: Optional[float] = None, margin: Optional[float] = None,
                 concepts: Optional[int] = None, metric: Optional[str] = None,
-                rho: Optional[float] = None, disagreement: Optional[float] = None) -> Dict[str, Any]:
+                rho: Optional[float] = None, disagreement: Optional[float] = None,
+                pilot_neuron: Optional[ArrayLike] = None, pilot_concepts: Optional[ArrayLike] = None) -> Dict[str, Any]:
     """Lower bound on P(c* in S) for the BE prediction set (Theorem 4.1 corrected, THEORY sec. 5),
     the tightened bound and the paper's printed eq. 9. Give the threshold (t or tau) and either p
     or (n, margin, concepts, metric[, rho]) to solve r(n, p/|C|) = margin/2 for p.
     ``disagreement`` (accuracy only): an upper bound on P(c*(x) != c(x)) for every runner-up c; the
     report then gains ``pairwise``, the same bounds with p from pairwise differences
     (docs/be_coverage_bound.md), far tighter when concepts rarely disagree.
+    ``pilot_neuron`` (n_p x 1 or length n_p, 0/1) and ``pilot_concepts`` (n_p x |C|, 0/1), with ``n`` and
+    ``metric="accuracy"``, replace ``margin``, ``concepts`` and ``disagreement``: each runner-up's margin
+    and disagreement are estimated on the pilot (plug-in) and the report gains ``pilot``.
     Returns ``neuroncert be-coverage --json``'s report (without run metadata)."""
-    return _core.be_coverage(dict(K=K, threshold=threshold, threshold_fraction=threshold_fraction, p=p, n=n,
-                                  margin=margin, concepts=concepts, metric=metric, rho=rho,
-                                  disagreement=disagreement))
+    kw = dict(K=K, threshold=threshold, threshold_fraction=threshold_fraction, p=p, n=n, margin=margin,
+              concepts=concepts, metric=metric, rho=rho, disagreement=disagreement)
+    for key, value in (("pilot_neuron", pilot_neuron), ("pilot_concepts", pilot_concepts)):
+        kw[key] = None if value is None else _array(value, key)
+    if kw["pilot_neuron"] is not None and kw["pilot_neuron"].ndim == 1:
+        kw["pilot_neuron"] = kw["pilot_neuron"].reshape(-1, 1)  # one neuron as a column
+    return _core.be_coverage(kw)
 
 
 def clopper_pearson(successes: int, trials: int, delta: float) -> Tuple[float, float]:

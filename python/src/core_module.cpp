@@ -446,6 +446,9 @@ py::object be_coverage(const py::dict& kw) {
   in.concepts = get<std::int64_t>(kw, "concepts");
   in.metric_name = get<std::string>(kw, "metric");
   in.disagreement = get<double>(kw, "disagreement");
+  Eigen::MatrixXd f, c;
+  if (auto a = get<py::array>(kw, "pilot_neuron")) in.pilot_neuron = &(f = matrix_from_array(*a, "pilot_neuron"));
+  if (auto a = get<py::array>(kw, "pilot_concepts")) in.pilot_concepts = &(c = matrix_from_array(*a, "pilot_concepts"));
   return to_python(studies::be_coverage_json(in, studies::be_coverage_study(in)));
 }
 

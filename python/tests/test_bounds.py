@@ -58,6 +58,26 @@ def test_be_coverage_with_disagreement_equals_the_cli(cli):
                                disagreement=0.01)
 
 
+def test_be_coverage_with_a_pilot_equals_the_cli(cli, tmp_path):
+    rng = np.random.default_rng(3)
+    f = (rng.random(500) < 0.2).astype(np.float64)
+    c = np.repeat(f[:, None], 5, axis=1)
+    for j in range(5):
+        rows = rng.choice(500, size=10 + 5 * j, replace=False)
+        c[rows, j] = 1 - c[rows, j]
+    np.save(tmp_path / "f.npy", f[:, None])
+    np.save(tmp_path / "c.npy", c)
+    want = cli_json(cli, "be-coverage", "--K", 100, "--threshold", 95, "--n", 2000, "--metric", "accuracy",
+                    "--pilot-neuron", tmp_path / "f.npy", "--pilot-concepts", tmp_path / "c.npy")
+    got = neuroncert.be_coverage(100, threshold=95, n=2000, metric="accuracy", pilot_neuron=f, pilot_concepts=c)
+    assert got == want
+    assert got["pilot"]["best"] == 0 and got["pilot"]["concepts"] == 5
+    assert got["pairwise"]["p"] <= got["p"]
+    with pytest.raises(ValueError, match="replace --p, --margin"):
+        neuroncert.be_coverage(100, threshold=95, n=2000, metric="accuracy", margin=0.1, pilot_neuron=f,
+                               pilot_concepts=c)
+
+
 def test_plan_and_bound_refuse_what_the_cli_refuses():
     with pytest.raises(ValueError, match="exactly one of --epsilon, --margin or --n"):
         neuroncert.plan("accuracy", 10, epsilon=0.1, n=100)

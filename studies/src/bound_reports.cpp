@@ -178,6 +178,8 @@ be_pairwise_result pairwise_bounds(const be_coverage_inputs& in, std::int64_t th
   const auto n = static_cast<std::int64_t>(*in.n);
   be_pairwise_result r;
   r.disagreement = d;
+  r.p_source = "(|C| - 1) min(Chernoff, 2 exact) of one runner-up with margin >= Delta and disagreement <= d "
+               "(accuracy; docs/be_coverage_bound.md)";
   r.per_runner_up = bounds::pairwise_error_uniform(n, margin, d);
   r.p = bounds::p_from_disagreement(n, margin, d, *in.concepts);
   r.exact = bounds::pairwise_error_exact(n, margin, d);
@@ -278,15 +280,116 @@ nlohmann::json bound_json(const bound_inputs& in, const bound_result& r) {
   return j;
 }
 
+be_pilot be_pilot_estimate(const Eigen::MatrixXd& neuron, const Eigen::MatrixXd& concepts) {
+  if (neuron.cols() != 1 || neuron.rows() < 1)
+    throw invalid_argument(fmt::format("--pilot-neuron must be n x 1 (one binarised neuron), got {} x {}",
+                                       neuron.rows(), neuron.cols()));
+  if (concepts.rows() != neuron.rows())
+    throw invalid_argument(fmt::format("--pilot-concepts has {} rows and --pilot-neuron {}: one row per pilot sample",
+                                       concepts.rows(), neuron.rows()));
+  if (concepts.cols() < 2)
+    throw invalid_argument(fmt::format("--pilot-concepts must have at least 2 concepts (columns), got {}", concepts.cols()));
+  const Eigen::Index n = neuron.rows(), C = concepts.cols();
+  for (Eigen::Index i = 0; i < n; ++i)
+    if (neuron(i, 0) != 0.0 && neuron(i, 0) != 1.0)
+      throw invalid_argument(fmt::format("--pilot-neuron must hold 0/1 values (a binarised neuron), got {} in row {}",
+                                         neuron(i, 0), i));
+  // Agreement indicators A_j(i) = 1[f(x_i) = c_j(x_i)], and the pilot accuracies.
+  Eigen::Matrix<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic> agree(n, C);
+  std::vector<std::int64_t> hits(static_cast<std::size_t>(C), 0);
+  for (Eigen::Index j = 0; j < C; ++j)
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const double c = concepts(i, j);
+      if (c != 0.0 && c != 1.0)
+        throw invalid_argument(
+            fmt::format("--pilot-concepts must hold 0/1 values, got {} in row {}, column {}", c, i, j));
+      agree(i, j) = c == neuron(i, 0) ? 1 : 0;
+      hits[static_cast<std::size_t>(j)] += agree(i, j);
+    }
+  be_pilot e;
+  e.samples = n;
+  e.concepts = C;
+  e.best = std::max_element(hits.begin(), hits.end()) - hits.begin();  // the first maximum: lowest index
+  const double nd = static_cast<double>(n);
+  e.best_accuracy = static_cast<double>(hits[static_cast<std::size_t>(e.best)]) / nd;
+  e.min_margin = 2.0;
+  for (Eigen::Index j = 0; j < C; ++j) {
+    if (j == e.best) continue;
+    std::int64_t up = 0, down = 0;  // c* agrees and c_j not; the reverse
+    for (Eigen::Index i = 0; i < n; ++i) {
+      up += agree(i, e.best) && !agree(i, j);
+      down += !agree(i, e.best) && agree(i, j);
+    }
+    const bounds::runner_up r{static_cast<double>(up - down) / nd, static_cast<double>(up + down) / nd};
+    if (r.margin < e.min_margin) {
+      e.min_margin = r.margin;
+      e.closest = j;
+    }
+    e.max_disagreement = std::max(e.max_disagreement, r.disagreement);
+    e.runner_up_index.push_back(j);
+    e.runner_ups.push_back(r);
+  }
+  return e;
+}
+
+namespace {
+
+/// With a pilot: the uniform p at the pilot's smallest margin and |C|, and the pairwise p from every
+/// runner-up's pilot margin and disagreement.
+void pilot_bounds(const be_coverage_inputs& in, be_coverage_result& out) {
+  if (!(in.pilot_neuron && in.pilot_concepts)) throw invalid_argument("give both --pilot-neuron and --pilot-concepts");
+  if (in.p || in.margin || in.concepts || in.disagreement || in.rho)
+    throw invalid_argument("--pilot-neuron and --pilot-concepts replace --p, --margin, --concepts, --disagreement and --rho");
+  if (!(in.n && in.metric_name)) throw invalid_argument("a pilot needs --n (the probing-set size) and --metric accuracy");
+  if (parse_metric(*in.metric_name) != metric::accuracy)
+    throw invalid_argument(fmt::format("a pilot applies to --metric accuracy only, got {}", *in.metric_name));
+  if (!(*in.n >= 1)) throw invalid_argument(fmt::format("--n must be at least 1, got {}", *in.n));
+  if (*in.n > static_cast<double>(max_samples))
+    throw invalid_argument(fmt::format("--n must be at most {} (probing-set size), got {}", max_samples, *in.n));
+  if (*in.n != std::floor(*in.n)) throw invalid_argument(fmt::format("--n must be a whole number, got {}", *in.n));
+  const auto n = static_cast<std::int64_t>(*in.n);
+  const be_pilot e = be_pilot_estimate(*in.pilot_neuron, *in.pilot_concepts);
+  const bool separated = e.min_margin > 0.0;
+  out.p = separated ? bounds::p_from_margin_accuracy(*in.n, e.min_margin, e.concepts) : 1.0;
+  out.p_source = fmt::format(
+      "solves r(n, p/|C|) = Delta/2 (accuracy, n = {}, Delta = {} the pilot's smallest margin, |C| = {})", n,
+      e.min_margin, e.concepts);
+  be_pairwise_result r;
+  r.disagreement = e.max_disagreement;
+  r.p = separated ? bounds::p_from_runner_ups(n, e.runner_ups) : 1.0;
+  r.p_source = separated
+                   ? "sum over the runner-ups of the exact tail at the pilot's margin and disagreement (plug-in; "
+                     "docs/be_coverage_bound.md)"
+                   : fmt::format("1: the pilot does not separate c* (concept {}) from concept {}", e.best, e.closest);
+  if (separated) {
+    const auto& c = e.runner_ups[static_cast<std::size_t>(
+        std::find(e.runner_up_index.begin(), e.runner_up_index.end(), e.closest) - e.runner_up_index.begin())];
+    r.exact = r.per_runner_up = bounds::pairwise_error_exact(n, c.margin, c.disagreement);
+    r.chernoff = bounds::pairwise_error_chernoff(n, c.margin, c.disagreement);
+    r.bernstein = bounds::pairwise_error_bernstein(n, c.margin, c.disagreement);
+  } else {
+    r.exact = r.per_runner_up = r.chernoff = r.bernstein = 1.0;
+  }
+  r.corrected = bounds::be_coverage_corrected(in.K, out.threshold, r.p);
+  r.tightened = bounds::be_coverage_tightened(in.K, out.threshold, r.p);
+  out.pairwise = r;
+  out.pilot = e;
+}
+
+}  // namespace
+
 be_coverage_result be_coverage_study(const be_coverage_inputs& in) {
   check_count("--K", in.K, 1, max_resamples, "bootstrap resamples; the paper uses 100");
   be_coverage_result out;
   out.threshold = bounds::checked_be_threshold(in.K, in.threshold, in.threshold_fraction);
-  std::tie(out.p, out.p_source) = checked_p(in);
+  if (in.pilot_neuron || in.pilot_concepts)
+    pilot_bounds(in, out);
+  else
+    std::tie(out.p, out.p_source) = checked_p(in);
   out.corrected = bounds::be_coverage_corrected(in.K, out.threshold, out.p);
   out.tightened = bounds::be_coverage_tightened(in.K, out.threshold, out.p);
   out.paper_eq9 = bounds::paper_eq9(in.K, out.threshold, out.p);
-  if (in.disagreement) out.pairwise = pairwise_bounds(in, out.threshold);
+  if (in.disagreement && !out.pilot) out.pairwise = pairwise_bounds(in, out.threshold);
   return out;
 }
 
@@ -304,13 +407,17 @@ nlohmann::json be_coverage_json(const be_coverage_inputs& in, const be_coverage_
     j["pairwise"] = {
         {"disagreement", pw->disagreement},
         {"p", pw->p},
-        {"p_source", "(|C| - 1) min(Chernoff, 2 exact) of one runner-up with margin >= Delta and disagreement <= d "
-                     "(accuracy; docs/be_coverage_bound.md)"},
+        {"p_source", pw->p_source},
         {"per_runner_up",
          {{"uniform", pw->per_runner_up}, {"exact", pw->exact}, {"chernoff", pw->chernoff}, {"bernstein", pw->bernstein}}},
         {"corrected", pw->corrected},
         {"tightened", pw->tightened}};
   }
+  if (const auto& e = r.pilot)
+    j["pilot"] = {{"samples", e->samples},           {"concepts", e->concepts},
+                  {"best", e->best},                 {"best_accuracy", e->best_accuracy},
+                  {"closest_runner_up", e->closest}, {"min_margin", e->min_margin},
+                  {"max_disagreement", e->max_disagreement}};
   return j;
 }
 

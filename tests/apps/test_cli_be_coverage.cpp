@@ -6,7 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <Eigen/Core>
+
 #include "apps/bounds_cli_run.hpp"
+#include "neuroncert/core/npy.hpp"
+#include "temp_dir.hpp"
 
 using neuroncert::test::line_count;
 using neuroncert::test::run_cli;
@@ -81,4 +85,44 @@ TEST_CASE("be-coverage: bad inputs give one line on stderr and exit 2", "[apps][
     CHECK(r.exit_code == 2);
     CHECK(line_count(r.out) == 1);
   }
+}
+
+TEST_CASE("be-coverage: a pilot neuron and concepts instead of --margin, --concepts, --disagreement",
+          "[apps][be_coverage]") {
+  // 400 pilot samples; concept 0 = the neuron except 20 rows, concept j >= 1 = concept 0 except 8 j more rows
+  // where it then disagrees with the neuron: margin 0.02 j, disagreement 0.02 j.
+  neuroncert::test::per_test_dir tmp;
+  Eigen::MatrixXd f(400, 1), c(400, 4);
+  for (Eigen::Index i = 0; i < 400; ++i) f(i, 0) = i % 3 == 0 ? 1 : 0;
+  for (Eigen::Index j = 0; j < 4; ++j) c.col(j) = f.col(0);
+  for (Eigen::Index i = 0; i < 20; ++i) c(i, 0) = 1 - c(i, 0);
+  for (Eigen::Index j = 1; j < 4; ++j) {
+    c.col(j) = c.col(0);
+    for (Eigen::Index i = 100; i < 100 + 8 * j; ++i) c(i, j) = 1 - c(i, j);
+  }
+  neuroncert::io::write_npy(tmp / "f.npy", f);
+  neuroncert::io::write_npy(tmp / "c.npy", c);
+  const std::string pilot =
+      "--pilot-neuron '" + (tmp / "f.npy").string() + "' --pilot-concepts '" + (tmp / "c.npy").string() + "'";
+  const auto r = run_cli("be-coverage --K 100 --threshold 95 --n 1000 --metric accuracy --json " + pilot);
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["pilot"]["best"] == 0);
+  CHECK(j["pilot"]["closest_runner_up"] == 1);
+  CHECK(j["pilot"]["min_margin"].get<double>() == Approx(0.02));
+  CHECK(j["pilot"]["max_disagreement"].get<double>() == Approx(0.06));
+  CHECK(j["pairwise"]["p"].get<double>() < j["p"].get<double>());
+  const auto text = run_cli("be-coverage --K 100 --threshold 95 --n 1000 --metric accuracy " + pilot);
+  CHECK_THAT(text.out, Contains("pilot: 400 samples, 4 concepts; c* = concept 0") && Contains("pairwise corrected"));
+  for (const std::string bad : {" --margin 0.1", " --concepts 4", " --disagreement 0.1", " --p 0.1"}) {
+    const auto b = run_cli("be-coverage --K 100 --threshold 95 --n 1000 --metric accuracy " + pilot + bad);
+    INFO(bad << "\n" << b.out);
+    CHECK(b.exit_code == 2);
+    CHECK(line_count(b.out) == 1);
+  }
+  const auto one = run_cli("be-coverage --K 100 --threshold 95 --n 1000 --metric accuracy --pilot-neuron '" +
+                           (tmp / "f.npy").string() + "'");
+  CHECK(one.exit_code == 2);
+  CHECK_THAT(one.out, Contains("give both --pilot-neuron and --pilot-concepts"));
 }

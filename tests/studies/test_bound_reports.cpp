@@ -201,3 +201,69 @@ TEST_CASE("be-coverage study: --disagreement adds the pairwise bound (accuracy o
   in.concepts = 1;
   CHECK_THROWS_WITH(studies::be_coverage_study(in), Contains("--concepts must be at least 2 with --disagreement"));
 }
+
+TEST_CASE("be-coverage study: a pilot gives each runner-up's margin and disagreement", "[studies][bound_reports]") {
+  // 10 pilot samples, neuron fires on the first 5. Concept 0 differs from it on row 0 (accuracy 0.9),
+  // concept 1 on rows 0, 1, 5 (0.7), concept 2 on rows 2, 3 (0.8). c* = 0. Against c*: concept 1 loses
+  // rows 1, 5 and gains none (margin 0.2, disagreement 0.2); concept 2 loses 2, 3 and gains row 0
+  // (margin 0.1, disagreement 0.3).
+  Eigen::MatrixXd f = Eigen::MatrixXd::Zero(10, 1), c(10, 3);
+  for (int i = 0; i < 5; ++i) f(i, 0) = 1;
+  for (int j = 0; j < 3; ++j) c.col(j) = f.col(0);
+  const auto flip = [&](int i, int j) { c(i, j) = 1 - c(i, j); };
+  flip(0, 0);
+  flip(0, 1), flip(1, 1), flip(5, 1);
+  flip(2, 2), flip(3, 2);
+  const auto e = studies::be_pilot_estimate(f, c);
+  CHECK(e.best == 0);
+  CHECK(e.best_accuracy == Approx(0.9));
+  REQUIRE(e.runner_ups.size() == 2u);
+  CHECK(e.runner_ups[0].margin == Approx(0.2));
+  CHECK(e.runner_ups[0].disagreement == Approx(0.2));
+  CHECK(e.runner_ups[1].margin == Approx(0.1));
+  CHECK(e.runner_ups[1].disagreement == Approx(0.3));
+  CHECK(e.closest == 2);
+  CHECK(e.max_disagreement == Approx(0.3));
+
+  studies::be_coverage_inputs in;
+  in.K = 100;
+  in.threshold = 95;
+  in.n = 2000;
+  in.metric_name = "accuracy";
+  in.pilot_neuron = &f;
+  in.pilot_concepts = &c;
+  const auto r = studies::be_coverage_study(in);
+  CHECK(r.p == bounds::p_from_margin_accuracy(2000, e.min_margin, 3));
+  REQUIRE(r.pairwise);
+  CHECK(r.pairwise->p == bounds::p_from_runner_ups(2000, e.runner_ups));
+  CHECK(r.pairwise->p < r.p);
+  CHECK(r.pairwise->exact == bounds::pairwise_error_exact(2000, e.min_margin, 0.3));
+  const auto j = studies::be_coverage_json(in, r);
+  CHECK(j["pilot"]["closest_runner_up"] == 2);
+  CHECK_THAT(j["pairwise"]["p_source"].get<std::string>(), Contains("pilot's margin and disagreement"));
+
+  // A runner-up the pilot cannot separate from c*: p = 1.
+  Eigen::MatrixXd tied(10, 4);
+  tied << c, c.col(0);
+  in.pilot_concepts = &tied;
+  const auto t = studies::be_coverage_study(in);
+  CHECK(t.p == 1.0);
+  CHECK(t.pairwise->p == 1.0);
+  CHECK_THAT(t.pairwise->p_source, Contains("does not separate c* (concept 0) from concept 3"));
+
+  // Refusals, each naming the option.
+  in.pilot_concepts = &c;
+  in.margin = 0.1;
+  CHECK_THROWS_WITH(studies::be_coverage_study(in), Contains("replace --p, --margin"));
+  in.margin.reset();
+  in.metric_name = "recall";
+  CHECK_THROWS_WITH(studies::be_coverage_study(in), Contains("a pilot applies to --metric accuracy only"));
+  in.metric_name = "accuracy";
+  in.pilot_concepts = nullptr;
+  CHECK_THROWS_WITH(studies::be_coverage_study(in), Equals("give both --pilot-neuron and --pilot-concepts"));
+  Eigen::MatrixXd two = Eigen::MatrixXd::Zero(10, 2), half = Eigen::MatrixXd::Constant(10, 1, 0.5);
+  CHECK_THROWS_WITH(studies::be_pilot_estimate(two, c), Contains("--pilot-neuron must be n x 1"));
+  CHECK_THROWS_WITH(studies::be_pilot_estimate(half, c), Contains("--pilot-neuron must hold 0/1 values"));
+  CHECK_THROWS_WITH(studies::be_pilot_estimate(f, Eigen::MatrixXd::Zero(9, 3)), Contains("--pilot-concepts has 9 rows"));
+  CHECK_THROWS_WITH(studies::be_pilot_estimate(f, half), Contains("at least 2 concepts"));
+}

@@ -12,8 +12,10 @@
 #include <string_view>
 #include <vector>
 
+#include <Eigen/Core>
 #include <nlohmann/json.hpp>
 
+#include "neuroncert/bounds/be_pairwise.hpp"
 #include "neuroncert/bounds/bound_report.hpp"
 #include "neuroncert/bounds/planning.hpp"
 #include "neuroncert/bounds/rates.hpp"
@@ -102,15 +104,36 @@ struct be_coverage_inputs {
   std::optional<std::int64_t> concepts;
   std::optional<std::string> metric_name;
   std::optional<double> disagreement;
+  /// A pilot instead of --margin, --concepts and --disagreement (accuracy, with --n): the binary neuron
+  /// (n_p x 1, 0/1) and binary concepts (n_p x |C|, 0/1) on samples independent of the probing set.
+  const Eigen::MatrixXd* pilot_neuron = nullptr;
+  const Eigen::MatrixXd* pilot_concepts = nullptr;
 };
+
+/// What a pilot says (be_pilot_estimate): c* (the concept with the highest pilot accuracy, ties to
+/// the lowest index) and, per runner-up, its margin and disagreement with c* on the pilot.
+struct be_pilot {
+  std::int64_t samples = 0, concepts = 0;
+  std::int64_t best = 0;      ///< index of c*
+  double best_accuracy = 0;
+  std::vector<std::int64_t> runner_up_index;    ///< the other concepts, in index order
+  std::vector<bounds::runner_up> runner_ups;    ///< their margins (>= 0) and disagreements
+  std::int64_t closest = 0;   ///< the runner-up with the smallest margin (lowest index on ties)
+  double min_margin = 0, max_disagreement = 0;
+};
+
+/// Estimates from a pilot's binary neuron (n_p x 1) and binary concepts (n_p x |C|, |C| >= 2).
+/// invalid_argument naming "--pilot-neuron" or "--pilot-concepts" for another shape or non-0/1 values.
+be_pilot be_pilot_estimate(const Eigen::MatrixXd& neuron, const Eigen::MatrixXd& concepts);
 
 /// The pairwise bound (with --disagreement): p = min(1, (|C| - 1) T_unif(n, Delta, d)) and the
 /// per-runner-up tails it is built from.
 struct be_pairwise_result {
-  double disagreement = 0;
+  double disagreement = 0;  ///< --disagreement, or the pilot's largest
   double p = 0;
+  std::string p_source;
   double per_runner_up = 0;  ///< T_unif = min(1, Chernoff, 2 exact): the worst runner-up's error
-  double exact = 0, chernoff = 0, bernstein = 0;  ///< one runner-up with exactly (Delta, d)
+  double exact = 0, chernoff = 0, bernstein = 0;  ///< one runner-up with exactly (Delta, d) (pilot: the closest)
   double corrected = 0, tightened = 0;
 };
 
@@ -119,16 +142,21 @@ struct be_coverage_result {
   double p = 0;
   std::string p_source;  ///< "given", or the equation p solves with its inputs
   double corrected = 0, tightened = 0, paper_eq9 = 0;
-  std::optional<be_pairwise_result> pairwise;  ///< with --disagreement
+  std::optional<be_pairwise_result> pairwise;  ///< with --disagreement or a pilot
+  std::optional<be_pilot> pilot;               ///< with a pilot
 };
 
 /// The corrected and tightened Theorem 4.1 bounds and the paper's eq. 9 at k_S = t, and with a
-/// disagreement the same two bounds with the pairwise p.
+/// disagreement the same two bounds with the pairwise p. With a pilot: the uniform p at the pilot's
+/// smallest margin and |C|, and the pairwise p = min(1, sum over runner-ups of the exact tail at the
+/// pilot's margins and disagreements) (plug-in: the pilot's values are taken as the population's; a
+/// runner-up the pilot does not separate from c* gives p = 1).
 be_coverage_result be_coverage_study(const be_coverage_inputs& in);
 
 /// The JSON report: K, threshold, p and its source, the three bounds, the caveat and, with a
 /// disagreement, "pairwise" {disagreement, p, p_source, per_runner_up {uniform, exact, chernoff,
-/// bernstein}, corrected, tightened}.
+/// bernstein}, corrected, tightened} and, with a pilot, "pilot" {samples, concepts, best,
+/// best_accuracy, closest_runner_up, min_margin, max_disagreement}.
 nlohmann::json be_coverage_json(const be_coverage_inputs& in, const be_coverage_result& r);
 
 }  // namespace neuroncert::studies
