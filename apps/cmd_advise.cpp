@@ -37,7 +37,8 @@ struct advise_args {
   long concepts = 1;
   double delta = 0.05;
   std::optional<long> n;
-  std::optional<double> epsilon;
+  std::optional<double> epsilon, margin;
+  std::optional<std::string> budget;
   std::optional<std::string> frequency, matrix;
   std::filesystem::path frequency_file;
   std::optional<double> recall, precision, alpha;
@@ -74,6 +75,8 @@ studies::advise_inputs inputs_of(const advise_args& a) {
   s.delta = a.delta;
   s.n = a.n;
   s.epsilon = a.epsilon;
+  s.margin = a.margin;
+  s.budget = a.budget;
   s.frequency = a.frequency;
   if (!a.frequency_file.empty()) s.frequency_list = studies::advise_frequency_file(a.frequency_file);
   s.matrix = a.matrix;
@@ -94,9 +97,9 @@ studies::advise_inputs inputs_of(const advise_args& a) {
   studies::advise_inputs& in = setup.inputs;
   if (a.figure) {
     if (a.out.empty()) throw invalid_argument("--figure needs --out PREFIX (it writes PREFIX_figure.png/.svg)");
-    // 13 log-spaced sizes from 100 to 100,000, and n itself so the marked point lies on the curves.
-    in.curve_grid = sim::log_grid(100, 100'000, 13);
-    if (a.n) in.curve_grid.push_back(*a.n);
+    // 13 log-spaced sizes over the budget, or from 100 to 100,000; and n itself so the marked point lies on the curves.
+    in.curve_grid = in.budget ? sim::log_grid(in.budget->first, in.budget->second, 13) : sim::log_grid(100, 100'000, 13);
+    if (in.n) in.curve_grid.push_back(*in.n);
     std::sort(in.curve_grid.begin(), in.curve_grid.end());
     in.curve_grid.erase(std::unique(in.curve_grid.begin(), in.curve_grid.end()), in.curve_grid.end());
   }
@@ -107,7 +110,11 @@ std::string num(const std::optional<double>& x) { return x ? format_number(*x, 4
 
 void print_advice(const studies::advise_inputs& in, const studies::advise_result& r) {
   fmt::print("advise: |C| = {}, delta = {}, n = {}{}, {} frequenc{} ({}{}), {} replicates\n", in.concepts, in.delta, r.n,
-             in.epsilon ? fmt::format(", epsilon = {}", *in.epsilon) : std::string(), r.rhos.size(),
+             (in.epsilon ? fmt::format(", epsilon = {}", *in.epsilon) : std::string()) +
+                 (in.margin ? fmt::format(" (margin {})", *in.margin) : std::string()) +
+                 (in.budget ? fmt::format(" (the top of your budget {}..{})", in.budget->first, in.budget->second)
+                            : std::string()),
+             r.rhos.size(),
              r.rhos.size() == 1 ? "y" : "ies", format_number(r.rhos.front(), 4),
              r.rhos.size() > 1 ? fmt::format(" .. {}", format_number(r.rhos.back(), 4)) : std::string(), in.replicates);
   text_table t;
@@ -155,6 +162,18 @@ void print_advice(const studies::advise_inputs& in, const studies::advise_result
                    : std::string());
   else
     fmt::print("recommendation: none of the metrics passes both sanity tests with a bounded simulated error here\n");
+  if (in.budget && in.epsilon) {
+    // What the budget buys: the metrics passing both sanity tests whose n for epsilon fits under HI.
+    std::string certified, simulated;
+    for (const auto& s : r.summaries) {
+      if (!s.recommended) continue;
+      if (s.n_needed && *s.n_needed <= in.budget->second) certified += (certified.empty() ? "" : ", ") + std::string(to_string(s.m));
+      if (s.simulated_n_needed && *s.simulated_n_needed <= in.budget->second)
+        simulated += (simulated.empty() ? "" : ", ") + std::string(to_string(s.m));
+    }
+    fmt::print("within your budget of {} (metrics passing both sanity tests): certified epsilon by {}; simulated by {}\n",
+               in.budget->second, certified.empty() ? "none" : certified, simulated.empty() ? "none" : simulated);
+  }
 }
 
 void write_outputs(const advise_args& a, const studies::advise_inputs& in, const studies::advise_result& r) {
@@ -192,7 +211,11 @@ void register_advise(CLI::App& app) {
                                    "--frequency-file)", show_default},
       {"--delta", &a->delta, "Total failure probability, in (0,1)", show_default},
       {"--n", &a->n, "Probing-set size to evaluate (default: accuracy's planned n for --epsilon)"},
-      {"--epsilon", &a->epsilon, "Target error: report the n each closed-form rate needs for it"},
+      {"--epsilon", &a->epsilon, "Target error: report the n each closed-form rate and the simulation need for it"},
+      {"--margin", &a->margin, "Instead of --epsilon: the margin Delta to resolve between the best concept and the "
+                               "next (epsilon = Delta/2, Corollary 3.2)"},
+      {"--budget", &a->budget, "Instead of --n: the probing-set sizes you can afford, LO:HI (evaluated at HI; says "
+                               "whether each metric's n for epsilon fits)"},
       {"--frequency", &a->frequency, "Concept frequency P(c=1): one value R, or LO:HI (five log-spaced values)"},
       {"--frequency-file", &a->frequency_file, "Text file with one concept frequency per line (your concept set)",
        existing_file},

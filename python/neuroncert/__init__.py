@@ -284,7 +284,8 @@ bootstrap.__doc__ += _CLIP_DISSECT_DOC
 
 
 def advise(*, concepts: Optional[int] = None, delta: float = 0.05, n: Optional[int] = None,
-           epsilon: Optional[float] = None, frequency: Union[float, str, Sequence[float], None] = None,
+           epsilon: Optional[float] = None, margin: Optional[float] = None,
+           budget: Union[str, Sequence[int], None] = None, frequency: Union[float, str, Sequence[float], None] = None,
            frequency_file: Optional[str] = None, matrix: Union[str, Sequence[float], None] = None,
            neuron_recall: Optional[float] = None, neuron_precision: Optional[float] = None,
            alpha: Optional[float] = None, pilot_activations: Optional[ArrayLike] = None,
@@ -300,14 +301,18 @@ def advise(*, concepts: Optional[int] = None, delta: float = 0.05, n: Optional[i
     as ``identify`` computes them (``sanity_orientation="paper"``: the neuron predicts the concept) or as
     Neuron_Eval's code does (``"neuron-eval"``: the concept predicts the neuron); identification over the concept set;
     and a ranking: metrics passing both sanity tests first, by simulated error relative to the range.
-    Give n or epsilon; the concept frequencies as ``frequency`` (one value, "LO:HI", or one value per
+    Give n (or ``budget``, the sizes you can afford: "LO:HI" or (LO, HI), evaluated at HI) or epsilon
+    (or ``margin``, the margin Delta to resolve: epsilon = Delta/2); the concept frequencies as ``frequency`` (one value, "LO:HI", or one value per
     concept) or ``frequency_file`` (a path); the agreement as ``matrix`` (W00, W01, W10, W11) or
     ``neuron_recall`` with ``neuron_precision`` or ``alpha``; or a pilot (``pilot_activations``
     n x F and ``pilot_concepts`` n x |C| arrays) instead of both. Returns the CLI's PREFIX.json
     report without run metadata (``ranking``, ``rows``, ``sanity``, ``identification``, ...), with
     ``pilot`` when a pilot was given. Errors name the CLI's options (``--neuron-recall``).
     """
-    kw: Dict[str, Any] = dict(concepts=concepts, delta=float(delta), n=n, epsilon=epsilon,
+    if budget is not None and not isinstance(budget, str):
+        lo, hi = budget
+        budget = f"{int(lo)}:{int(hi)}"
+    kw: Dict[str, Any] = dict(concepts=concepts, delta=float(delta), n=n, epsilon=epsilon, margin=margin, budget=budget,
                               neuron_recall=neuron_recall, neuron_precision=neuron_precision, alpha=alpha,
                               pilot_alpha=pilot_alpha, precision=int(precision), sanity_seeds=int(sanity_seeds),
                               sanity_orientation=str(sanity_orientation), seed=int(seed), threads=int(threads))

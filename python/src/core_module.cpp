@@ -385,6 +385,8 @@ py::object advise(const py::dict& kw) {
   s.delta = get<double>(kw, "delta").value_or(0.05);
   s.n = get<std::int64_t>(kw, "n");
   s.epsilon = get<double>(kw, "epsilon");
+  s.margin = get<double>(kw, "margin");
+  s.budget = get<std::string>(kw, "budget");
   s.frequency = get<std::string>(kw, "frequency");
   if (kw.contains("frequency_file") && !kw["frequency_file"].is_none()) {
     if (py::isinstance<py::str>(kw["frequency_file"]))

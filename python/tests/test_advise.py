@@ -94,3 +94,21 @@ def test_sanity_orientation_is_the_cli_option(cli, tmp_path):
     assert 0.3 < paper["auprc"]["worst_detection_extra_labels"] < 0.7
     with pytest.raises(ValueError, match="--sanity-orientation must be 'paper' or 'neuron-eval', got 'concept'"):
         neuroncert.advise(sanity_orientation="concept", **common)
+
+
+def test_budget_and_margin_are_the_cli_options(cli, tmp_path):
+    # A budget of 2,000 to 20,000 images and a margin of 0.1 to resolve: evaluated at n = 20,000, epsilon 0.05.
+    want = cli_report(cli, tmp_path, "--concepts", 100, "--frequency", "0.01", "--neuron-recall", 0.6, "--alpha", 0.05,
+                      "--budget", "2000:20000", "--margin", 0.1, "--metric", "accuracy", "--metric", "iou",
+                      "--sanity-seeds", 20)
+    common = dict(concepts=100, frequency=0.01, neuron_recall=0.6, alpha=0.05, metrics=["accuracy", "iou"], sanity_seeds=20)
+    got = neuroncert.advise(budget=(2000, 20000), margin=0.1, **common)
+    assert got == want
+    assert got["n"] == 20000 and got["epsilon"] == 0.05 and got["budget"] == {"low": 2000, "high": 20000}
+    assert neuroncert.advise(budget="2000:20000", margin=0.1, **common) == want
+    with pytest.raises(ValueError, match="give --n or --budget, not both"):
+        neuroncert.advise(budget=(2000, 20000), n=100, **common)
+    with pytest.raises(ValueError, match="--budget LO:HI needs 1 <= LO < HI"):
+        neuroncert.advise(budget=(200, 20), epsilon=0.1, **common)
+    with pytest.raises(ValueError, match="give --epsilon or --margin, not both"):
+        neuroncert.advise(n=100, epsilon=0.1, margin=0.1, **common)

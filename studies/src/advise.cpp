@@ -509,6 +509,8 @@ nlohmann::json advise_json(const advise_inputs& in, const advise_result& r) {
   j["delta_per_concept"] = bounds::union_delta(in.delta, in.concepts);
   j["n"] = r.n;
   if (in.epsilon) j["epsilon"] = *in.epsilon;
+  if (in.margin) j["margin"] = *in.margin;
+  if (in.budget) j["budget"] = {{"low", in.budget->first}, {"high", in.budget->second}};
   j["replicates"] = in.replicates;
   j["seed"] = in.seed;
   j["orientation"] = in.metric_opts.recall_precision == orientation::paper ? "paper" : "neuron_eval";

@@ -39,6 +39,20 @@ std::vector<double> advise_frequencies(const std::string& text) {
   return out;
 }
 
+std::pair<std::int64_t, std::int64_t> advise_budget(const std::string& text) {
+  const auto colon = text.find(':');
+  const auto whole = [&](std::string_view part) -> std::int64_t {
+    const strict_integer v = parse_strict_integer(part, false);
+    if (!v.error.empty()) throw invalid_argument(fmt::format("--budget {} (in '{}')", v.error, text));
+    return std::stoll(v.canonical);
+  };
+  if (colon == std::string::npos) throw invalid_argument(fmt::format("--budget takes LO:HI (two probing-set sizes), got '{}'", text));
+  const std::int64_t lo = whole(std::string_view(text).substr(0, colon)), hi = whole(std::string_view(text).substr(colon + 1));
+  if (!(lo >= 1 && lo < hi && hi <= sim::max_probing_set_size))
+    throw invalid_argument(fmt::format("--budget LO:HI needs 1 <= LO < HI <= {}, got '{}'", sim::max_probing_set_size, text));
+  return {lo, hi};
+}
+
 std::vector<double> advise_frequency_file(const std::filesystem::path& path) {
   const std::string text = io::read_whole_file(path, fmt::format("--frequency-file {}: ", path.string()));
   std::vector<double> out;
@@ -64,6 +78,18 @@ advise_setup advise_setup_from(const advise_settings& s, const option_given& giv
   in.delta = s.delta;
   in.n = s.n;
   in.epsilon = s.epsilon;
+  if (s.margin) {
+    if (s.epsilon) throw invalid_argument("give --epsilon or --margin, not both (--margin Delta means epsilon = Delta/2)");
+    if (!(*s.margin > 0.0 && *s.margin < 2.0))
+      throw invalid_argument(fmt::format("--margin must lie in (0, 2) (epsilon = Delta/2 in (0, 1)), got {}", *s.margin));
+    in.margin = s.margin;
+    in.epsilon = *s.margin / 2.0;
+  }
+  if (s.budget) {
+    if (s.n) throw invalid_argument("give --n or --budget, not both (--budget LO:HI evaluates at n = HI)");
+    in.budget = advise_budget(*s.budget);
+    in.n = in.budget->second;
+  }
   if (s.frequency && s.frequency_list) throw invalid_argument("give --frequency or --frequency-file, not both");
   if (s.frequency) in.frequencies = advise_frequencies(*s.frequency);
   if (s.frequency_list) {

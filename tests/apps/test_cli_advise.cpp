@@ -60,6 +60,10 @@ TEST_CASE("advise: option errors are one line with exit code 2", "[apps][advise]
         std::string("advise --n 1000 --matrix 0.93,0.02,0.02,0.03 --precision 0"),
         std::string("advise --n 1000 --matrix 0.93,0.02,0.02,0.03 --metric soft_wpmi"),
         std::string("advise --n 1000 --matrix 0.93,0.02,0.02,0.03 --sanity-orientation concept"),
+        std::string("advise --budget 100:10 --matrix 0.93,0.02,0.02,0.03 --epsilon 0.1"),
+        std::string("advise --budget 100:1000 --n 50 --matrix 0.93,0.02,0.02,0.03 --epsilon 0.1"),
+        std::string("advise --n 1000 --matrix 0.93,0.02,0.02,0.03 --margin 0.1 --epsilon 0.05"),
+        std::string("advise --n 1000 --matrix 0.93,0.02,0.02,0.03 --margin 2.5"),
         std::string("advise --frequency 0.01 --neuron-recall 0.5 --alpha 0.05")}) {
     const auto r = run_cli(args);
     INFO(args << "\n" << r.out);

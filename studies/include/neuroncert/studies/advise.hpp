@@ -25,6 +25,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
@@ -47,6 +48,10 @@ struct advise_inputs {
   double delta = 0.05;                   ///< in (0,1)
   std::optional<std::int64_t> n;         ///< probing-set size; without it, accuracy's planned n for epsilon
   std::optional<double> epsilon;         ///< target accuracy (n needed per metric); n or epsilon required
+  std::optional<double> margin;          ///< the margin Delta the user gave instead (epsilon = Delta / 2), for the record
+  /// The probing-set sizes the user can afford (LO, HI), instead of n: the study runs at n = HI and
+  /// says whether each metric's n for epsilon fits.
+  std::optional<std::pair<std::int64_t, std::int64_t>> budget;
   std::vector<double> frequencies;       ///< concept frequencies rho (with recall/precision/alpha)
   std::optional<counts2x2> matrix;       ///< the agreement as cell probabilities W (one frequency)
   std::optional<double> recall, precision, alpha;  ///< two of them with frequencies: recall & precision or recall & alpha

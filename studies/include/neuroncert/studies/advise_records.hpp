@@ -19,6 +19,9 @@ namespace neuroncert::studies {
 /// a fifth of |C|. invalid_argument naming --frequency.
 std::vector<double> advise_frequencies(const std::string& text);
 
+/// --budget: "LO:HI", two whole probing-set sizes with 1 <= LO < HI <= 1e9. invalid_argument naming --budget.
+std::pair<std::int64_t, std::int64_t> advise_budget(const std::string& text);
+
 /// --frequency-file: one frequency in (0, 1) per line (blank lines and lines starting with '#'
 /// skipped). data_error naming the file and line.
 std::vector<double> advise_frequency_file(const std::filesystem::path& path);
@@ -30,6 +33,8 @@ struct advise_settings {
   double delta = 0.05;                             ///< --delta
   std::optional<std::int64_t> n;                   ///< --n
   std::optional<double> epsilon;                   ///< --epsilon
+  std::optional<double> margin;                    ///< --margin Delta: epsilon = Delta / 2 (Corollary 3.2)
+  std::optional<std::string> budget;               ///< --budget "LO:HI": probing-set sizes you can afford
   std::optional<std::string> frequency;            ///< --frequency: "R" or "LO:HI"
   std::optional<std::vector<double>> frequency_list;  ///< --frequency-file: its frequencies, one per concept
   std::optional<std::string> matrix;               ///< --matrix "W00,W01,W10,W11"
