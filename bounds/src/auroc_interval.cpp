@@ -99,6 +99,20 @@ interval chernoff_kl_interval(double mean, double n, double delta) {
   return {kl_end(mean, t, false), kl_end(mean, t, true)};
 }
 
+interval chernoff_kl_inner(double mean, double n, double delta) {
+  check_closed_unit("mean", mean);
+  check_positive("n", n);
+  if (n < 1.0) throw invalid_argument(fmt::format("n must be at least 1, got {}", n));
+  check_open_unit("delta", delta);
+  const double t = std::log(2.0 / delta) / n;
+  // b^2 - 4 (1 + t) p^2 simplifies to t (t + 4 p (1 - p)), free of the cancellation of the textbook
+  // form; the smaller root as 2 p^2 / (b + sqrt(disc)) likewise. The roots bracket the mean (the
+  // quadratic is -t p (1 - p) <= 0 there); the clamps only guard rounding.
+  const double b = 2.0 * mean + t, root = std::sqrt(t * (t + 4.0 * mean * (1.0 - mean)));
+  const double lo = 2.0 * mean * mean / (b + root), hi = (b + root) / (2.0 * (1.0 + t));
+  return {std::clamp(lo, 0.0, mean), std::clamp(hi, mean, 1.0)};
+}
+
 interval empirical_bernstein_interval(double mean, double variance, std::int64_t n, double delta) {
   check_closed_unit("mean", mean);
   check_at_least("n", n, 2);
@@ -135,6 +149,23 @@ interval auroc_u_statistic_kl(std::int64_t n1, std::int64_t n0, double auroc, do
   check_closed_unit("auroc", auroc);
   check_open_unit("delta", delta);
   return chernoff_kl_interval(auroc, static_cast<double>(std::min(n1, n0)), delta);
+}
+
+bool auroc_u_statistic_kl_contains(std::int64_t n1, std::int64_t n0, double auroc, double delta, double q) {
+  check_at_least("n1 (concept positives)", n1, 1);
+  check_at_least("n0 (concept negatives)", n0, 1);
+  check_closed_unit("auroc", auroc);
+  check_open_unit("delta", delta);
+  check_closed_unit("q", q);
+  return kl_bernoulli(auroc, q) <= std::log(2.0 / delta) / static_cast<double>(std::min(n1, n0));
+}
+
+interval auroc_u_statistic_kl_inner(std::int64_t n1, std::int64_t n0, double auroc, double delta) {
+  check_at_least("n1 (concept positives)", n1, 1);
+  check_at_least("n0 (concept negatives)", n0, 1);
+  check_closed_unit("auroc", auroc);
+  check_open_unit("delta", delta);
+  return chernoff_kl_inner(auroc, static_cast<double>(std::min(n1, n0)), delta);
 }
 
 interval auroc_placement_bernstein(const auroc_placement_stats& s, double delta) {

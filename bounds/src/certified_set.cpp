@@ -20,40 +20,65 @@ constexpr double slack = 1e-12;
 
 }  // namespace
 
+namespace {
+
+enum class interval_kind { rate, clopper_pearson, auroc_binary, auroc_kl };
+
+interval_kind kind_of(metric m, const rate_basis& b, bool integer_counts, const metric_options& options) {
+  if (!b.kind) throw invalid_argument(fmt::format("metric '{}' has no closed-form rate: no certified set", to_string(m)));
+  const bool auroc = m == metric::auroc && options.auroc == auroc_convention::tie_corrected && b.n1 >= 1.0 && b.n0 >= 1.0;
+  if (auroc && options.binary_activations && integer_counts) return interval_kind::auroc_binary;
+  if (auroc && std::floor(b.n1) == b.n1 && std::floor(b.n0) == b.n0) return interval_kind::auroc_kl;
+  if (b.successes && integer_counts && b.trials >= 1.0) return interval_kind::clopper_pearson;
+  return interval_kind::rate;
+}
+
+// The cheap part of a concept's interval: `inner` lies inside it and it lies inside estimate -+ `radius`.
+struct cheap_bounds {
+  interval inner;
+  double radius = 0;
+};
+
+cheap_bounds cheap_bounds_of(interval_kind kind, double estimate, const rate_basis& b, double delta_c) {
+  cheap_bounds out{{estimate, estimate}, rate_at(b, delta_c)};  // L <= estimate <= U; +inf radius when m = 0
+  if (kind == interval_kind::auroc_binary) {
+    // Clopper-Pearson on TPR and TNR, each within its Hoeffding radius at its share of delta_c.
+    const auroc_delta_split d = auroc_split_delta(static_cast<std::int64_t>(b.n1), static_cast<std::int64_t>(b.n0), delta_c);
+    out.radius = 0.5 * (std::sqrt(std::log(2.0 / d.positives) / (2.0 * b.n1)) +
+                        std::sqrt(std::log(2.0 / d.negatives) / (2.0 * b.n0)));
+  } else if (kind == interval_kind::auroc_kl) {
+    // Inside Agarwal's radius (kl >= 2 t^2 and min(n1, n0) >= n1 n0 / n); the chi-square interval inside it.
+    out.inner = auroc_u_statistic_kl_inner(static_cast<std::int64_t>(b.n1), static_cast<std::int64_t>(b.n0),
+                                           std::clamp(estimate, 0.0, 1.0), delta_c);
+  }
+  return out;
+}
+
+}  // namespace
+
 concept_interval interval_for_concept(metric m, double estimate, const counts2x2& k, bool integer_counts,
                                       double delta_c, const metric_options& options) {
   const rate_basis b = rate_basis_for(m, k, options.recall_precision);
-  if (!b.kind) throw invalid_argument(fmt::format("metric '{}' has no closed-form rate: no certified set", to_string(m)));
-  const double r = rate_at(b, delta_c);  // +inf when the effective size is 0
+  const interval_kind kind = kind_of(m, b, integer_counts, options);
   concept_interval out;
-  out.max_radius = r;
-  // A binary neuron's tie-corrected AUROC is (TPR + TNR) / 2: exact from Clopper-Pearson on the two
-  // rates (auroc_interval.hpp), each within its Hoeffding radius at its share of delta_c.
-  if (m == metric::auroc && options.binary_activations && options.auroc == auroc_convention::tie_corrected &&
-      integer_counts && b.n1 >= 1.0 && b.n0 >= 1.0) {
-    const auto n1 = static_cast<std::int64_t>(b.n1), n0 = static_cast<std::int64_t>(b.n0);
-    out.bounds = auroc_binary_exact(static_cast<std::int64_t>(k.f11), n1, static_cast<std::int64_t>(k.f00), n0, delta_c);
-    const auroc_delta_split d = auroc_split_delta(n1, n0, delta_c);
-    out.max_radius = 0.5 * (std::sqrt(std::log(2.0 / d.positives) / (2.0 * b.n1)) +
-                            std::sqrt(std::log(2.0 / d.negatives) / (2.0 * b.n0)));
-    out.exact = true;
-    return out;
+  out.max_radius = cheap_bounds_of(kind, estimate, b, delta_c).radius;
+  out.exact = kind != interval_kind::rate;
+  switch (kind) {
+    case interval_kind::auroc_binary:  // a binary neuron's tie-corrected AUROC is (TPR + TNR) / 2
+      out.bounds = auroc_binary_exact(static_cast<std::int64_t>(k.f11), static_cast<std::int64_t>(b.n1),
+                                      static_cast<std::int64_t>(k.f00), static_cast<std::int64_t>(b.n0), delta_c);
+      break;
+    case interval_kind::auroc_kl:  // any scores: Hoeffding's two-sample U-statistic bound, kl form
+      out.bounds = auroc_u_statistic_kl(static_cast<std::int64_t>(b.n1), static_cast<std::int64_t>(b.n0),
+                                        std::clamp(estimate, 0.0, 1.0), delta_c);
+      break;
+    case interval_kind::clopper_pearson:
+      out.bounds = clopper_pearson(static_cast<std::int64_t>(*b.successes), static_cast<std::int64_t>(b.trials), delta_c);
+      break;
+    case interval_kind::rate:
+      out.bounds = {std::max(0.0, estimate - out.max_radius), std::min(1.0, estimate + out.max_radius)};
+      break;
   }
-  // Any scores: Hoeffding's two-sample U-statistic bound in kl form with k = min(n1, n0), inside
-  // Agarwal's radius (kl >= 2 t^2 and min(n1, n0) >= n1 n0 / n), so the pruning radius stays r.
-  if (m == metric::auroc && options.auroc == auroc_convention::tie_corrected && b.n1 >= 1.0 && b.n0 >= 1.0 &&
-      std::floor(b.n1) == b.n1 && std::floor(b.n0) == b.n0) {
-    out.bounds = auroc_u_statistic_kl(static_cast<std::int64_t>(b.n1), static_cast<std::int64_t>(b.n0),
-                                      std::clamp(estimate, 0.0, 1.0), delta_c);
-    out.exact = true;
-    return out;
-  }
-  if (b.successes && integer_counts && b.trials >= 1.0) {
-    out.bounds = clopper_pearson(static_cast<std::int64_t>(*b.successes), static_cast<std::int64_t>(b.trials), delta_c);
-    out.exact = true;
-    return out;
-  }
-  out.bounds = {std::max(0.0, estimate - r), std::min(1.0, estimate + r)};
   return out;
 }
 
@@ -79,40 +104,54 @@ certified_set certify_concept_set(metric m, std::span<const metric_value> estima
                    [&](std::size_t a, std::size_t b) { return estimates[a].value > estimates[b].value; });
   if (order.empty()) return out;
 
-  std::vector<concept_interval> intervals(estimates.size());
-  std::vector<bool> computed(estimates.size(), false);
   bool any_exact = false, any_rate = false;
-  const auto interval_of = [&](std::size_t c) -> const concept_interval& {
-    if (!computed[c]) {
-      intervals[c] = interval_for_concept(m, estimates[c].value, counts[c], integer_counts, delta_c, options);
-      computed[c] = true;
-      (intervals[c].exact ? any_exact : any_rate) = true;
-    }
-    return intervals[c];
+  const auto cheap = [&](std::size_t c) {
+    const rate_basis b = rate_basis_for(m, counts[c], options.recall_precision);
+    const interval_kind kind = kind_of(m, b, integer_counts, options);
+    (kind == interval_kind::rate ? any_rate : any_exact) = true;
+    return cheap_bounds_of(kind, estimates[c].value, b, delta_c);
+  };
+  const auto exact = [&](std::size_t c) {
+    return interval_for_concept(m, estimates[c].value, counts[c], integer_counts, delta_c, options).bounds;
   };
 
-  // c_LCB: L_c <= estimate_c, so once the estimates fall below the best L found, no later one can beat it.
+  // c_LCB: L_c <= inner.lower <= estimate_c, so once the estimates fall below the best L found, no later
+  // one can beat it, and a concept whose inner interval starts below it cannot either.
   double best_lower = -1.0;
+  std::vector<cheap_bounds> cheap_of(estimates.size());
+  std::vector<bool> has_cheap(estimates.size(), false);
   for (std::size_t c : order) {
     if (estimates[c].value < best_lower) break;
-    const concept_interval& iv = interval_of(c);
-    if (iv.bounds.lower > best_lower || (iv.bounds.lower == best_lower && static_cast<Eigen::Index>(c) < out.lcb_concept)) {
-      best_lower = iv.bounds.lower;
+    cheap_of[c] = cheap(c);
+    has_cheap[c] = true;
+    if (cheap_of[c].inner.lower < best_lower) continue;
+    const interval iv = exact(c);
+    if (iv.lower > best_lower || (iv.lower == best_lower && static_cast<Eigen::Index>(c) < out.lcb_concept)) {
+      best_lower = iv.lower;
       out.lcb_concept = static_cast<Eigen::Index>(c);
-      out.lcb_interval = iv.bounds;
+      out.lcb_interval = iv;
     }
   }
-  // S_cert: U_c >= estimate_c, and U_c <= estimate_c + the rate radius.
+  // S_cert: in when estimate_c (or the inner interval's end) reaches max L; out when estimate + radius
+  // falls short of it; otherwise the exact upper end decides.
   for (std::size_t c : order) {
     const double est = estimates[c].value;
     bool member = est >= best_lower - slack;
     if (!member) {
-      // The rate radius bounds every interval's reach except the binary AUROC's (its two rates each at
-      // a share of delta_c): compute that one.
-      const bool cheap = !(m == metric::auroc && options.binary_activations);
-      const double r = computed[c] || !cheap ? interval_of(c).max_radius
-                                             : rate_at(rate_basis_for(m, counts[c], options.recall_precision), delta_c);
-      if (est + r >= best_lower - slack) member = interval_of(c).bounds.upper >= best_lower - slack;
+      if (!has_cheap[c]) cheap_of[c] = cheap(c);
+      const cheap_bounds& cb = cheap_of[c];
+      const double x = best_lower - slack;
+      if (cb.inner.upper >= x) {
+        member = true;
+      } else if (est + cb.radius >= x) {
+        // For the kl interval one evaluation of kl at x decides (x > estimate: the upper end reaches x
+        // iff x is in the set); the others compute their upper end.
+        const rate_basis b = rate_basis_for(m, counts[c], options.recall_precision);
+        member = kind_of(m, b, integer_counts, options) == interval_kind::auroc_kl
+                     ? auroc_u_statistic_kl_contains(static_cast<std::int64_t>(b.n1), static_cast<std::int64_t>(b.n0),
+                                                     std::clamp(est, 0.0, 1.0), delta_c, std::clamp(x, 0.0, 1.0))
+                     : exact(c).upper >= x;
+      }
     }
     if (member) out.members.push_back(static_cast<Eigen::Index>(c));
   }

@@ -152,3 +152,24 @@ TEST_CASE("certified set: a noisy rare concept loses to a well-supported one und
   CHECK_THROWS_AS(bounds::certify_concept_set(metric::recall, est, k, true, 0.0, 0.0, {}), invalid_argument);
   CHECK_THROWS_AS(bounds::certify_concept_set(metric::recall, est, k, true, 0.025, -1.0, {}), invalid_argument);
 }
+
+TEST_CASE("certified set: the chi-square interval lies inside the kl interval", "[bounds][certified_set]") {
+  // chernoff_kl_inner is the pruning's 'certainly inside': on a grid of means, sizes and levels, its
+  // ends lie within chernoff_kl_interval's. For small t, kl(p || q) ~ (p - q)^2 / (2 p (1 - p)), half the
+  // chi-square, so the inner interval is 1/sqrt(2) of the kl interval's width there.
+  for (double p : {0.0, 1e-4, 0.01, 0.3, 0.5, 0.77, 0.99, 0.9999, 1.0})
+    for (double n : {1.0, 3.0, 50.0, 1000.0, 1e6})
+      for (double delta : {0.5, 0.05, 1e-6}) {
+        const auto outer = bounds::chernoff_kl_interval(p, n, delta), inner = bounds::chernoff_kl_inner(p, n, delta);
+        INFO("p " << p << " n " << n << " delta " << delta);
+        // Where kl and chi-square meet (p = 0 or 1, t tiny) the ends differ by t^2/2: rounding allowed.
+        CHECK(inner.lower >= outer.lower - 1e-15);
+        CHECK(inner.upper <= outer.upper + 1e-15);
+        CHECK(inner.lower <= p);
+        CHECK(inner.upper >= p);
+        if (n >= 1e6 && p > 0.01 && p < 0.99) {
+          CHECK(inner.upper - inner.lower > 0.70 * (outer.upper - outer.lower));
+          CHECK(inner.upper - inner.lower < 0.75 * (outer.upper - outer.lower));
+        }
+      }
+}

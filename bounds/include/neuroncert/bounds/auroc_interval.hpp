@@ -75,6 +75,12 @@ double kl_bernoulli(double p, double q);
 /// mean in [0, 1], n >= 1 (may be fractional), delta in (0, 1).
 interval chernoff_kl_interval(double mean, double n, double delta);
 
+/// An interval inside chernoff_kl_interval(mean, n, delta), in closed form, for callers that only need
+/// to know that a value is certainly inside (a set's pruning): kl(p || q) <= chi^2 = (p - q)^2 / (q (1 - q))
+/// (KL <= log(1 + chi^2)), so every q with (p - q)^2 <= t q (1 - q), t = ln(2/delta)/n, lies in the kl
+/// set; its ends are the roots of (1 + t) q^2 - (2p + t) q + p^2 = 0. Same arguments and checks.
+interval chernoff_kl_inner(double mean, double n, double delta);
+
 /// Two-sided empirical-Bernstein interval for the mean of n >= 2 i.i.d. [0, 1]-valued variables with
 /// sample mean `mean` and unbiased sample variance `variance` (divisor n - 1):
 /// mean +- (sqrt(2 variance L / n) + 7 L / (3 (n - 1))), L = ln(3/delta), clipped to [0, 1] (Bernstein
@@ -105,6 +111,14 @@ interval auroc_binary_exact(std::int64_t true_pos, std::int64_t n1, std::int64_t
 /// wider than A_hat -+ auroc_rate_counts(n0, n1, delta). n1, n0 >= 1 (AUROC is undefined otherwise),
 /// auroc in [0, 1], delta in (0, 1); invalid_argument naming the argument otherwise.
 interval auroc_u_statistic_kl(std::int64_t n1, std::int64_t n0, double auroc, double delta);
+
+/// Whether q lies in auroc_u_statistic_kl's set {q : kl(auroc || q) <= ln(2/delta) / min(n1, n0)}: one
+/// evaluation of kl instead of the bisection for an end (the set's ends differ from the returned
+/// interval's only by the bisection's outward rounding). Same checks; q in [0, 1].
+bool auroc_u_statistic_kl_contains(std::int64_t n1, std::int64_t n0, double auroc, double delta, double q);
+
+/// chernoff_kl_inner for auroc_u_statistic_kl: an interval inside it, in closed form.
+interval auroc_u_statistic_kl_inner(std::int64_t n1, std::int64_t n0, double auroc, double delta);
 
 /// The sufficient statistics of auroc_continuous (see 3. above). The placement of positive i is
 /// G_i = (#{negatives below X_i} + #{negatives tied with X_i}/2) / n0, of negative j
