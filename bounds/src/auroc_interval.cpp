@@ -79,6 +79,24 @@ struct weighted_moments {
   }
 };
 
+// The kl budget t = ln(2/delta) / n of a two-sided Chernoff interval (each side at delta/2), with the
+// arguments of chernoff_kl_interval checked.
+double kl_budget(double mean, double n, double delta) {
+  check_closed_unit("mean", mean);
+  check_positive("n", n);
+  if (n < 1.0) throw invalid_argument(fmt::format("n must be at least 1, got {}", n));
+  check_open_unit("delta", delta);
+  return std::log(2.0 / delta) / n;
+}
+
+// The arguments of the U-statistic interval and its companions.
+void check_u_statistic_arguments(std::int64_t n1, std::int64_t n0, double auroc, double delta) {
+  check_at_least("n1 (concept positives)", n1, 1);
+  check_at_least("n0 (concept negatives)", n0, 1);
+  check_closed_unit("auroc", auroc);
+  check_open_unit("delta", delta);
+}
+
 }  // namespace
 
 double kl_bernoulli(double p, double q) {
@@ -91,20 +109,12 @@ double kl_bernoulli(double p, double q) {
 }
 
 interval chernoff_kl_interval(double mean, double n, double delta) {
-  check_closed_unit("mean", mean);
-  check_positive("n", n);
-  if (n < 1.0) throw invalid_argument(fmt::format("n must be at least 1, got {}", n));
-  check_open_unit("delta", delta);
-  const double t = std::log(2.0 / delta) / n;  // each side at delta/2
+  const double t = kl_budget(mean, n, delta);
   return {kl_end(mean, t, false), kl_end(mean, t, true)};
 }
 
 interval chernoff_kl_inner(double mean, double n, double delta) {
-  check_closed_unit("mean", mean);
-  check_positive("n", n);
-  if (n < 1.0) throw invalid_argument(fmt::format("n must be at least 1, got {}", n));
-  check_open_unit("delta", delta);
-  const double t = std::log(2.0 / delta) / n;
+  const double t = kl_budget(mean, n, delta);
   // b^2 - 4 (1 + t) p^2 simplifies to t (t + 4 p (1 - p)), free of the cancellation of the textbook
   // form; the smaller root as 2 p^2 / (b + sqrt(disc)) likewise. The roots bracket the mean (the
   // quadratic is -t p (1 - p) <= 0 there); the clamps only guard rounding.
@@ -144,27 +154,18 @@ interval auroc_binary_exact(std::int64_t true_pos, std::int64_t n1, std::int64_t
 }
 
 interval auroc_u_statistic_kl(std::int64_t n1, std::int64_t n0, double auroc, double delta) {
-  check_at_least("n1 (concept positives)", n1, 1);
-  check_at_least("n0 (concept negatives)", n0, 1);
-  check_closed_unit("auroc", auroc);
-  check_open_unit("delta", delta);
+  check_u_statistic_arguments(n1, n0, auroc, delta);
   return chernoff_kl_interval(auroc, static_cast<double>(std::min(n1, n0)), delta);
 }
 
 bool auroc_u_statistic_kl_contains(std::int64_t n1, std::int64_t n0, double auroc, double delta, double q) {
-  check_at_least("n1 (concept positives)", n1, 1);
-  check_at_least("n0 (concept negatives)", n0, 1);
-  check_closed_unit("auroc", auroc);
-  check_open_unit("delta", delta);
+  check_u_statistic_arguments(n1, n0, auroc, delta);
   check_closed_unit("q", q);
-  return kl_bernoulli(auroc, q) <= std::log(2.0 / delta) / static_cast<double>(std::min(n1, n0));
+  return kl_bernoulli(auroc, q) <= kl_budget(auroc, static_cast<double>(std::min(n1, n0)), delta);
 }
 
 interval auroc_u_statistic_kl_inner(std::int64_t n1, std::int64_t n0, double auroc, double delta) {
-  check_at_least("n1 (concept positives)", n1, 1);
-  check_at_least("n0 (concept negatives)", n0, 1);
-  check_closed_unit("auroc", auroc);
-  check_open_unit("delta", delta);
+  check_u_statistic_arguments(n1, n0, auroc, delta);
   return chernoff_kl_inner(auroc, static_cast<double>(std::min(n1, n0)), delta);
 }
 

@@ -33,14 +33,18 @@ interval_kind kind_of(metric m, const rate_basis& b, bool integer_counts, const 
   return interval_kind::rate;
 }
 
-// The cheap part of a concept's interval: `inner` lies inside it and it lies inside estimate -+ `radius`.
+// The cheap part of a concept's interval: `inner` lies inside it and it lies inside estimate -+ `radius`;
+// with the kind and class counts that decide how its exact ends are found.
 struct cheap_bounds {
   interval inner;
   double radius = 0;
+  interval_kind kind = interval_kind::rate;
+  double n1 = 0, n0 = 0;
 };
 
 cheap_bounds cheap_bounds_of(interval_kind kind, double estimate, const rate_basis& b, double delta_c) {
-  cheap_bounds out{{estimate, estimate}, rate_at(b, delta_c)};  // L <= estimate <= U; +inf radius when m = 0
+  // L <= estimate <= U; +inf radius when m = 0
+  cheap_bounds out{{estimate, estimate}, rate_at(b, delta_c), kind, b.n1, b.n0};
   if (kind == interval_kind::auroc_binary) {
     // Clopper-Pearson on TPR and TNR, each within its Hoeffding radius at its share of delta_c.
     const auroc_delta_split d = auroc_split_delta(static_cast<std::int64_t>(b.n1), static_cast<std::int64_t>(b.n0), delta_c);
@@ -146,9 +150,8 @@ certified_set certify_concept_set(metric m, std::span<const metric_value> estima
       } else if (est + cb.radius >= x) {
         // For the kl interval one evaluation of kl at x decides (x > estimate: the upper end reaches x
         // iff x is in the set); the others compute their upper end.
-        const rate_basis b = rate_basis_for(m, counts[c], options.recall_precision);
-        member = kind_of(m, b, integer_counts, options) == interval_kind::auroc_kl
-                     ? auroc_u_statistic_kl_contains(static_cast<std::int64_t>(b.n1), static_cast<std::int64_t>(b.n0),
+        member = cb.kind == interval_kind::auroc_kl
+                     ? auroc_u_statistic_kl_contains(static_cast<std::int64_t>(cb.n1), static_cast<std::int64_t>(cb.n0),
                                                      std::clamp(est, 0.0, 1.0), delta_c, std::clamp(x, 0.0, 1.0))
                      : exact(c).upper >= x;
       }
