@@ -34,21 +34,10 @@ namespace neuroncert::cli {
 namespace {
 
 struct advise_args {
-  long concepts = 1;
-  double delta = 0.05;
-  std::optional<long> n;
-  std::optional<double> epsilon, margin;
-  std::optional<std::string> budget;
-  std::optional<std::string> frequency, matrix;
-  std::filesystem::path frequency_file;
-  std::optional<double> recall, precision, alpha;
-  std::filesystem::path pilot_activations, pilot_concepts;
-  double pilot_alpha = 0.05;
-  std::vector<std::string> metrics;
-  long precision_level = 1;
-  long sanity_seeds = 1000;
-  std::string sanity_orientation = "paper";
-  unsigned long seed = 1;
+  /// What the study reads, bound to the options below (studies::advise_setup_from, shared with Python);
+  /// the files named here are read into it by inputs_of.
+  studies::advise_settings s;
+  std::filesystem::path frequency_file, pilot_activations, pilot_concepts;
   std::string out;
   bool figure = false;
   std::filesystem::path plots_dir = std::filesystem::path(NEURONCERT_SOURCE_DIR) / "plots";
@@ -70,30 +59,13 @@ void print_pilot(const studies::pilot_estimate& e, double pilot_alpha) {
 
 /// The study's inputs (studies::advise_setup_from, which the Python package shares), the files read here.
 studies::advise_inputs inputs_of(const advise_args& a) {
-  studies::advise_settings s;
-  s.concepts = a.concepts;
-  s.delta = a.delta;
-  s.n = a.n;
-  s.epsilon = a.epsilon;
-  s.margin = a.margin;
-  s.budget = a.budget;
-  s.frequency = a.frequency;
+  studies::advise_settings s = a.s;
   if (!a.frequency_file.empty()) s.frequency_list = studies::advise_frequency_file(a.frequency_file);
-  s.matrix = a.matrix;
-  s.recall = a.recall;
-  s.precision = a.precision;
-  s.alpha = a.alpha;
   Eigen::MatrixXd z, c;
   if (!a.pilot_activations.empty()) s.pilot_activations = &(z = io::read_npy_matrix(a.pilot_activations, "pilot activations"));
   if (!a.pilot_concepts.empty()) s.pilot_concepts = &(c = io::read_npy_matrix(a.pilot_concepts, "pilot concepts"));
-  s.pilot_alpha = a.pilot_alpha;
-  s.metrics = a.metrics;
-  s.precision_level = a.precision_level;
-  s.sanity_seeds = a.sanity_seeds;
-  s.sanity_orientation = a.sanity_orientation;
-  s.seed = a.seed;
   auto setup = studies::advise_setup_from(s, given_on(*a.cmd));
-  if (setup.pilot) print_pilot(*setup.pilot, a.pilot_alpha);
+  if (setup.pilot) print_pilot(*setup.pilot, s.pilot_alpha);
   studies::advise_inputs& in = setup.inputs;
   if (a.figure) {
     if (a.out.empty()) throw invalid_argument("--figure needs --out PREFIX (it writes PREFIX_figure.png/.svg)");
@@ -207,36 +179,36 @@ void register_advise(CLI::App& app) {
       "advise", "Which metric, and how many probing samples: certified and simulated error, undefined risk and "
                 "sanity tests per metric in your setting, and a ranking");
   add_options(*cmd, {
-      {"--concepts", &a->concepts, "Size of the concept set |C| (union bound over it; default: 1, or the lines of "
+      {"--concepts", &a->s.concepts, "Size of the concept set |C| (union bound over it; default: 1, or the lines of "
                                    "--frequency-file)", show_default},
-      {"--delta", &a->delta, "Total failure probability, in (0,1)", show_default},
-      {"--n", &a->n, "Probing-set size to evaluate (default: accuracy's planned n for --epsilon)"},
-      {"--epsilon", &a->epsilon, "Target error: report the n each closed-form rate and the simulation need for it"},
-      {"--margin", &a->margin, "Instead of --epsilon: the margin Delta to resolve between the best concept and the "
+      {"--delta", &a->s.delta, "Total failure probability, in (0,1)", show_default},
+      {"--n", &a->s.n, "Probing-set size to evaluate (default: accuracy's planned n for --epsilon)"},
+      {"--epsilon", &a->s.epsilon, "Target error: report the n each closed-form rate and the simulation need for it"},
+      {"--margin", &a->s.margin, "Instead of --epsilon: the margin Delta to resolve between the best concept and the "
                                "next (epsilon = Delta/2, Corollary 3.2)"},
-      {"--budget", &a->budget, "Instead of --n: the probing-set sizes you can afford, LO:HI (evaluated at HI; says "
+      {"--budget", &a->s.budget, "Instead of --n: the probing-set sizes you can afford, LO:HI (evaluated at HI; says "
                                "whether each metric's n for epsilon fits)"},
-      {"--frequency", &a->frequency, "Concept frequency P(c=1): one value R, or LO:HI (five log-spaced values)"},
+      {"--frequency", &a->s.frequency, "Concept frequency P(c=1): one value R, or LO:HI (five log-spaced values)"},
       {"--frequency-file", &a->frequency_file, "Text file with one concept frequency per line (your concept set)",
        existing_file},
-      {"--neuron-recall", &a->recall, "Agreement: P(f=1 | c=1), the share of the concept the neuron fires on"},
-      {"--neuron-precision", &a->precision, "Agreement: P(c=1 | f=1), the share of firings on the concept"},
-      {"--alpha", &a->alpha, "Agreement instead of --neuron-precision: the neuron's firing rate P(f=1) (top-alpha)"},
-      {"--matrix", &a->matrix, "Agreement as cell probabilities W00,W01,W10,W11 (rows neuron, columns concept; one "
+      {"--neuron-recall", &a->s.recall, "Agreement: P(f=1 | c=1), the share of the concept the neuron fires on"},
+      {"--neuron-precision", &a->s.precision, "Agreement: P(c=1 | f=1), the share of firings on the concept"},
+      {"--alpha", &a->s.alpha, "Agreement instead of --neuron-precision: the neuron's firing rate P(f=1) (top-alpha)"},
+      {"--matrix", &a->s.matrix, "Agreement as cell probabilities W00,W01,W10,W11 (rows neuron, columns concept; one "
                                "frequency)"},
       {"--pilot-activations", &a->pilot_activations, "Pilot instead of --frequency and the agreement: activations "
                                                      ".npy (n x F) of a small probing set", existing_file},
       {"--pilot-concepts", &a->pilot_concepts, "The pilot's concepts .npy (n x |C|, 0/1): frequencies and, through "
                                                "each neuron's best concept by IoU, the agreement", existing_file},
-      {"--pilot-alpha", &a->pilot_alpha, "Top-alpha fraction that binarises the pilot's neurons", show_default},
-      {"--metric", &a->metrics, "Metrics to compare (repeatable; default: every pair metric)"},
-      {"--precision", &a->precision_level, "Monte Carlo precision: 1000 x this many simulated probing sets",
+      {"--pilot-alpha", &a->s.pilot_alpha, "Top-alpha fraction that binarises the pilot's neurons", show_default},
+      {"--metric", &a->s.metrics, "Metrics to compare (repeatable; default: every pair metric)"},
+      {"--precision", &a->s.precision_level, "Monte Carlo precision: 1000 x this many simulated probing sets",
        show_default},
-      {"--sanity-seeds", &a->sanity_seeds, "Seeds of the sanity tests per frequency", show_default},
-      {"--sanity-orientation", &a->sanity_orientation, "Who predicts whom in the sanity tests' recall, precision, "
+      {"--sanity-seeds", &a->s.sanity_seeds, "Seeds of the sanity tests per frequency", show_default},
+      {"--sanity-orientation", &a->s.sanity_orientation, "Who predicts whom in the sanity tests' recall, precision, "
                                                        "AUROC and AUPRC: paper (the neuron, as identify) or "
                                                        "neuron-eval (the concept, as Neuron_Eval's code)", show_default},
-      {"--seed", &a->seed, "Random seed (results do not depend on --threads)", show_default},
+      {"--seed", &a->s.seed, "Random seed (results do not depend on --threads)", show_default},
       {"--out", &a->out, "Output prefix: writes PREFIX.json, PREFIX_ranking.csv, PREFIX_rows.csv, PREFIX_sanity.csv "
                          "(and PREFIX_identification.csv)"},
       {"--figure", &a->figure, "Also draw error vs n per metric (simulated and certified, your n marked) into "
