@@ -14,6 +14,7 @@
 #include "apps/bounds_cli_run.hpp"
 #include "neuroncert/core/npy.hpp"
 #include "temp_dir.hpp"
+#include "advise_pilot.hpp"
 
 using neuroncert::test::line_count;
 using neuroncert::test::run_cli;
@@ -109,18 +110,9 @@ TEST_CASE("advise --figure: error vs n per metric, PNG and SVG with the curves' 
 }
 
 TEST_CASE("advise with a pilot: frequencies and agreement from activations and concepts", "[apps][advise][cli]") {
-  // The constructed pilot of tests/studies (advise: a pilot's frequencies ...): recalls 0.6, 0.8, 0.5.
+  // The constructed pilot (tests/advise_pilot.hpp): recalls 0.6, 0.8, 0.5.
   neuroncert::test::per_test_dir tmp;
-  const Eigen::Index n = 2000;
-  Eigen::MatrixXd c = Eigen::MatrixXd::Zero(n, 4), z = Eigen::MatrixXd::Zero(n, 3);
-  for (Eigen::Index i = 0; i < 100; ++i) c(i, 0) = 1;
-  for (Eigen::Index i = 100; i < 200; ++i) c(i, 1) = 1;
-  for (Eigen::Index i = 200; i < 220; ++i) c(i, 2) = 1;
-  const Eigen::Index start[3] = {0, 100, 0}, hit[3] = {60, 80, 50}, other[3] = {1000, 1100, 1200};
-  for (int j = 0; j < 3; ++j) {
-    for (Eigen::Index i = 0; i < hit[j]; ++i) z(start[j] + i, j) = 2.0 + static_cast<double>(i);
-    for (Eigen::Index i = 0; i < 100 - hit[j]; ++i) z(other[j] + i, j) = 1.0;
-  }
+  const auto [z, c] = neuroncert::test::constructed_advise_pilot();
   neuroncert::io::write_npy(tmp / "z.npy", z);
   neuroncert::io::write_npy(tmp / "c.npy", c);
   const std::string pilot = "--pilot-activations '" + (tmp / "z.npy").string() + "' --pilot-concepts '" +

@@ -15,6 +15,8 @@
 #include "neuroncert/sim/experiments.hpp"
 #include "neuroncert/studies/advise.hpp"
 
+#include "advise_pilot.hpp"
+
 using namespace neuroncert;
 
 namespace {
@@ -358,19 +360,9 @@ TEST_CASE("advise: error-vs-n curves repeat the simulation at each n", "[studies
 }
 
 TEST_CASE("advise: a pilot's frequencies and agreement (top-alpha neurons, best concept by IoU)", "[studies][advise]") {
-  // n = 2000; c0 = samples 0..99, c1 = 100..199, c2 = 200..219, c3 empty (left out).
-  // Neuron j fires (top 5% = 100 samples) on `hit` samples of its concept and 100 - hit others:
-  // recalls 0.6, 0.8, 0.5 -> median 0.6.
-  const Eigen::Index n = 2000;
-  Eigen::MatrixXd c = Eigen::MatrixXd::Zero(n, 4), z = Eigen::MatrixXd::Zero(n, 3);
-  for (Eigen::Index i = 0; i < 100; ++i) c(i, 0) = 1;
-  for (Eigen::Index i = 100; i < 200; ++i) c(i, 1) = 1;
-  for (Eigen::Index i = 200; i < 220; ++i) c(i, 2) = 1;
-  const Eigen::Index start[3] = {0, 100, 0}, hit[3] = {60, 80, 50}, other[3] = {1000, 1100, 1200};
-  for (int j = 0; j < 3; ++j) {
-    for (Eigen::Index i = 0; i < hit[j]; ++i) z(start[j] + i, j) = 2.0 + static_cast<double>(i);
-    for (Eigen::Index i = 0; i < 100 - hit[j]; ++i) z(other[j] + i, j) = 1.0;
-  }
+  // The constructed pilot (tests/advise_pilot.hpp): frequencies 0.05, 0.05, 0.01 and an empty concept;
+  // the neurons fire on their top 5% with recalls 0.6, 0.8, 0.5 -> median 0.6.
+  const auto [z, c] = test::constructed_advise_pilot();
   const studies::pilot_estimate e = studies::estimate_pilot(z, c, metric_options{});
   CHECK(e.samples == 2000);
   CHECK(e.neurons == 3);
@@ -394,5 +386,5 @@ TEST_CASE("advise: a pilot's frequencies and agreement (top-alpha neurons, best 
   in.sanity_seeds = 50;
   CHECK_NOTHROW(studies::advise_study(in));
   // An all-empty concept matrix cannot be used.
-  CHECK_THROWS_AS(studies::estimate_pilot(z, Eigen::MatrixXd::Zero(n, 2), metric_options{}), data_error);
+  CHECK_THROWS_AS(studies::estimate_pilot(z, Eigen::MatrixXd::Zero(z.rows(), 2), metric_options{}), data_error);
 }
