@@ -1,5 +1,5 @@
 // `neuroncert be-coverage`: coverage of the bootstrap-ensemble prediction set, Theorem 4.1 as corrected
-// (THEORY.md sec. 5), next to the tightened bound and the paper's printed eq. 9, and with --disagreement
+// (docs/theory.md sec. 5), next to the tightened bound and the paper's printed eq. 9, and with --disagreement
 // the same bounds with the pairwise p (docs/be_coverage_bound.md). The checks and the
 // numbers are the study studies/bound_reports.hpp; this file parses the options and prints them.
 
@@ -76,7 +76,7 @@ void register_be_coverage(CLI::App& app) {
   auto& in = o->in;
   CLI::App* cmd = app.add_subcommand(
       "be-coverage", "Lower bound on the probability that the BE prediction set contains c* (Theorem 4.1, corrected, "
-                     "THEORY.md sec. 5)");
+                     "docs/theory.md sec. 5)");
   add_options(*cmd, {
       {"--K", &in.K, "Number of bootstrap resamples K", required},
       {"--threshold", &in.threshold, "BE threshold t in [1, K]"},

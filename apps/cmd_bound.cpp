@@ -1,5 +1,5 @@
 // `neuroncert bound`: the certified rate r(n, delta/|C|), the uniform gap 2r (Corollary 3.2) and, from
-// 2x2 counts, the estimate with its Clopper-Pearson interval at delta/|C| (THEORY.md sec. 4, 4.2). The
+// 2x2 counts, the estimate with its Clopper-Pearson interval at delta/|C| (docs/theory.md sec. 4, 4.2). The
 // checks and the bound are the study studies/bound_reports.hpp; this file parses the options and
 // prints the table or the JSON report.
 #include <string>
@@ -77,7 +77,7 @@ void register_bound(CLI::App& app) {
   auto& in = o->in;
   CLI::App* cmd = app.add_subcommand(
       "bound", "Certified rate r(n, delta/|C|), uniform gap 2r and, from 2x2 counts, the estimate with its "
-               "Clopper-Pearson interval (THEORY.md sec. 4)");
+               "Clopper-Pearson interval (docs/theory.md sec. 4)");
   add_options(*cmd, {
       {"--metric", &in.metric_name, "Similarity metric (" + metric_names() + ")", required},
       {"--n", &in.n, "Probing-set size (defaults to the sum of --counts)"},

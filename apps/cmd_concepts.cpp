@@ -1,5 +1,5 @@
 // neuroncert concepts: concept probabilities from a vision-language model's embeddings
-// (core/vlm_concepts.hpp, THEORY.md sec. 2.3), written as the concepts `identify` reads:
+// (core/vlm_concepts.hpp, docs/theory.md sec. 2.3), written as the concepts `identify` reads:
 //   neuroncert concepts --image-embeddings E.npy --text-embeddings T.npy --concept-names names.txt
 //       [--softmax --temperature 10 | --sigmoid --scale A --shift B] --out PREFIX
 // writes PREFIX.npy (n x |C| float64), PREFIX.txt (the names) and PREFIX.json (the settings).

@@ -1,4 +1,4 @@
-// `neuroncert plan`: how many probing samples a target accuracy (or margin) needs, THEORY.md sec. 4.1-4.2;
+// `neuroncert plan`: how many probing samples a target accuracy (or margin) needs, docs/theory.md sec. 4.1-4.2;
 // or, with --n, the accuracy and margin a given n resolves. The checks and the plan are the study
 // studies/bound_reports.hpp; this file parses the options and prints the table or the JSON report.
 #include <optional>
@@ -78,7 +78,7 @@ void register_plan(CLI::App& app) {
   auto o = std::make_shared<plan_options>();
   auto& in = o->in;
   CLI::App* cmd = app.add_subcommand(
-      "plan", "Probing-set size n needed for a target accuracy or margin (THEORY.md sec. 4.1), or, with --n, the "
+      "plan", "Probing-set size n needed for a target accuracy or margin (docs/theory.md sec. 4.1), or, with --n, the "
               "accuracy and margin a given n resolves");
   add_options(*cmd, {
       {"--metric", &in.metric_name, "Similarity metric (" + metric_names() + ")", required},

@@ -1,4 +1,4 @@
-// neuroncert sieve: SIEVE (Ji et al., arXiv 2603.24953; THEORY.md sec. 7) on labelled images.
+// neuroncert sieve: SIEVE (Ji et al., arXiv 2603.24953; docs/theory.md sec. 7) on labelled images.
 //   neuroncert sieve --model resnet20|vit|PATH.pt --layer NAME --data cifar100 [--beta 10] [--top 20]
 //                    [--hypotheses-per-cluster 2] [--min-verification-images 20] [--ablation] --out PREFIX
 // The study (split, selection, clustering, verification, ablation) is studies/sieve_study.hpp; this

@@ -1,5 +1,5 @@
 // neuroncert sieve-plan: verification images needed to tell an activation rate from the
-// random-image rate (THEORY.md sec. 7; bounds/activation_rate.hpp). Uses no model.
+// random-image rate (docs/theory.md sec. 7; bounds/activation_rate.hpp). Uses no model.
 //   neuroncert sieve-plan --ar A --power P [--alpha a] [--p0 0.01]
 #include <memory>
 

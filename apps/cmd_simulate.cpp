@@ -1,4 +1,4 @@
-// `neuroncert simulate --experiment NAME`: the paper's synthetic experiments (THEORY.md sec. 6,
+// `neuroncert simulate --experiment NAME`: the paper's synthetic experiments (docs/theory.md sec. 6,
 // studies/experiment_table.hpp). Each experiment writes OUT/NAME.csv (tidy rows) and OUT/NAME.json
 // (command line, seed, version, every parameter, the quantity names).
 #include <algorithm>
@@ -51,7 +51,7 @@ void run_simulate(simulate_args a) {
 
 void register_simulate(CLI::App& app) {
   auto a = std::make_shared<simulate_args>();
-  CLI::App* sub = app.add_subcommand("simulate", "Run a synthetic experiment of the paper (THEORY.md sec. 6)");
+  CLI::App* sub = app.add_subcommand("simulate", "Run a synthetic experiment of the paper (docs/theory.md sec. 6)");
   std::string names;
   for (const auto& e : studies::experiment_table()) names += fmt::format("\n    {:<12} {}", e.name, e.description);
   auto& s = a->settings;

@@ -3,7 +3,7 @@
 
 1. extract: the 128 CLS-token activations of the ViT on the CIFAR-100 test set, with the
    concept matrix neuroncert builds from the labels (100 fine classes + 20 coarse superclasses);
-2. identify: every neuron's best concept by AUROC, with its certified interval (THEORY sec. 3-4);
+2. identify: every neuron's best concept by AUROC, with its certified interval (docs/theory.md sec. 3-4);
 3. bootstrap: how stable that choice is over K resamples, and the BE prediction sets (sec. 5);
 4. a bar chart of the top-1 bootstrap frequency per neuron (if matplotlib is installed).
 

@@ -1,4 +1,4 @@
-# BE coverage (THEORY.md sec. 5 and 6.4): how often Algorithm 1's set S contains the population-best
+# BE coverage (docs/theory.md sec. 5 and 6.4): how often Algorithm 1's set S contains the population-best
 # concept c*, against the margin Delta, for K bootstrap resamples of one probing set (what users run)
 # and for K fresh probing sets from P (what assumption (3) of Theorem 4.1 assumes), beside the
 # corrected Theorem 4.1 bound P(Bin(K, p) <= t - 1), p = min(1, 2|C| exp(-n Delta^2 / 2)), and the

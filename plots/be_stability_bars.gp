@@ -1,4 +1,4 @@
-# Fig. 5 style (THEORY.md sec. 5, 6.5): for four neurons of one model, the concepts most often
+# Fig. 5 style (docs/theory.md sec. 5, 6.5): for four neurons of one model, the concepts most often
 # selected over K bootstrap resamples and their selection frequencies (CIFAR-100, 120 concepts).
 # Usage: gnuplot -e "csv='DIR/data/be_stability.csv'; out='DIR/fig5_be_frequencies_resnet20'; setting='resnet20'" plots/be_stability_bars.gp
 # Reads the companion file be_stability_freq.csv (setting,metric,neuron,rank,concept,concept_name,frequency).

@@ -1,4 +1,4 @@
-# Paper Fig. 2a / 2b (THEORY.md sec. 6.1): the 0.95-quantile of |sim_hat - sim| against n for the
+# Paper Fig. 2a / 2b (docs/theory.md sec. 6.1): the 0.95-quantile of |sim_hat - sim| against n for the
 # five binary metrics, in one setting. Call with setting='setting1' (Fig. 2a) or 'setting2' (Fig. 2b):
 #   gnuplot -e "csv='data/exp1.csv'; out='fig2a_exp1_setting1'; setting='setting1'" plots/fig2_exp1.gp
 load dir.'common.gp'

@@ -1,4 +1,4 @@
-# Paper Fig. 3a (THEORY.md sec. 4): the Agarwal AUROC rate r(n, delta) against n for several concept
+# Paper Fig. 3a (docs/theory.md sec. 4): the Agarwal AUROC rate r(n, delta) against n for several concept
 # frequencies rho; it blows up as rho -> 0.
 #   gnuplot -e "csv='data/auroc-rate.csv'; out='fig3a_auroc_rate'" plots/fig3a_auroc_rate.gp
 load dir.'common.gp'

@@ -1,4 +1,4 @@
-# Paper Fig. 3b (THEORY.md sec. 6.2): the 0.95-quantile of the identification gap
+# Paper Fig. 3b (docs/theory.md sec. 6.2): the 0.95-quantile of the identification gap
 # max_c sim(c) - sim(c_hat) over |C| = 1000 concepts against n, with a 1/sqrt(n) reference and the
 # bound 2 r(n, delta/|C|). A quantile of exactly 0 (every one of the top 95% of datasets picked the
 # best concept) cannot be drawn on a log axis and is left out.

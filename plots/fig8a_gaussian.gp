@@ -1,4 +1,4 @@
-# Fig. 8a (paper App. H.1, THEORY.md sec. 6.3): continuous Gaussian setting, 0.95-quantile of the
+# Fig. 8a (paper App. H.1, docs/theory.md sec. 6.3): continuous Gaussian setting, 0.95-quantile of the
 # estimation error against n, log-log. Absolute error for AUROC, AUPRC, correlation and WPMI; relative
 # error |est - pop| / |pop| for MAD. The quantile is over the replicates where the metric is defined.
 #

@@ -1,4 +1,4 @@
-# App. H.2 analogue on real activations (THEORY.md sec. 6.5): final-layer neurons of one model on
+# App. H.2 analogue on real activations (docs/theory.md sec. 6.5): final-layer neurons of one model on
 # the CIFAR-10 test set, each with its own class as concept; the 0.95-quantile of |sim_hat - sim|
 # (pooled over subsamples and the 10 neurons) against the subsample size n, the full test set as
 # population. Call with setting='resnet20' or 'vit':

@@ -1,4 +1,4 @@
-# SIEVE verification (THEORY.md sec. 7): activation rate AR of every hypothesis on its held-out
+# SIEVE verification (docs/theory.md sec. 7): activation rate AR of every hypothesis on its held-out
 # CIFAR-100 concept images, with its 95% Clopper-Pearson interval, sorted by AR, for ResNet-20
 # (penultimate) and ViT (cls). Filled points survive the paper's mean-AR filter; open points are
 # dropped. Dashed: the random-image rate 0.01; dotted: the filtered mean AR.

@@ -1,4 +1,4 @@
-# Bound tightness (THEORY.md sec. 6.4): for each metric, the closed-form rate (Hoeffding, ESS or
+# Bound tightness (docs/theory.md sec. 6.4): for each metric, the closed-form rate (Hoeffding, ESS or
 # Agarwal; solid) and the Clopper-Pearson radius (dashed) divided by the empirical 0.95-quantile
 # of the error, against n. 1 would be a perfectly tight bound. AUROC also has the exact binary
 # interval (bounds/auroc_interval.hpp, docs/auroc_certificate.md): its radius at the population counts

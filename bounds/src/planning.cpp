@@ -113,7 +113,7 @@ double exact_epsilon(std::int64_t n, double target) {
 namespace {
 
 /// What an ESS row's m is delivered with: delta2 for the one event f = 1 (precision), delta2/|C| for
-/// each concept's own event (recall, IoU; THEORY.md sec. 4.1).
+/// each concept's own event (recall, IoU; docs/theory.md sec. 4.1).
 std::string ess_note(const plan_request& r) {
   return r.event_per_concept
              ? fmt::format("q = {}; m reached in every concept's event, each with prob. >= 1 - delta2/|C|", r.q)

@@ -2,7 +2,7 @@
 
 A neuron (or an SAE feature, a probe direction) is explained by the concept that maximises an
 empirical similarity on a probing set. neuroncert computes those similarities, certifies the
-choice (generalisation bounds, THEORY sec. 3-4), measures its stability (bootstrap ensemble and BE
+choice (generalisation bounds, docs/theory.md sec. 3-4), measures its stability (bootstrap ensemble and BE
 prediction sets, sec. 5) and plans a study (how many probing images a metric needs, sec. 4.1).
 It is the same engine as the ``neuroncert`` command line: the same inputs give the same numbers,
 bit for bit.
@@ -111,7 +111,7 @@ def similarity(activations: ArrayLike, concepts: ArrayLike, metric: str, *, alph
                wpmi_eps: Optional[float] = None, top_k: Optional[int] = None, cd_lambda: Optional[float] = None,
                p_start: Optional[float] = None, p_end: Optional[float] = None, cd_eps: Optional[float] = None,
                threads: int = 0) -> Similarity:
-    """The empirical similarity of every neuron with every concept (THEORY sec. 2).
+    """The empirical similarity of every neuron with every concept (docs/theory.md sec. 2).
 
     activations: n x F; concepts: n x |C| (0/1 or probabilities); metric: one of ``metrics()``.
     alpha: the top-alpha fraction that binarises a neuron (count metrics, WPMI; default 0.05);
@@ -188,7 +188,7 @@ def identify(activations: ArrayLike, concepts: ArrayLike, metric: str, *, delta:
              wpmi_lambda: Optional[float] = None, wpmi_eps: Optional[float] = None, top_k: Optional[int] = None,
              cd_lambda: Optional[float] = None, p_start: Optional[float] = None, p_end: Optional[float] = None,
              cd_eps: Optional[float] = None, min_support: float = 0.0, threads: int = 0) -> Identification:
-    """Explain every neuron by its best concept, with certified intervals (THEORY sec. 3-4).
+    """Explain every neuron by its best concept, with certified intervals (docs/theory.md sec. 3-4).
 
     Per neuron, with probability >= 1 - delta simultaneously over its |C| concepts, the population
     similarity of the chosen concept lies in [certified_lower, certified_upper] and the chosen
@@ -255,7 +255,7 @@ def bootstrap(activations: ArrayLike, concepts: ArrayLike, metric: str, K: int =
               wpmi_lambda: Optional[float] = None, wpmi_eps: Optional[float] = None, top_k: Optional[int] = None,
               cd_lambda: Optional[float] = None, p_start: Optional[float] = None, p_end: Optional[float] = None,
               cd_eps: Optional[float] = None, threads: int = 0) -> Stability:
-    """Stability of every neuron's explanation over K bootstrap resamples (THEORY sec. 5).
+    """Stability of every neuron's explanation over K bootstrap resamples (docs/theory.md sec. 5).
 
     Resample k draws multiplicities w ~ Multinomial(n, 1/n) from its own stream (seed, k), so the
     result is the same for any thread count and equals ``neuroncert identify --bootstrap K --seed``.
@@ -335,7 +335,7 @@ def advise(*, concepts: Optional[int] = None, delta: float = 0.05, n: Optional[i
 def plan(metric: str, concepts: int, *, epsilon: Optional[float] = None, margin: Optional[float] = None,
          n: Optional[int] = None, delta: float = 0.05, rho: Optional[float] = None, rate: Optional[float] = None,
          delta_split: Optional[float] = None) -> Dict[str, Any]:
-    """How many probing samples a target accuracy needs (THEORY sec. 4.1), or what n resolves.
+    """How many probing samples a target accuracy needs (docs/theory.md sec. 4.1), or what n resolves.
 
     Give exactly one of epsilon (r(n, delta/|C|) <= epsilon), margin (plans for epsilon =
     margin / 2, Corollary 3.2) or n (reports the epsilon and margin it resolves). rho: the concept
@@ -351,7 +351,7 @@ def bound(metric: str, concepts: int, *, n: Optional[int] = None, delta: float =
           counts: Optional[Sequence[int]] = None) -> Dict[str, Any]:
     """The certified rate r(n, delta/|C|), the uniform gap 2r (Corollary 3.2) and, from 2x2 counts
     (f00, f01, f10, f11; F_ij = #{f=i, c=j}), the estimate with its Clopper-Pearson interval
-    (THEORY sec. 4). Returns ``neuroncert bound --json``'s report (without run metadata)."""
+    (docs/theory.md sec. 4). Returns ``neuroncert bound --json``'s report (without run metadata)."""
     return _core.bound(dict(metric=metric, concepts=concepts, n=n, delta=delta, rho=rho,
                             counts=None if counts is None else [int(c) for c in counts]))
 
@@ -361,7 +361,7 @@ def be_coverage(K: int, *, threshold: Optional[int] = None, threshold_fraction: 
                 concepts: Optional[int] = None, metric: Optional[str] = None,
                 rho: Optional[float] = None, disagreement: Optional[float] = None,
                 pilot_neuron: Optional[ArrayLike] = None, pilot_concepts: Optional[ArrayLike] = None) -> Dict[str, Any]:
-    """Lower bound on P(c* in S) for the BE prediction set (Theorem 4.1 corrected, THEORY sec. 5),
+    """Lower bound on P(c* in S) for the BE prediction set (Theorem 4.1 corrected, docs/theory.md sec. 5),
     the tightened bound and the paper's printed eq. 9. Give the threshold (t or tau) and either p
     or (n, margin, concepts, metric[, rho]) to solve r(n, p/|C|) = margin/2 for p.
     ``disagreement`` (accuracy only): an upper bound on P(c*(x) != c(x)) for every runner-up c; the
@@ -387,7 +387,7 @@ def clopper_pearson(successes: int, trials: int, delta: float) -> Tuple[float, f
 
 def sieve_plan(ar: float, *, power: float = 0.8, alpha: float = 0.05, p0: float = 0.01) -> Dict[str, Any]:
     """Verification images SIEVE needs to tell an activation rate ``ar`` from the random-image rate
-    p0 with a one-sided exact binomial test at level alpha and the given power (THEORY sec. 7):
+    p0 with a one-sided exact binomial test at level alpha and the given power (docs/theory.md sec. 7):
     the smallest n (``images``), its critical count, size and power, and the normal approximation.
     The same numbers as ``neuroncert sieve-plan``."""
     return _core.sieve_plan(float(ar), float(power), float(alpha), float(p0))
@@ -399,7 +399,7 @@ def experiments() -> List[Tuple[str, str, List[str]]]:
 
 
 def simulate(experiment: str, *, threads: int = 0, **settings: Any) -> Table:
-    """Runs one of the paper's synthetic experiments (THEORY sec. 6; names in ``experiments()``).
+    """Runs one of the paper's synthetic experiments (docs/theory.md sec. 6; names in ``experiments()``).
 
     settings: seed, replicates, n_min, n_max, n_points, delta, matrix (m00, m01, m10, m11 as a list
     or the CLI's "m00,m01,m10,m11"), as the

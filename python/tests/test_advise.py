@@ -40,7 +40,7 @@ def test_a_frequency_list_is_the_frequency_file(cli, tmp_path):
 
 
 def test_a_matrix_as_numbers_or_text(cli, tmp_path):
-    # Experiment 1's setting 1 (THEORY sec. 6.1): the table fixes the one frequency, 0.05.
+    # Experiment 1's setting 1 (docs/theory.md sec. 6.1): the table fixes the one frequency, 0.05.
     want = cli_report(cli, tmp_path, "--matrix", "0.93,0.02,0.02,0.03", "--n", 1000, "--metric", "accuracy",
                       "--metric", "recall", "--sanity-seeds", 20)
     common = dict(n=1000, metrics=["accuracy", "recall"], sanity_seeds=20)

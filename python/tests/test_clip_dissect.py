@@ -1,5 +1,5 @@
 """concepts() and CLIP-Dissect's scores (soft_wpmi, cd_wpmi) against the CLIP fixture's float64 references
-(../shared/data/clip, data README sec. 9), a NumPy transcription of THEORY sec. 2.3, and the CLI."""
+(../shared/data/clip, data README sec. 9), a NumPy transcription of docs/theory.md sec. 2.3, and the CLI."""
 import os
 
 import numpy as np
@@ -21,7 +21,7 @@ def clip():
 
 
 def transcription(a, p, top_k, lam, p_start, p_end, eps, soft):
-    """THEORY sec. 2.3 in NumPy: top_k by activation (descending, ties the lower index first)."""
+    """docs/theory.md sec. 2.3 in NumPy: top_k by activation (descending, ties the lower index first)."""
     cond = []
     for j in range(a.shape[1]):
         top = np.argsort(-a[:, j].astype(np.float64), kind="stable")[:top_k]

@@ -482,7 +482,7 @@ nlohmann::json be_coverage_metadata(const be_coverage_options& o) {
       {"fresh", "K independent probing sets from P (assumption (3) of Theorem 4.1)"}};
   j["bounds"] = {
       {"p_from_margin", "min(1, 2|C| exp(-n Delta^2 / 2)) (Hoeffding, Lemma B.2)"},
-      {"bound_corrected", "P(Bin(K, p) <= t - 1) (THEORY.md sec. 5)"},
+      {"bound_corrected", "P(Bin(K, p) <= t - 1) (docs/theory.md sec. 5)"},
       {"bound_tightened", "P(Bin(K, p) <= max(t, ceil(K/2)) - 1)"},
       {"bound_paper_eq9_at_t", "the paper's printed eq. 9 at k(S) = t (not a correct bound; for comparison)"},
       {"disagreement", "d = P(c*(x) != c(x)) = acc* (1 - acc_j) + (1 - acc*) acc_j of the setting (every runner-up)"},

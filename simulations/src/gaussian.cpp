@@ -444,7 +444,7 @@ nlohmann::json gaussian_metadata(const gaussian_options& o) {
                              : "closed form"}};
   }
   j["metrics"] = metrics;
-  j["estimators"] = "core pair_metric (THEORY.md sec. 2.2)";
+  j["estimators"] = "core pair_metric (docs/theory.md sec. 2.2)";
   return j;
 }
 

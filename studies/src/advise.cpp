@@ -52,7 +52,7 @@ ess_event ess_event_of(metric m, const counts2x2& w, const advise_inputs& in) {
   return on_concept ? ess_event{w.concept_positives(), in.concepts} : ess_event{w.neuron_positives(), 1};
 }
 
-// The planned n for epsilon by the metric's closed-form rate (THEORY.md 4.1), or none.
+// The planned n for epsilon by the metric's closed-form rate (docs/theory.md sec. 4.1), or none.
 std::optional<std::int64_t> planned_n(metric m, const counts2x2& w, double epsilon, const advise_inputs& in) {
   const auto kind = bounds::rate_kind_for(m);
   if (!kind) return std::nullopt;
@@ -68,7 +68,7 @@ std::optional<std::int64_t> planned_n(metric m, const counts2x2& w, double epsil
   }
 }
 
-// The exact alternative (THEORY.md 4.2, as `plan` reports it): the smallest n (accuracy) or count m
+// The exact alternative (docs/theory.md sec. 4.2, as `plan` reports it): the smallest n (accuracy) or count m
 // (recall, precision, IoU, then the n that delivers m) at which the worst-case binomial tail over p
 // certifies epsilon at delta/|C|. None for AUROC and the metrics without a rate, or past
 // exact_binomial_max_n. The exact n or m depends only on (epsilon, delta, |C|): `exact` caches them.

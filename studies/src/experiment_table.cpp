@@ -171,21 +171,24 @@ const std::vector<std::string>& experiment_setting_options() {
 
 const std::vector<experiment>& experiment_table() {
   static const std::vector<experiment> table = {
-      {"exp1", "Experiment 1 (THEORY 6.1): 0.95-quantile of |sim_hat - sim| vs n, Settings 1 and 2", run_exp1,
-       plus(sampled, {"--delta", "--matrix"})},
+      {"exp1", "Experiment 1 (docs/theory.md sec. 6.1): 0.95-quantile of |sim_hat - sim| vs n, Settings 1 and 2",
+       run_exp1, plus(sampled, {"--delta", "--matrix"})},
       {"auroc-rate", "Fig. 3a: the AUROC rate r(n, delta) vs n for rho = 0.5, 0.1, 0.01, 0.001", run_auroc_rate,
        {"--n-min", "--n-max", "--n-points", "--delta"}},
-      {"exp2", "Experiment 2 (THEORY 6.2): 0.95-quantile of the identification gap over |C| = 1000 concepts",
+      {"exp2",
+       "Experiment 2 (docs/theory.md sec. 6.2): 0.95-quantile of the identification gap over |C| = 1000 concepts",
        run_exp2, plus(sampled, {"--delta"})},
-      {"validate", "Bound tightness (THEORY 6.4): empirical error quantile vs Hoeffding/ESS/Agarwal and Clopper-Pearson",
+      {"validate",
+       "Bound tightness (docs/theory.md sec. 6.4): empirical error quantile vs Hoeffding/ESS/Agarwal and "
+       "Clopper-Pearson",
        run_validate, plus(sampled, {"--delta", "--matrix"})},
       {"gaussian",
-       "Continuous Gaussian (THEORY 6.3, Fig. 8a): 0.95-quantile of the error of AUROC, AUPRC, correlation, WPMI "
-       "(absolute) and MAD (relative) vs n; exact population values",
+       "Continuous Gaussian (docs/theory.md sec. 6.3, Fig. 8a): 0.95-quantile of the error of AUROC, AUPRC, "
+       "correlation, WPMI (absolute) and MAD (relative) vs n; exact population values",
        run_gaussian, sampled},
       {"be-coverage",
-       "BE coverage (THEORY 5, 6.4): how often Algorithm 1's set contains the best concept, bootstrap vs fresh "
-       "probing sets, beside the corrected Theorem 4.1 bound; n from --n-min/--n-max/--n-points",
+       "BE coverage (docs/theory.md sec. 5.3, 6.4): how often Algorithm 1's set contains the best concept, bootstrap "
+       "vs fresh probing sets, beside the corrected Theorem 4.1 bound; n from --n-min/--n-max/--n-points",
        run_be_coverage, sampled},
       // @experiments (add new experiments above this line)
   };

@@ -28,7 +28,7 @@ TEST_CASE("advise: Experiment 1 setting 1 table, JSON and tidy CSV", "[apps][adv
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Contains("rank") && Contains("simulated_q95") && Contains("recommendation:"));
-  CHECK_THAT(r.out, Contains("2120"));  // accuracy's n for epsilon 0.05 at |C| = 1000 (THEORY.md 4.1, ref)
+  CHECK_THAT(r.out, Contains("2120"));  // accuracy's n for epsilon 0.05 at |C| = 1000 (docs/theory.md sec. 4.1, ref)
   CHECK_THAT(r.out, Contains("sim_n_for_eps") && Contains("the simulation reaches it at n = "));
   const auto j = nlohmann::json::parse(std::ifstream(prefix + ".json"));
   CHECK(j["n"] == 1000);

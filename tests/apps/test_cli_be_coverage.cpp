@@ -1,4 +1,4 @@
-// `neuroncert be-coverage`: THEORY.md sec. 5 table values, p from the margin, the pairwise bound, caveat,
+// `neuroncert be-coverage`: docs/theory.md sec. 5 table values, p from the margin, the pairwise bound, caveat,
 // bad inputs.
 #include <catch2/catch.hpp>
 

@@ -11,7 +11,7 @@ using neuroncert::test::line_count;
 using neuroncert::test::run_cli;
 using Catch::Matchers::Contains;
 
-TEST_CASE("bound: accuracy rate and uniform gap match the THEORY.md table", "[apps][bound]") {
+TEST_CASE("bound: accuracy rate and uniform gap match the docs/theory.md table", "[apps][bound]") {
   const auto r = run_cli("bound --metric accuracy --n 1000 --concepts 1000 --delta 0.05 --json");
   INFO(r.out);
   REQUIRE(r.exit_code == 0);

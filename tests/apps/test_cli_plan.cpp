@@ -31,7 +31,7 @@ TEST_CASE("plan --json: exact n is between 40000 and 42000", "[apps][plan]") {
 }
 
 TEST_CASE("plan --margin plans for epsilon = margin / 2", "[apps][plan]") {
-  // margin 0.1 => eps 0.05: |C| = 1000 gives 2120 (THEORY.md sec. 4.1), |C| = 1 gives 738.
+  // margin 0.1 => eps 0.05: |C| = 1000 gives 2120 (docs/theory.md sec. 4.1), |C| = 1 gives 738.
   CHECK_THAT(run_cli("plan --metric accuracy --concepts 1000 --margin 0.1 --delta 0.05").out, Contains("2120"));
   CHECK_THAT(run_cli("plan --metric accuracy --concepts 1 --margin 0.1 --delta 0.05").out, Contains("738"));
 }
@@ -47,7 +47,7 @@ TEST_CASE("plan for recall states the delta split", "[apps][plan]") {
 }
 
 TEST_CASE("plan --n reports the margin n resolves", "[apps][plan]") {
-  // |C| = 1000, n = 50000: r = 0.010294 (THEORY.md table), margin 0.020588.
+  // |C| = 1000, n = 50000: r = 0.010294 (docs/theory.md table), margin 0.020588.
   const auto r = run_cli("plan --metric accuracy --concepts 1000 --n 50000 --delta 0.05 --json");
   INFO(r.out);
   REQUIRE(r.exit_code == 0);

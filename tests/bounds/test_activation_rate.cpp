@@ -1,4 +1,4 @@
-// Activation-rate statistics of SIEVE (THEORY.md sec. 7): Clopper-Pearson interval, the one-sided
+// Activation-rate statistics of SIEVE (docs/theory.md sec. 7): Clopper-Pearson interval, the one-sided
 // exact binomial test against the random-image rate 0.01, and verification-image planning.
 #include <catch2/catch.hpp>
 

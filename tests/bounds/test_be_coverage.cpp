@@ -1,4 +1,4 @@
-// BE coverage, Theorem 4.1 as corrected (THEORY.md sec. 5): reference table, p from the margin,
+// BE coverage, Theorem 4.1 as corrected (docs/theory.md sec. 5): reference table, p from the margin,
 // tightened bound, the printed eq. 9, threshold from a fraction.
 #include <catch2/catch.hpp>
 
@@ -11,11 +11,11 @@ using namespace neuroncert::bounds;
 using Catch::Matchers::Contains;
 
 namespace {
-// Relative agreement to the 10 significant digits printed in THEORY.md.
+// Relative agreement to the 10 significant digits printed in docs/theory.md.
 bool sig10(double x, double ref) { return std::abs(x - ref) <= 5e-10 * std::abs(ref); }
 }  // namespace
 
-TEST_CASE("corrected bound and paper eq. 9 match the THEORY.md sec. 5 table", "[bounds][be_coverage]") {
+TEST_CASE("corrected bound and paper eq. 9 match the docs/theory.md sec. 5 table", "[bounds][be_coverage]") {
   struct row { long K, t; double p, corrected, eq9; };
   const row rows[] = {{100, 95, 0.9, 0.9424231135, 2.584543838e-90},
                       {100, 95, 0.05, 1.0000000000, 0.4359813007},
@@ -30,7 +30,7 @@ TEST_CASE("corrected bound and paper eq. 9 match the THEORY.md sec. 5 table", "[
   }
 }
 
-TEST_CASE("p from the margin matches the THEORY.md sec. 5 reference values", "[bounds][be_coverage]") {
+TEST_CASE("p from the margin matches the docs/theory.md sec. 5 reference values", "[bounds][be_coverage]") {
   CHECK(std::abs(p_from_margin_accuracy(10000, 0.04, 100) - 0.0670925) <= 5e-8);
   CHECK(std::abs(p_from_margin_accuracy(10000, 0.035, 100) - 0.437498) <= 5e-7);
   CHECK(std::abs(p_from_margin_accuracy(1000, 0.1, 10) - 0.134759) <= 5e-7);
@@ -73,7 +73,7 @@ TEST_CASE("tightened bound uses a strict majority", "[bounds][be_coverage]") {
 TEST_CASE("paper eq. 9 decreases as the set grows and is 0 past K - 1", "[bounds][be_coverage]") {
   CHECK(paper_eq9(10, 3, 0.3) > paper_eq9(10, 5, 0.3));
   CHECK(paper_eq9(10, 10, 0.3) == 0.0);  // K - k_S - 1 < 0: empty sum
-  // For t >= K/2, eq. 9 at k_S = t is below the corrected bound (THEORY.md sec. 5).
+  // For t >= K/2, eq. 9 at k_S = t is below the corrected bound (docs/theory.md sec. 5).
   CHECK(paper_eq9(100, 95, 0.2) < be_coverage_corrected(100, 95, 0.2));
 }
 

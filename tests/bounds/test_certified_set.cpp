@@ -1,4 +1,4 @@
-// Certified identification over the concept set (bounds/certified_set.hpp, THEORY.md sec. 4.3): the
+// Certified identification over the concept set (bounds/certified_set.hpp, docs/theory.md sec. 4.3): the
 // pruned computation equals the brute force over every concept's interval, the intervals are the
 // Clopper-Pearson and rate intervals they claim to be, and the filters count what they leave out.
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-// Clopper-Pearson intervals (THEORY.md sec. 4.2): known values, exact edges, and the defining property
+// Clopper-Pearson intervals (docs/theory.md sec. 4.2): known values, exact edges, and the defining property
 // that each endpoint puts exactly delta/2 in the corresponding tail (checked by direct summation).
 #include <catch2/catch.hpp>
 

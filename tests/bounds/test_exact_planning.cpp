@@ -1,4 +1,4 @@
-// Exact-binomial planning (THEORY.md sec. 4.2): sup over p of P(|X/n - p| >= eps), checked against a
+// Exact-binomial planning (docs/theory.md sec. 4.2): sup over p of P(|X/n - p| >= eps), checked against a
 // brute-force evaluation on a fine p grid plus every critical point j/n +- eps.
 #include <catch2/catch.hpp>
 

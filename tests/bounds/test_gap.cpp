@@ -11,7 +11,7 @@
 using namespace neuroncert::bounds;
 using Catch::Matchers::Contains;
 
-TEST_CASE("uniform gap is twice the union-bound rate (THEORY.md sec. 4 table)", "[bounds][gap]") {
+TEST_CASE("uniform gap is twice the union-bound rate (docs/theory.md sec. 4 table)", "[bounds][gap]") {
   // |C| = 1000, n = 1000: r = 0.072790 (ref), so the gap is 0.145580 to 6 digits.
   CHECK(std::abs(uniform_gap_accuracy(1000, 0.05, 1000) - 0.145580) <= 1e-6);
   // |C| = 20000, n = 50000: r = 0.011659 (ref).

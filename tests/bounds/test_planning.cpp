@@ -1,4 +1,4 @@
-// Planning (THEORY.md sec. 4.1): smallest n for a target epsilon; ESS planning with the binomial split.
+// Planning (docs/theory.md sec. 4.1): smallest n for a target epsilon; ESS planning with the binomial split.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -20,7 +20,7 @@ double brute_prob_at_least(long n, double q, long m) {
 }
 }  // namespace
 
-TEST_CASE("accuracy planning hits the THEORY.md sec. 4.1 reference n", "[bounds][planning]") {
+TEST_CASE("accuracy planning hits the docs/theory.md sec. 4.1 reference n", "[bounds][planning]") {
   CHECK(plan_n_accuracy(0.01, 0.05, 1) == 18445);
   CHECK(plan_n_accuracy(0.01, 0.05, 1000) == 52984);
   CHECK(plan_n_accuracy(0.01, 0.05, 1197) == 53883);
@@ -106,9 +106,9 @@ TEST_CASE("planning arguments are checked and named", "[bounds][planning]") {
   CHECK_THROWS_WITH(epsilon_for_margin(-0.1), Contains("margin"));
 }
 
-TEST_CASE("ESS planning: recall and IoU split delta2 over the concepts' events (THEORY.md 4.1 check)",
+TEST_CASE("ESS planning: recall and IoU split delta2 over the concepts' events (docs/theory.md sec. 4.1 check)",
           "[bounds][planning]") {
-  // THEORY.md sec. 4.1: recall, |C| = 100, epsilon = 0.05, delta = 0.05, q = 0.1, even split:
+  // docs/theory.md sec. 4.1: recall, |C| = 100, epsilon = 0.05, delta = 0.05, q = 0.1, even split:
   // n = 19416 (delta2/|C| per concept's event), not 18777 (delta2 once: precision's one event f = 1).
   plan_request r;
   r.kind = rate_kind::effective_sample_size;

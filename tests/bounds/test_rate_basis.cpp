@@ -1,5 +1,5 @@
 // rate_basis_for: per metric and orientation, which count is the effective n and which counts are the
-// binomial form, on hand-made 2x2 tables (THEORY.md sec. 4).
+// binomial form, on hand-made 2x2 tables (docs/theory.md sec. 4).
 #include <catch2/catch.hpp>
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// Rates r(n, delta) and the union bound: THEORY.md sec. 4 reference values and hand-computed cases.
+// Rates r(n, delta) and the union bound: docs/theory.md sec. 4 reference values and hand-computed cases.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -15,7 +15,7 @@ namespace {
 bool matches(double x, double ref, double half_unit) { return std::abs(x - ref) <= half_unit; }
 }  // namespace
 
-TEST_CASE("accuracy rate r(n, delta/|C|) matches the THEORY.md sec. 4 table", "[bounds][rates]") {
+TEST_CASE("accuracy rate r(n, delta/|C|) matches the docs/theory.md sec. 4 table", "[bounds][rates]") {
   const long concepts[] = {1, 120, 1000, 20000};
   const double ns[] = {100, 1000, 10000, 50000};
   const double table[4][4] = {{0.135810, 0.042947, 0.013581, 0.006074},
@@ -30,7 +30,7 @@ TEST_CASE("accuracy rate r(n, delta/|C|) matches the THEORY.md sec. 4 table", "[
     }
 }
 
-TEST_CASE("AUROC rate matches the THEORY.md sec. 4 reference values", "[bounds][rates]") {
+TEST_CASE("AUROC rate matches the docs/theory.md sec. 4 reference values", "[bounds][rates]") {
   CHECK(matches(auroc_rate(1000, 0.5, 0.05), 0.085894, 5e-7));
   CHECK(matches(auroc_rate(1e4, 0.5, 0.05), 0.027162, 5e-7));
   CHECK(matches(auroc_rate(1e4, 0.01, 0.05), 0.136494, 5e-7));

@@ -7,12 +7,12 @@ using namespace neuroncert;
 using Catch::Matchers::WithinAbs;
 
 namespace {
-// The population matrices of THEORY.md sec. 6.1 as counts (W_ij = P(f=i, c=j)).
+// The population matrices of docs/theory.md sec. 6.1 as counts (W_ij = P(f=i, c=j)).
 constexpr counts2x2 setting1{0.93, 0.02, 0.02, 0.03};
 constexpr counts2x2 setting2{0.9499, 0.0001, 0.0491, 0.0009};
 }  // namespace
 
-TEST_CASE("Setting 1 population values match THEORY.md 6.1 (ref)", "[metrics]") {
+TEST_CASE("Setting 1 population values match docs/theory.md sec. 6.1 (ref)", "[metrics]") {
   CHECK_THAT(accuracy(setting1).value, WithinAbs(0.96, 1e-12));
   CHECK_THAT(recall(setting1).value, WithinAbs(0.6, 1e-12));
   CHECK_THAT(precision(setting1).value, WithinAbs(0.6, 1e-12));
@@ -22,7 +22,7 @@ TEST_CASE("Setting 1 population values match THEORY.md 6.1 (ref)", "[metrics]") 
   CHECK_THAT(setting1.concept_positives(), WithinAbs(0.05, 1e-15));  // rho
 }
 
-TEST_CASE("Setting 2 population values match THEORY.md 6.1 (ref)", "[metrics]") {
+TEST_CASE("Setting 2 population values match docs/theory.md sec. 6.1 (ref)", "[metrics]") {
   CHECK_THAT(accuracy(setting2).value, WithinAbs(0.9508, 1e-12));
   CHECK_THAT(recall(setting2).value, WithinAbs(0.9, 1e-12));
   CHECK_THAT(precision(setting2).value, WithinAbs(0.018, 1e-12));

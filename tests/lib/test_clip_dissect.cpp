@@ -1,6 +1,6 @@
 // CLIP-Dissect's scores (core/clip_dissect.hpp) and concepts from embeddings (core/vlm_concepts.hpp):
 // against the fixture's float64 references (../shared/data/clip, data README sec. 9), a per-pair
-// loop written from THEORY.md sec. 2.3, bootstrap multiplicities against explicitly duplicated
+// loop written from docs/theory.md sec. 2.3, bootstrap multiplicities against explicitly duplicated
 // samples, and thread counts.
 #include <catch2/catch.hpp>
 
@@ -37,7 +37,7 @@ double max_relative(const Eigen::MatrixXd& got, const Eigen::MatrixXd& want) {
   return worst;
 }
 
-/// The formulas of THEORY.md sec. 2.3 written out directly: a full stable sort per neuron, the
+/// The formulas of docs/theory.md sec. 2.3 written out directly: a full stable sort per neuron, the
 /// dense sum per concept, the log-sum-exp over neurons. Independent of clip_dissect.cpp.
 Eigen::MatrixXd reference_scores(const Eigen::MatrixXd& a, const Eigen::MatrixXd& p, bool soft,
                                  const clip_dissect_options& o) {

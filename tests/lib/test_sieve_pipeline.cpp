@@ -1,4 +1,4 @@
-// SIEVE statistics (THEORY.md sec. 7): the ratio and quantiles on hand-computed data, hypothesis
+// SIEVE statistics (docs/theory.md sec. 7): the ratio and quantiles on hand-computed data, hypothesis
 // scoring, the mean-AR filter, the class split, and a synthetic end-to-end run in which a neuron
 // built to fire on one concept is selected, hypothesised and verified while a noise neuron is
 // filtered out.

@@ -1,4 +1,4 @@
-// Ward linkage and silhouette (THEORY.md sec. 7) against hand-computed merges and values.
+// Ward linkage and silhouette (docs/theory.md sec. 7) against hand-computed merges and values.
 #include <catch2/catch.hpp>
 
 #include <cmath>

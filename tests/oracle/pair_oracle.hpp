@@ -1,5 +1,5 @@
 #pragma once
-// The test oracle: the similarity of one activation vector z and one concept c (THEORY.md sec. 2.2)
+// The test oracle: the similarity of one activation vector z and one concept c (docs/theory.md sec. 2.2)
 // computed the plain way, one pair at a time, independently of the library's similarity engine
 // (lib/src/similarity_engine.hpp), which is tested against it. Not part of the library. c is 0/1 or a probability in [0,1]; weights are bootstrap multiplicities (empty = all 1)
 // and every function equals its unweighted value on the data with rows duplicated by weight.
@@ -36,7 +36,7 @@ metric_value mad(std::span<const double> z, std::span<const double> c, std::span
 metric_value wpmi(std::span<const double> z, std::span<const double> c, std::span<const double> weights = {},
                   double alpha = 0.05, double lambda = 1.0, double eps = 1e-8);
 
-/// Any metric for one pair, as THEORY.md defines it: count metrics binarise z by top-alpha
+/// Any metric for one pair, as docs/theory.md defines it: count metrics binarise z by top-alpha
 /// (unless options.binary_activations) and use the 2x2 counts; AUROC uses the counts for
 /// binary activations and mid-ranks otherwise.
 metric_value pair_metric(metric m, std::span<const double> z, std::span<const double> c,

@@ -1,4 +1,4 @@
-// Tests of the BE coverage simulation (THEORY.md sec. 5, 6.4): the concept model, the fresh-set
+// Tests of the BE coverage simulation (docs/theory.md sec. 5, 6.4): the concept model, the fresh-set
 // sampler against per-sample drawing, coverage against the corrected Theorem 4.1 bound for fresh sets,
 // a large-margin setting, thread-count invariance and bad input.
 #include <catch2/catch.hpp>

@@ -1,5 +1,5 @@
-// Coverage of the certified set S_cert and of c_LCB's lower bound (bounds/certified_set.hpp, THEORY.md
-// sec. 4.3) by simulation: in Experiment 2's concept sets (THEORY.md 6.2) and in the BE-coverage
+// Coverage of the certified set S_cert and of c_LCB's lower bound (bounds/certified_set.hpp, docs/theory.md
+// sec. 4.3) by simulation: in Experiment 2's concept sets (docs/theory.md sec. 6.2) and in the BE-coverage
 // settings (sim/be_coverage_sim.hpp), every metric with a certificate, fixed seeds. The guarantee is
 // P(c* in S_cert) >= 1 - delta with c* the population best among the concepts the probing set defines;
 // each check allows 3 binomial standard errors below 1 - delta, sqrt(delta (1 - delta) / R).

@@ -1,4 +1,4 @@
-// Tests of the continuous Gaussian experiment (THEORY.md sec. 6.3): population values against the
+// Tests of the continuous Gaussian experiment (docs/theory.md sec. 6.3): population values against the
 // reference digits, against very large seeded samples and degenerate closed forms; the experiment's
 // rows, reproducibility and thread-count invariance; bad input.
 #include <catch2/catch.hpp>
@@ -30,7 +30,7 @@ const tidy_row* find_row(const std::vector<tidy_row>& rows, const std::string& m
 
 TEST_CASE("gaussian: population AUROC, correlation and MAD match the reference digits", "[gaussian]") {
   const gaussian_setting s;  // the paper's App. H.1 setting
-  // THEORY.md sec. 6.3 (ref), exact to the digits shown: tolerance half a unit of the last digit.
+  // docs/theory.md sec. 6.3 (ref), exact to the digits shown: tolerance half a unit of the last digit.
   CHECK(std::abs(gaussian_population_auroc(s) - 0.9683411066) < 5e-11);
   CHECK(std::abs(gaussian_population_correlation(s) - 0.08907291487) < 5e-12);
   CHECK(gaussian_population_mad(s) == 1.0);

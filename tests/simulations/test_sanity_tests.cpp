@@ -1,4 +1,4 @@
-// Neuron_Eval's metric sanity tests (THEORY.md sec. 9) through counts: the count draws against the
+// Neuron_Eval's metric sanity tests (docs/theory.md sec. 9) through counts: the count draws against the
 // per-sample oracle, the verdicts in Neuron_Eval's own setting, and the decreases derived by hand.
 #include <catch2/catch.hpp>
 
@@ -232,7 +232,7 @@ TEST_CASE("sanity tests reproduce Neuron_Eval's published table in both orientat
   // the paper's orientation at 0.499, above): their run and ours differ there by the Monte Carlo noise
   // of one such cell, sd sqrt(0.25/1000) = 1.6 points, a fifth of it in the average: 2 points allowed.
   // The AUROC rows are compared with their balanced accuracy: for a binary score the tie-corrected
-  // AUROC is the balanced accuracy (THEORY.md 2.1); their `auc` breaks ties with 1e-7 noise in float32,
+  // AUROC is the balanced accuracy (docs/theory.md sec. 2.1); their `auc` breaks ties with 1e-7 noise in float32,
   // which leaves ties among the 1s and biases it (-0.7562 at 0.499, below the -0.5 a tie-free AUROC can fall).
   std::map<orientation, sim::sanity_report> reports;
   for (orientation o : {orientation::paper, orientation::neuron_eval}) {

@@ -1,4 +1,4 @@
-// Experiments 1, 2, the AUROC rate and validation against exact values and THEORY.md expectations.
+// Experiments 1, 2, the AUROC rate and validation against exact values and docs/theory.md expectations.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -93,7 +93,7 @@ TEST_CASE("exp1: Setting 1 log-log slopes are -1/2 +- 0.1, accuracy is fastest",
   }
 }
 
-TEST_CASE("exp1: Setting 2 reports undefined estimates and ranks the metrics as THEORY says", "[sim][exp1]") {
+TEST_CASE("exp1: Setting 2 reports undefined estimates and ranks the metrics as docs/theory.md says", "[sim][exp1]") {
   sim::study_options o;
   o.seed = 5;
   o.replicates = 1000;
@@ -115,7 +115,7 @@ TEST_CASE("exp1: Setting 2 reports undefined estimates and ranks the metrics as 
 
 TEST_CASE("exp2: uniform deviation has slope -1/2 +- 0.1, the gap decays at least as fast and stays below 2r",
           "[sim][exp2]") {
-  // THEORY.md 6.2 expects gap slopes near -1/2. Measured (see the report): the population gap
+  // docs/theory.md sec. 6.2 expects gap slopes near -1/2. Measured (see the report): the population gap
   // max_c sim(c) - sim(c_hat) of a freshly drawn concept set decays *faster* (slopes about -0.8 to
   // -1 for accuracy, AUROC, IoU, precision on 10^2..10^4, and the 0.95-quantile reaches 0 once
   // misidentification is rarer than 5%), because near-best concepts are a fixed distance apart while
@@ -155,7 +155,7 @@ TEST_CASE("exp2: uniform deviation has slope -1/2 +- 0.1, the gap decays at leas
     CHECK(*get(rows, setting, "accuracy", n, "bound_rchat_plus_rcstar_median") ==
           Approx(*get(rows, setting, "reference", n, "bound_2r_hoeffding")));
     CHECK(*get(rows, setting, "reference", n, "inv_sqrt_n") == Approx(1.0 / std::sqrt(static_cast<double>(n))));
-    // THEORY.md 6.2 ordering: accuracy lowest, AUROC second.
+    // docs/theory.md sec. 6.2 ordering: accuracy lowest, AUROC second.
     for (const char* other : {"auroc", "iou", "recall", "precision"}) CHECK(acc <= *get(rows, setting, other, n, "gap_q95"));
     for (const char* other : {"iou", "recall", "precision"})
       CHECK(*get(rows, setting, "auroc", n, "gap_q95") <= *get(rows, setting, other, n, "gap_q95"));
@@ -208,7 +208,7 @@ TEST_CASE("exp2: identification is core's argmax (lowest index on ties, undefine
   CHECK(undefined_seen > 0);
 }
 
-TEST_CASE("auroc-rate reproduces THEORY.md reference values", "[sim][auroc-rate]") {
+TEST_CASE("auroc-rate reproduces docs/theory.md reference values", "[sim][auroc-rate]") {
   const auto rows = sim::run_auroc_rate({0.5, 0.01, 0.001}, {1000, 10000, 100000}, 0.05);
   CHECK(*get(rows, "rho=0.5", "auroc", 1000, "agarwal_rate") == Approx(0.085894).margin(1e-6));
   CHECK(*get(rows, "rho=0.5", "auroc", 10000, "agarwal_rate") == Approx(0.027162).margin(1e-6));

@@ -1,5 +1,5 @@
 // `advise` as a study: the paper's Experiment 1 conclusions in its two settings, closed forms against
-// the simulation and the reference values of THEORY.md sec. 4/4.1, and the recommendation's logic.
+// the simulation and the reference values of docs/theory.md sec. 4/4.1, and the recommendation's logic.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -72,7 +72,7 @@ TEST_CASE("advise, Experiment 1 setting 2 (rho = 0.001): AUROC and recall much w
   CHECK(e[metric::recall].undefined_risk == Approx(std::pow(0.999, 10000)).epsilon(1e-9));
 }
 
-TEST_CASE("advise: certified rates and planned n are THEORY.md's reference values", "[studies][advise]") {
+TEST_CASE("advise: certified rates and planned n are docs/theory.md's reference values", "[studies][advise]") {
   auto in = matrix_inputs(sim::setting1().m, 1000);
   in.concepts = 1000;
   in.epsilon = 0.05;
@@ -216,7 +216,7 @@ TEST_CASE("advise: identification over the concept set (Experiment 2 with the us
     for (const auto& x : r.identification) by_n[n][x.m] = x;
   }
   // More samples, better identification; accuracy's gap lowest, recall's (which rewards rare concepts)
-  // the largest (THEORY.md sec. 6.2).
+  // the largest (docs/theory.md sec. 6.2).
   CHECK(by_n[30000][metric::accuracy].probability_correct > by_n[1000][metric::accuracy].probability_correct);
   CHECK(by_n[30000][metric::accuracy].gap_q95 <= by_n[1000][metric::accuracy].gap_q95);
   CHECK(by_n[1000][metric::accuracy].gap_q95 < by_n[1000][metric::recall].gap_q95);

@@ -129,7 +129,7 @@ TEST_CASE("be-coverage study: given p, and p solved from the margin", "[studies]
   auto r = studies::be_coverage_study(in);
   CHECK(r.threshold == 5);
   CHECK(r.p_source == "given");
-  CHECK(std::abs(r.corrected - 0.8497316674) < 5e-11);  // THEORY.md sec. 5
+  CHECK(std::abs(r.corrected - 0.8497316674) < 5e-11);  // docs/theory.md sec. 5
   CHECK(r.tightened == bounds::be_coverage_tightened(10, 5, 0.3));
   CHECK(r.paper_eq9 == bounds::paper_eq9(10, 5, 0.3));
   const auto j = studies::be_coverage_json(in, r);

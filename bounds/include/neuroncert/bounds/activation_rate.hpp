@@ -1,8 +1,9 @@
 #pragma once
-// Binomial statistics of SIEVE's activation rate (THEORY.md sec. 7, beyond the paper).
+// Binomial statistics of SIEVE's activation rate (docs/theory.md sec. 7, beyond the paper).
 // AR = k / n is the share of n verification images on which the neuron exceeds its top-1% probe
 // threshold. Under the null "the concept images are no better than random images" each image
 // fires with probability p0 = 0.01 (the top-1% threshold), so k ~ Binomial(n, p0).
+// Theory: docs/theory.md sec. 7 (SIEVE).
 #include <cstdint>
 
 #include "neuroncert/bounds/binomial_tail.hpp"

@@ -10,7 +10,7 @@
 // (n1, n0), hence also unconditionally. AUROC A = P(X > Y) + P(X = Y)/2, estimated by the Mann-Whitney
 // statistic A_hat = (1/(n1 n0)) sum_ij h(X_i, Y_j), h(x, y) = 1{x > y} + 1{x = y}/2.
 // A binary neuron binarised by its own top-alpha sample quantile is not a fixed function: like every
-// bound in bounds/, these assume a fixed neuron (THEORY.md sec. 3). For identification over a concept set
+// bound in bounds/, these assume a fixed neuron (docs/theory.md sec. 3). For identification over a concept set
 // pass delta / |C| (union_delta) to each concept's interval.
 //
 // 1. Binary neuron (auroc_binary_exact). For f in {0, 1} the tie-corrected AUROC is balanced accuracy,
@@ -58,6 +58,7 @@
 //    (union bound); the rule depends on (n1, n0) only, so it is fixed before the scores are seen.
 //
 // All are clipped to [0, 1]. interval is exact_binomial.hpp's.
+// Theory: docs/theory.md sec. 4.4 (AUROC intervals).
 #include <cstdint>
 #include <span>
 

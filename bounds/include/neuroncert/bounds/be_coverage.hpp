@@ -1,7 +1,8 @@
 #pragma once
-// Coverage of the bootstrap-ensemble (BE) prediction set, Theorem 4.1 as corrected in THEORY.md sec. 5.
+// Coverage of the bootstrap-ensemble (BE) prediction set, Theorem 4.1 as corrected in docs/theory.md sec. 5.
 // Assumption (3) treats the K bootstrap resamples as fresh probing sets from P; real resamples come
 // from the one probing set D, so for the bootstrap these numbers are a heuristic guarantee.
+// Theory: docs/theory.md sec. 5.2 (BE prediction set), sec. 5.3 (Theorem 4.1, corrected).
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -10,12 +11,12 @@
 
 namespace neuroncert::bounds {
 
-/// One-line caveat for outputs (THEORY.md sec. 5).
+/// One-line caveat for outputs (docs/theory.md sec. 5).
 inline constexpr const char* be_coverage_caveat =
     "the guarantee treats the K bootstrap resamples as fresh probing sets from P; real resamples come "
     "from one probing set, so for the bootstrap it is heuristic";
 
-/// Per-identification failure probability p from a margin Delta (THEORY.md sec. 5, Lemma B.2): the p
+/// Per-identification failure probability p from a margin Delta (docs/theory.md sec. 5, Lemma B.2): the p
 /// with r(n, p/|C|) = Delta/2, clamped to [0, 1]. Since every rate is sqrt(ln(2/delta)/(2 n_eff)), the
 /// solution is closed-form: p = min(1, 2|C| exp(-n_eff Delta^2 / 2)), n_eff = n (accuracy),
 /// m (ESS kind, n is m; m = 0 gives p = 1), rho(1-rho) n (AUROC).
@@ -25,7 +26,7 @@ double p_from_margin(const rate_spec& spec, double n, double margin, std::int64_
 /// Accuracy: p = min(1, 2|C| exp(-n Delta^2 / 2)). n >= 1.
 double p_from_margin_accuracy(double n, double margin, std::int64_t num_concepts);
 
-/// Corrected Theorem 4.1 (THEORY.md sec. 5): P(c* in S) >= P(Binomial(K, p) <= t - 1).
+/// Corrected Theorem 4.1 (docs/theory.md sec. 5): P(c* in S) >= P(Binomial(K, p) <= t - 1).
 /// K >= 1, t in [1, K] the BE threshold, p in [0, 1].
 double be_coverage_corrected(std::int64_t K, std::int64_t t, double p);
 

@@ -1,5 +1,5 @@
 #pragma once
-// The single-identification error p of Theorem 4.1 (THEORY.md sec. 5) from pairwise differences of
+// The single-identification error p of Theorem 4.1 (docs/theory.md sec. 5) from pairwise differences of
 // concepts instead of the uniform Hoeffding union, for the accuracy metric: a tighter BE coverage
 // bound when the best concept and its runner-ups rarely disagree (docs/be_coverage_bound.md).
 //
@@ -63,6 +63,7 @@
 // count; none is covered here. Assumption (3) of Theorem 4.1 (independent identifications, e.g. fresh
 // probing sets) is unchanged: for K bootstrap resamples of one probing set the coverage guarantee is
 // heuristic (bounds::be_coverage_caveat).
+// Theory: docs/theory.md sec. 5.4 (pairwise p).
 #include <cstdint>
 #include <span>
 

@@ -3,6 +3,7 @@
 // planning, BE-coverage, activation-rate and `plan` code share. Each handles the edges exactly
 // (empty tails, p = 0 or 1) and takes the upper tail through Boost's complement, so a tail of
 // 1e-300 is not lost to 1 - cdf.
+// Theory: docs/theory.md sec. 4.1 (planning).
 #include <cstdint>
 
 namespace neuroncert::bounds {

@@ -1,6 +1,8 @@
 #pragma once
-// What `neuroncert bound` reports (THEORY.md sec. 4, 4.2): the certified rate r(n, delta/|C|) with its
+// What `neuroncert bound` reports (docs/theory.md sec. 4, 4.2): the certified rate r(n, delta/|C|) with its
 // basis, the uniform gap 2r and, from 2x2 counts, the estimate with its Clopper-Pearson interval.
+// Theory: docs/theory.md sec. 4 (rates and the generalisation gap),
+//   sec. 4.2 (exact binomial intervals and planning).
 #include <cstdint>
 #include <optional>
 #include <string>

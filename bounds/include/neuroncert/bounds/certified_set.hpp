@@ -1,5 +1,5 @@
 #pragma once
-// Certified identification over the concept set (THEORY.md sec. 4.3, beyond the paper). Every concept
+// Certified identification over the concept set (docs/theory.md sec. 4.3, beyond the paper). Every concept
 // c of one neuron gets an interval [L_c, U_c] for its population similarity at delta/|C|, so that all
 // of them hold at once with probability >= 1 - delta (union bound). On that event, for the population
 // best c* and any c', U_{c*} >= sim(c*) >= sim(c') >= L_{c'}; hence
@@ -33,6 +33,7 @@
 // bound, so p_H >= upper), and L_c <= estimate_c <= U_c. So concepts are visited by estimate, highest
 // first, until no later one can raise max L; and a concept is in S_cert without computing U_c when its
 // estimate is >= max L, and out when estimate + radius < max L.
+// Theory: docs/theory.md sec. 4.3 (certified sets).
 #include <cstdint>
 #include <span>
 #include <string>

@@ -1,7 +1,7 @@
 #pragma once
 // Certified identification: for every neuron, the selected concept c_hat, its estimate, a
 // certified interval for its population similarity, and the certified gap to the best concept
-// (THEORY.md sec. 4: Theorem 3.1 with the union bound over |C|, Corollary 3.2 per concept).
+// (docs/theory.md sec. 4: Theorem 3.1 with the union bound over |C|, Corollary 3.2 per concept).
 //
 // Guarantee (per neuron, simultaneously over its concepts): with probability >= 1 - delta,
 //   |sim(c_hat) - sim_hat(c_hat)| <= r_{c_hat}      and      sim(c_hat) >= sim(c*) - gap,
@@ -11,8 +11,9 @@
 // the concept's class counts (AUROC). F1, AUPRC, correlation, MAD and WPMI have no closed-form
 // rate: `has_bound` is false and users should use the bootstrap instead.
 // Assumptions to state with results: a fixed binary neuron (top-alpha binarisation makes f
-// depend weakly on the sample, THEORY.md sec. 3); no correction across neurons (pass delta/F
+// depend weakly on the sample, docs/theory.md sec. 3); no correction across neurons (pass delta/F
 // for a guarantee over all neurons at once).
+// Theory: docs/theory.md sec. 4 (rates and the generalisation gap), sec. 4.3 (certified sets).
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,7 +36,7 @@ struct certified_identification {
   std::optional<interval> clopper_pearson;  ///< exact interval at delta/|C| (integer counts only)
   double gap = 0.0;                 ///< certified sim(c*) - sim(c_hat) <= gap, at most 1
   bool gap_vacuous = false;         ///< the gap reached the metric's range (1): it says nothing
-  /// Certified identification over the concepts (certified_set.hpp, THEORY.md sec. 4.3): c_LCB and
+  /// Certified identification over the concepts (certified_set.hpp, docs/theory.md sec. 4.3): c_LCB and
   /// S_cert at delta/|C| per concept. Empty (lcb_concept -1) without a bound or a defined concept.
   certified_set candidates;
 };

@@ -1,6 +1,7 @@
 #pragma once
-// Exact binomial alternatives to Hoeffding (THEORY.md sec. 4.2, beyond the paper): Clopper-Pearson
+// Exact binomial alternatives to Hoeffding (docs/theory.md sec. 4.2, beyond the paper): Clopper-Pearson
 // intervals for count metrics and exact-binomial planning.
+// Theory: docs/theory.md sec. 4.2 (exact binomial intervals and planning).
 #include <cstdint>
 
 namespace neuroncert::bounds {
@@ -11,7 +12,7 @@ struct interval {
   double upper = 1;
 };
 
-/// Two-sided Clopper-Pearson interval at level delta for `successes` out of `trials` (THEORY.md
+/// Two-sided Clopper-Pearson interval at level delta for `successes` out of `trials` (docs/theory.md
 /// sec. 4.2): lower = Beta quantile delta/2 of Beta(k, m-k+1), upper = quantile 1-delta/2 of
 /// Beta(k+1, m-k), via Boost.Math binomial_distribution::find_lower/upper_bound_on_p with the
 /// one-sided risk delta/2 per side. Edges are exact: k = 0 gives lower = 0, k = m gives upper = 1.
@@ -44,7 +45,7 @@ worst_case_tail exact_binomial_worst_tail(std::int64_t n, double epsilon, double
 /// floating-point resolution of target) when neither can be shown. n >= 1, epsilon > 0, target > 0.
 bool exact_binomial_holds(std::int64_t n, double epsilon, double target);
 
-/// Exact-binomial planning, the tighter alternative to plan_n_accuracy (THEORY.md sec. 4.2): an n with
+/// Exact-binomial planning, the tighter alternative to plan_n_accuracy (docs/theory.md sec. 4.2): an n with
 /// T(n) <= delta/|C| and T(n-1) > delta/|C| (n = 1 when T(1) <= delta/|C|).
 /// T(n) is not monotone in n in general (lattice effects), so "smallest" means: the first n at which the
 /// condition holds in the bracket searched by bisection around the normal approximation

@@ -1,6 +1,7 @@
 #pragma once
-// The generalisation gap of neuron identification (THEORY.md sec. 4, paper Cor. 3.2): with probability
+// The generalisation gap of neuron identification (docs/theory.md sec. 4, paper Cor. 3.2): with probability
 // >= 1 - delta, sim(c_hat) >= sim(c*) - gap.
+// Theory: docs/theory.md sec. 4 (rates and the generalisation gap).
 #include <cstdint>
 #include <span>
 
@@ -9,18 +10,18 @@
 namespace neuroncert::bounds {
 
 /// Uniform gap, Corollary 3.2: 2 r(n, delta/|C|) with the rate of `spec` (n is m for the ESS kind).
-/// This is also the smallest margin Delta that n samples resolve (THEORY.md sec. 4.1).
+/// This is also the smallest margin Delta that n samples resolve (docs/theory.md sec. 4.1).
 /// delta in (0,1), num_concepts >= 1. +infinity when the rate is (ESS with m = 0).
 double uniform_gap(const rate_spec& spec, double n, double delta, std::int64_t num_concepts);
 
 /// Accuracy shorthand: 2 sqrt(ln(2|C|/delta) / (2n)).
 double uniform_gap_accuracy(double n, double delta, std::int64_t num_concepts);
 
-/// Smallest margin Delta resolvable with n samples, THEORY.md sec. 4.1: Delta = 2 r(n, delta/|C|).
+/// Smallest margin Delta resolvable with n samples, docs/theory.md sec. 4.1: Delta = 2 r(n, delta/|C|).
 /// Same value as uniform_gap; named for the planning use.
 double resolvable_margin(const rate_spec& spec, double n, double delta, std::int64_t num_concepts);
 
-/// Per-concept gap (THEORY.md sec. 4, valid when rates differ per concept): r_{c_hat} + r_{c*},
+/// Per-concept gap (docs/theory.md sec. 4, valid when rates differ per concept): r_{c_hat} + r_{c*},
 /// both already computed at delta/|C|. Rates >= 0; +infinity allowed (and returned).
 double per_concept_gap(double rate_c_hat, double rate_c_star);
 

@@ -1,8 +1,9 @@
 #pragma once
-// What a metric's closed-form rate rests on, read from the 2x2 counts (THEORY.md sec. 4): which rate,
+// What a metric's closed-form rate rests on, read from the 2x2 counts (docs/theory.md sec. 4): which rate,
 // which effective sample size, and the binomial form (successes of trials) of the estimate for
 // Clopper-Pearson. The one place that knows, per metric and orientation, which count is m; `certify`,
 // `neuroncert bound` and the simulation studies all ask it.
+// Theory: docs/theory.md sec. 4 (rates and the generalisation gap).
 #include <optional>
 #include <string>
 
@@ -38,13 +39,13 @@ struct rate_basis {
 /// Never throws; the counts are taken as given (>= 0).
 rate_basis rate_basis_for(metric m, const counts2x2& k, orientation o = orientation::paper);
 
-/// The rate r(n_eff, delta) of the basis (THEORY.md sec. 4): Hoeffding at n, ESS at m (+infinity when
+/// The rate r(n_eff, delta) of the basis (docs/theory.md sec. 4): Hoeffding at n, ESS at m (+infinity when
 /// m = 0), Agarwal with the class counts (+infinity when a class is empty). delta in (0,1); throws
 /// invalid_argument for a basis without a rate.
 double rate_at(const rate_basis& b, double delta);
 
 /// The rate at n samples drawn from a population whose cell probabilities gave the basis (cells sum
-/// to 1): Hoeffding at n, ESS at m = share n, Agarwal at rho (1 - rho) n with rho = n1 (THEORY.md
+/// to 1): Hoeffding at n, ESS at m = share n, Agarwal at rho (1 - rho) n with rho = n1 (docs/theory.md
 /// sec. 4). nullopt for a basis without a rate. n >= 1, delta in (0,1).
 std::optional<double> population_rate(const rate_basis& shares, double n, double delta);
 

@@ -1,12 +1,13 @@
 #pragma once
-// Two-sided convergence rates r(n, delta) of the faithfulness bounds (THEORY.md sec. 4; paper sec. 3.2,
+// Two-sided convergence rates r(n, delta) of the faithfulness bounds (docs/theory.md sec. 4; paper sec. 3.2,
 // App. D): P(|sim_hat - sim| >= r) <= delta. Every rate here has the form
 //     r = sqrt( ln(2/delta) / (2 n_eff) )
 // with an effective sample size n_eff: n (accuracy, Hoeffding), the conditioning count m (recall,
 // precision, IoU), or rho (1 - rho) n = n0 n1 / n (AUROC, Agarwal et al. 2005 Thm. 5).
 //
 // The bounds assume a fixed binary neuron f. A neuron binarised by its top-alpha sample quantile
-// (THEORY.md sec. 3) makes the f(x_i) slightly dependent; the rates ignore that.
+// (docs/theory.md sec. 3) makes the f(x_i) slightly dependent; the rates ignore that.
+// Theory: docs/theory.md sec. 4 (rates and the generalisation gap).
 #include <cstdint>
 #include <optional>
 
@@ -14,7 +15,7 @@
 
 namespace neuroncert::bounds {
 
-/// Which closed-form rate a metric has (THEORY.md sec. 4).
+/// Which closed-form rate a metric has (docs/theory.md sec. 4).
 enum class rate_kind {
   hoeffding,              ///< accuracy: n_eff = n
   effective_sample_size,  ///< recall, precision, IoU: n_eff = m (conditionally on m)
@@ -32,16 +33,16 @@ struct rate_spec {
   double rho = 0.5;
 };
 
-/// Accuracy, Hoeffding (THEORY.md sec. 4, paper Thm. 3.1): r = sqrt(ln(2/delta) / (2n)).
+/// Accuracy, Hoeffding (docs/theory.md sec. 4, paper Thm. 3.1): r = sqrt(ln(2/delta) / (2n)).
 /// n >= 1 (may be fractional for weighted counts), delta in (0,1). Unit: same as the metric ([0,1]).
 double hoeffding_rate(double n, double delta);
 
-/// Recall / precision / IoU, effective sample size (THEORY.md sec. 4, paper sec. 3.2.1, App. D):
+/// Recall / precision / IoU, effective sample size (docs/theory.md sec. 4, paper sec. 3.2.1, App. D):
 /// r = sqrt(ln(2/delta) / (2m)), valid conditionally on m. m >= 0; m = 0 returns +infinity
 /// (no sample in the conditioning event: no information).
 double ess_rate(double m, double delta);
 
-/// AUROC, Agarwal et al. (THEORY.md sec. 4): r = sqrt(ln(2/delta) / (2 rho (1-rho) n)),
+/// AUROC, Agarwal et al. (docs/theory.md sec. 4): r = sqrt(ln(2/delta) / (2 rho (1-rho) n)),
 /// n >= 1, rho in (0,1) the concept frequency, conditional on the class counts n1 = rho n.
 double auroc_rate(double n, double rho, double delta);
 
@@ -55,7 +56,7 @@ double rate(const rate_spec& spec, double n, double delta);
 /// n_eff of the spec: n, m (= n), or rho (1-rho) n. Checks rho for agarwal_auroc.
 double effective_n(const rate_spec& spec, double n);
 
-/// Union (Bonferroni) split over the concept set (THEORY.md sec. 4, Thm. 3.1): delta / |C|.
+/// Union (Bonferroni) split over the concept set (docs/theory.md sec. 4, Thm. 3.1): delta / |C|.
 /// delta in (0,1), num_concepts >= 1.
 double union_delta(double delta, std::int64_t num_concepts);
 

@@ -8,6 +8,7 @@
 // entry is computed by the same operations whatever the thread count, so results are
 // bit-identical for any number of threads. The plain per-pair computation, independent of the
 // engine, is the tests' oracle (tests/oracle/pair_oracle.hpp).
+// Theory: docs/theory.md sec. 2 (similarity metrics).
 #include <cstdint>
 #include <span>
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-// Binarising a neuron by its top-alpha fraction (THEORY.md sec. 3).
+// Binarising a neuron by its top-alpha fraction (docs/theory.md sec. 3).
 //
 // Top-alpha: k = ceil(alpha * n), t = the k-th largest activation, f = 1 iff z >= t. Ties at the
 // cut-off are all included, so #{f = 1} >= k; the rule is deterministic and permutation-invariant.
@@ -7,7 +7,8 @@
 // so the result equals top-alpha on the data with rows duplicated by their weights.
 //
 // Caveat for the bounds: t is a sample quantile, so the f(x_i) are not exactly independent; the
-// bounds of THEORY.md sec. 4 assume a fixed binary f (what the simulations draw).
+// bounds of docs/theory.md sec. 4 assume a fixed binary f (what the simulations draw).
+// Theory: docs/theory.md sec. 3 (binarising a neuron, quantiles).
 #include <cstdint>
 #include <span>
 #include <vector>

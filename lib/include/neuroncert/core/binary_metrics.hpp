@@ -1,7 +1,8 @@
 #pragma once
 // Similarity metrics of a binary neuron and concept from their (weighted) 2x2 counts,
-// THEORY.md sec. 2.1 table. Each returns the estimator sim_hat; applied to the population
+// docs/theory.md sec. 2.1 table. Each returns the estimator sim_hat; applied to the population
 // cell probabilities W_ij instead of counts, it returns the population value sim.
+// Theory: docs/theory.md sec. 2.1 (binary metrics).
 #include "neuroncert/core/counts.hpp"
 #include "neuroncert/core/metric.hpp"
 #include "neuroncert/core/metric_options.hpp"

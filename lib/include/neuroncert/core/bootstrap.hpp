@@ -1,5 +1,5 @@
 #pragma once
-// Bootstrap ensemble and the BE prediction set (THEORY.md sec. 5, the paper's Algorithm 1).
+// Bootstrap ensemble and the BE prediction set (docs/theory.md sec. 5, the paper's Algorithm 1).
 //
 // A resample is a multiplicity vector w ~ Multinomial(n, 1/n) over the probing set: metrics use
 // weighted counts and weighted ranks, so no data is copied. Resample i draws from
@@ -11,6 +11,7 @@
 // resample) winner is computed by the same operations in the same order whatever the thread
 // count, so the ensemble is bit-identical for any number of threads and equals identify() of
 // all_pairs_similarity() with the resample's multiplicities as weights.
+// Theory: docs/theory.md sec. 5.1 (bootstrap ensemble), sec. 5.2 (BE prediction set).
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -76,7 +77,7 @@ struct bootstrap_request {
   bool general_path = false;
 };
 
-/// The bootstrap ensemble: identify every neuron on each of K resamples (THEORY.md sec. 5).
+/// The bootstrap ensemble: identify every neuron on each of K resamples (docs/theory.md sec. 5).
 ensemble_counts bootstrap_ensemble(const probing_set& set, const bootstrap_request& request);
 
 /// Same with the concepts given as sparse rows (the set's own concepts are ignored).

@@ -1,6 +1,7 @@
 #pragma once
 // Argument checks in the style of Stan Math: each names the argument it rejects, so the
 // message a user sees says which flag or parameter is wrong and why.
+// Design: docs/design.md#errors-and-exit-codes (errors and exit codes).
 #include <cmath>
 #include <cstdint>
 #include <string_view>

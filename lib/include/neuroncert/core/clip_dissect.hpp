@@ -1,5 +1,5 @@
 #pragma once
-// CLIP-Dissect's scores as layer metrics (THEORY.md sec. 2.3; Oikarinen & Weng, CLIP-Dissect,
+// CLIP-Dissect's scores as layer metrics (docs/theory.md sec. 2.3; Oikarinen & Weng, CLIP-Dissect,
 // similarity.py): soft_wpmi (its default) and its WPMI variant, cd_wpmi. Concepts are
 // probabilities P(c | x) in [0,1] (concepts_from_embeddings(), vlm_concepts.hpp, makes them).
 //
@@ -21,6 +21,7 @@
 // Cost: top_k x |C| additions and at most top_k x |C| logs per neuron (only the nonzero concepts
 // of a sample need their own log; its zeros share one per slot). Neurons run in parallel, each
 // with the same operations in the same order, so results are bit-identical for any thread count.
+// Theory: docs/theory.md sec. 2.3 (concepts from embeddings, CLIP-Dissect).
 #include <span>
 
 #include <Eigen/Core>

@@ -1,8 +1,9 @@
 #pragma once
 // Weighted 2x2 contingency counts of a binary neuron f against a binary concept c
-// (THEORY.md sec. 1). Weights are bootstrap multiplicities, so counts are doubles; with unit
+// (docs/theory.md sec. 1). Weights are bootstrap multiplicities, so counts are doubles; with unit
 // weights they are the integer counts F_ij = #{x : f(x) = i, c(x) = j}. A probabilistic concept
 // c in [0,1] contributes c to column 1 and 1 - c to column 0 ("soft" counts).
+// Theory: docs/theory.md sec. 1 (notation and orientation).
 #include <cstddef>
 #include <span>
 

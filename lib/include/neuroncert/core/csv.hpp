@@ -16,6 +16,7 @@
 //
 // Errors: data_error naming the path for I/O failures and malformed input files;
 // invalid_argument for a header or row that does not fit (wrong cell count, NaN).
+// Design: docs/design.md#output-files (output files).
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>

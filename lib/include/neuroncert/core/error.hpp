@@ -3,6 +3,7 @@
 // invalid_argument -> 2 (bad usage: a parameter outside its domain, an unknown name),
 // data_error       -> 1 (failure: a corrupt or inconsistent input file or matrix).
 // Messages are one line and name the offending argument or file.
+// Design: docs/design.md#errors-and-exit-codes (errors and exit codes).
 #include <stdexcept>
 #include <string>
 

@@ -3,6 +3,7 @@
 // the path exists, is a regular file (a directory's "size" by seeking is near 2^63 and ended in
 // bad_alloc), and the buffer is sized by the file system, never by a seek. Shared by the CIFAR,
 // safetensors and names-file readers, which then parse the bytes.
+// Design: docs/design.md#lib-core (the core library).
 #include <filesystem>
 #include <string>
 #include <string_view>

@@ -1,6 +1,7 @@
 #pragma once
-// Neuron identification: the concept maximising the similarity (THEORY.md sec. 1, sec. 5).
+// Neuron identification: the concept maximising the similarity (docs/theory.md sec. 1, sec. 5).
 // Ties go to the lowest concept index; undefined similarities are skipped and counted.
+// Theory: docs/theory.md sec. 2 (similarity metrics), sec. 5.1 (bootstrap ensemble).
 #include <cstddef>
 #include <span>
 #include <vector>

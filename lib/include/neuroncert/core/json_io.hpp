@@ -8,6 +8,7 @@
 //   - json_to_double(j) reads such a number back ("inf", "-inf" or a JSON number);
 //   - write_json refuses (invalid_argument naming the JSON pointer) any non-finite double that was
 //     stored without json_number.
+// Design: docs/design.md#output-files (output files).
 #include <filesystem>
 #include <string_view>
 

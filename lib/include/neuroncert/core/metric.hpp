@@ -1,6 +1,7 @@
 #pragma once
 // The similarity metrics neuroncert knows, their names on the command line, and which
-// family each belongs to (THEORY.md sec. 2).
+// family each belongs to (docs/theory.md sec. 2).
+// Theory: docs/theory.md sec. 2 (similarity metrics).
 #include <array>
 #include <string>
 #include <string_view>
@@ -8,19 +9,19 @@
 namespace neuroncert {
 
 enum class metric {
-  // Binary neuron and concept, from the 2x2 counts (THEORY.md sec. 2.1).
+  // Binary neuron and concept, from the 2x2 counts (docs/theory.md sec. 2.1).
   accuracy,
   recall,     ///< P(f=1 | c=1) in the paper's orientation
   precision,  ///< P(c=1 | f=1) in the paper's orientation
   iou,
   f1,
   auroc,  ///< tie-corrected (Mann-Whitney, ties 1/2); on continuous activations with mid-ranks
-  // Continuous activation against a binary (or probabilistic) concept (THEORY.md sec. 2.2).
+  // Continuous activation against a binary (or probabilistic) concept (docs/theory.md sec. 2.2).
   auprc,        ///< average precision, step-wise, precision at the end of tied blocks
   correlation,  ///< Pearson, population (1/n) moments
   mad,          ///< mean(z | c=1) - mean(z | c=0); standardised form is an option
   wpmi,         ///< Oikarinen et al. 2025 WPMI on the top-alpha active set
-  // CLIP-Dissect's scores (THEORY.md sec. 2.3): a neuron's top_k samples against concept
+  // CLIP-Dissect's scores (docs/theory.md sec. 2.3): a neuron's top_k samples against concept
   // probabilities, minus lambda times a marginal averaged over the layer's neurons, so every score
   // depends on every neuron of the layer (layer metrics; lib/include/neuroncert/core/clip_dissect.hpp).
   soft_wpmi,  ///< CLIP-Dissect's default soft-WPMI

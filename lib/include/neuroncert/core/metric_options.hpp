@@ -1,22 +1,23 @@
 #pragma once
-// Conventions that change a metric's definition. Defaults are THEORY.md's.
+// Conventions that change a metric's definition. Defaults are docs/theory.md's.
+// Theory: docs/theory.md sec. 1 (notation and orientation), sec. 2 (similarity metrics).
 #include <cstdint>
 
 namespace neuroncert {
 
-/// Who predicts whom in recall/precision (THEORY.md sec. 1).
+/// Who predicts whom in recall/precision (docs/theory.md sec. 1).
 enum class orientation {
   paper,        ///< neuron predicts concept: recall = P(f=1|c=1), precision = P(c=1|f=1) (default)
   neuron_eval,  ///< Neuron_Eval (ICML 2025 code): the transpose, recall = P(c=1|f=1)
 };
 
-/// AUROC of a *binary* neuron (THEORY.md sec. 2.1).
+/// AUROC of a *binary* neuron (docs/theory.md sec. 2.1).
 enum class auroc_convention {
   tie_corrected,  ///< P(f(x)<f(y)) + 1/2 P(f(x)=f(y)) = balanced accuracy (default, as scikit-learn)
   strict,         ///< the paper's Table 1 with a strict '<': TPR * TNR for a binary neuron
 };
 
-/// The settings of one of CLIP-Dissect's scores (THEORY.md sec. 2.3). For neuron k with its top_k
+/// The settings of one of CLIP-Dissect's scores (docs/theory.md sec. 2.3). For neuron k with its top_k
 /// samples x_(0..top_k-1) by activation, descending:
 ///   soft_wpmi: logP(c | E_k) = sum_i log(1 + p_i (P(c | x_(i)) - 1) + eps),
 ///              p_i = p_start - (i / top_k)(p_start - p_end);

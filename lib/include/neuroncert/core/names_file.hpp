@@ -8,6 +8,7 @@
 // not UTF-8 (a Latin-1 file, say: save it as UTF-8), control characters, an empty line before the
 // last name, and a name count other than `expected`. Names are checked here, before any work, so
 // that a bad names file can never fail a run after its first output is written.
+// Design: docs/design.md#data-flow (data flow).
 #include <cstddef>
 #include <filesystem>
 #include <string>

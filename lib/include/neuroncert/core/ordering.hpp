@@ -2,6 +2,7 @@
 // Sorting a neuron's activations once and reusing the order: top-alpha cut-offs, weighted
 // mid-ranks and average precision all walk the samples from the most active down. Bootstrap
 // resamples change only the weights, never the order, so the order is computed once per neuron.
+// Theory: docs/theory.md sec. 2.2 (continuous metrics), sec. 3 (binarising a neuron, quantiles).
 #include <cstdint>
 #include <span>
 #include <vector>

@@ -19,6 +19,7 @@
 // sibling is left beside fresh files.
 //
 // Every failure is a data_error naming the target path and the system's reason.
+// Design: docs/design.md#output-files (output files).
 #include <cstddef>
 #include <cstdio>
 #include <filesystem>

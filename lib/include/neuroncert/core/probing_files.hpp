@@ -4,6 +4,7 @@
 // blocks into sparse rows, so peak memory is the activations as doubles plus the concepts'
 // nonzeros, not the files plus dense copies of both (a 50,000 x 1,000 concept file is 200 MB as
 // float32 and 400 MB dense; its nonzeros at CLIP-Dissect's frequencies are about 4 MB).
+// Design: docs/design.md#data-flow (data flow).
 #include <filesystem>
 
 #include "neuroncert/core/probing_set.hpp"

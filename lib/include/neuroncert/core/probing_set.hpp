@@ -4,6 +4,7 @@
 // similarity engine reads; the dense matrix is kept when the set was built from one (tests,
 // simulations, small studies) and left empty (0 x 0) when it was built from sparse rows, so a large
 // sparse concept set never exists densely in memory.
+// Design: docs/design.md#data-flow (data flow).
 #include <cstdint>
 #include <vector>
 

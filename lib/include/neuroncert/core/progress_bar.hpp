@@ -2,6 +2,7 @@
 // The one progress bar of every long command (bootstrap, simulations, extraction): a line on
 // stderr redrawn in place, "label [=====     ] done/total unit  37.5%  12 s, ~20 s left", ended
 // with a newline when done reaches total. Callers decide whether to draw (a terminal, --progress).
+// Design: docs/design.md#progress (progress).
 #include <chrono>
 #include <cstdint>
 #include <string>

@@ -1,6 +1,7 @@
 #pragma once
 // Sample quantiles: the one definition every quantile in neuroncert uses (error quantiles of the
 // simulations, SIEVE's Q_0.99 / median, the real-data subsampling study).
+// Theory: docs/theory.md sec. 3 (binarising a neuron, quantiles).
 #include <span>
 
 namespace neuroncert {

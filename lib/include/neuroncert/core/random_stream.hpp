@@ -1,8 +1,9 @@
 #pragma once
-// Independent random streams per (seed, index) (THEORY.md sec. 8). Monte Carlo replicate j and
+// Independent random streams per (seed, index) (docs/theory.md sec. 8). Monte Carlo replicate j and
 // bootstrap resample i each draw only from stream(seed, j), so results do not depend on which
 // thread runs them or in what order. Boost.Random engines and distributions give the same
 // numbers with every standard library (std:: distributions do not).
+// Theory: docs/theory.md sec. 8 (randomness).
 #include <cstdint>
 
 #include <boost/random/mersenne_twister.hpp>

@@ -1,6 +1,7 @@
 #pragma once
 // Two checks of user options that the CLI and the studies behind it share, so a message reads the
 // same whichever layer raises it (core/checks.hpp has the checks of a single value's domain).
+// Design: docs/design.md#errors-and-exit-codes (errors and exit codes).
 #include <cstdint>
 #include <string_view>
 

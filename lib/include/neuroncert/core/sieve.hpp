@@ -1,5 +1,5 @@
 #pragma once
-// SIEVE statistics (Ji et al., arXiv 2603.24953; THEORY.md sec. 7), model-free: Select, Hypothesise
+// SIEVE statistics (Ji et al., arXiv 2603.24953; docs/theory.md sec. 7), model-free: Select, Hypothesise
 // and Verify on activation matrices and concept-score matrices. The binomial parts (Clopper-Pearson,
 // the one-sided test against the random-image rate, planning) are in
 // neuroncert/bounds/activation_rate.hpp.
@@ -21,6 +21,7 @@
 //  - T_i = Q_0.99 of neuron i on the probe set; AR = #{x in G_h : a_i(x) > T_i} / |G_h| (strict);
 //  - filter (the paper's): mean AR over all hypotheses of the considered neurons, drop those with
 //    AR < mean, recompute the mean over the rest.
+// Theory: docs/theory.md sec. 7 (SIEVE).
 #include <cstdint>
 #include <optional>
 #include <span>

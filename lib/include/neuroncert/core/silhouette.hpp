@@ -1,10 +1,11 @@
 #pragma once
 // Silhouette of a clustering (Rousseeuw 1987) with Euclidean distances, and the choice of the
-// number of clusters for SIEVE's Hypothesise step (THEORY.md sec. 7).
+// number of clusters for SIEVE's Hypothesise step (docs/theory.md sec. 7).
 //   a(i) = mean distance from i to the other points of its cluster,
 //   b(i) = min over other clusters C of the mean distance from i to the points of C,
 //   s(i) = (b(i) - a(i)) / max(a(i), b(i)); s(i) = 0 when i's cluster has one point (Rousseeuw),
 //   and s(i) = 0 when a(i) = b(i) = 0 (coincident points in different clusters).
+// Theory: docs/theory.md sec. 7 (SIEVE).
 #include <span>
 #include <vector>
 

@@ -5,6 +5,7 @@
 // 0.1% to 10% of the images), and every similarity is a sum over the samples where a concept is
 // nonzero plus closed-form terms for the rest, so the engine (similarity_engine.hpp) touches only
 // the nonzeros. 0/1 concepts store no values (`value` empty); probabilities store each nonzero.
+// Design: docs/design.md#lib-core (the core library).
 #include <cstddef>
 #include <cstdint>
 #include <vector>

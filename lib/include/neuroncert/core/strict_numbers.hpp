@@ -6,6 +6,7 @@
 // strtoull wraps -1 to 2^64 - 1, a C-style reader takes 010 for octal 8, and strtod accepts nan and
 // inf. Here an integer is decimal digits with an optional sign, or a whole number written with an
 // exponent (1e6, 2.5e3), and it must fit its type; a floating-point value must be finite.
+// Design: docs/design.md#errors-and-exit-codes (errors and exit codes).
 #include <string>
 #include <string_view>
 

@@ -2,6 +2,7 @@
 // How many worker threads the parallel code may use. Every parallel loop in neuroncert is oneTBB
 // with results fixed by the work split, never by the thread count (random_stream.hpp), so a limit
 // changes the speed only.
+// Design: docs/design.md#threads-never-change-results (threads).
 #include <cstddef>
 #include <cstdint>
 #include <memory>

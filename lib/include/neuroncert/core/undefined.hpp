@@ -1,7 +1,9 @@
 #pragma once
-// "Undefined" is a value with a reason, never a NaN (THEORY.md sec. 2.1): a metric that the
+// "Undefined" is a value with a reason, never a NaN (docs/theory.md sec. 2.1): a metric that the
 // data cannot define (AUROC with no positives, correlation with a constant neuron, ...) is
 // reported with the reason, and identification skips it explicitly.
+// Theory: docs/theory.md sec. 2 (similarity metrics).
+// Design: docs/design.md#undefined-values (undefined values).
 #include <cstdint>
 #include <string_view>
 

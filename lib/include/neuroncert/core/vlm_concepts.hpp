@@ -1,5 +1,5 @@
 #pragma once
-// Concept probabilities from a vision-language model's embeddings (THEORY.md sec. 2.3), for
+// Concept probabilities from a vision-language model's embeddings (docs/theory.md sec. 2.3), for
 // probing sets without labels: image embeddings E (n x d, e.g. a CLIP image encoder's outputs)
 // and text embeddings T (|C| x d, the encoder's embeddings of the concept names).
 //
@@ -9,6 +9,7 @@
 //   sigmoid (Neuron_Eval, SigLIP): P(c | x_i) = 1 / (1 + exp(-a (S_ic + b)))
 // Everything is computed in float64; the softmax subtracts each row's maximum first (the same
 // value, without overflow). The result is a concept matrix for `identify --concepts`.
+// Theory: docs/theory.md sec. 2.3 (concepts from embeddings, CLIP-Dissect).
 #include <optional>
 #include <string_view>
 

@@ -1,5 +1,5 @@
 #pragma once
-// Agglomerative clustering with Ward linkage (THEORY.md sec. 7, SIEVE's Hypothesise step).
+// Agglomerative clustering with Ward linkage (docs/theory.md sec. 7, SIEVE's Hypothesise step).
 //
 // Distances: squared Euclidean between the rows of `points`, updated after each merge by the
 // Lance-Williams recurrence for Ward,
@@ -13,6 +13,7 @@
 // minimum, the pair (a, b), a < b, with the smallest a is merged, then the smallest b. No tolerance
 // is applied, so near-ties are decided by floating-point values. O(k^3) time, O(k^2) memory: meant
 // for the k = 20 top samples of a neuron.
+// Theory: docs/theory.md sec. 7 (SIEVE).
 #include <cstdint>
 #include <vector>
 

@@ -4,6 +4,7 @@
 //   CIFAR-10 record : 3073 bytes = uint8 label (0..9), 3072 pixel bytes (R, G, B planes, 32x32 row-major)
 //   CIFAR-100 record: 3074 bytes = uint8 coarse (0..19), uint8 fine (0..99), 3072 pixel bytes
 // Images are returned as a uint8 tensor [n, 3, 32, 32] (channel order RGB, values 0..255).
+// Design: docs/design.md#models-real-activations (models).
 #include <array>
 #include <cstdint>
 #include <filesystem>

@@ -9,6 +9,7 @@
 //   3-D tokens      [B, T, D]   : cls (token 0), mean (= avg) or max over tokens 1..T-1 -> F = D
 //   2-D features    [B, F]      : used as is (the pool argument is ignored)
 //   automatic: avg for feature maps, cls for tokens.
+// Design: docs/design.md#models-real-activations (models).
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -71,7 +72,7 @@ std::int64_t count_correct(Model& model, const at::Tensor& images, const std::ve
 
 /// LibTorch intra-op threads for forward passes; n <= 0 means std::thread::hardware_concurrency().
 /// If it was never called, the first extract_activations() call sets hardware concurrency.
-/// Keep oneTBB work narrow while a forward pass runs (DESIGN.md: never both at full width).
+/// Keep oneTBB work narrow while a forward pass runs (docs/design.md: never both at full width).
 void set_intra_op_threads(int n);
 int intra_op_threads();
 

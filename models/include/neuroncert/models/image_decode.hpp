@@ -21,6 +21,7 @@
 // Errors: a file that cannot be read, has no JPEG/PNG signature, is corrupt or truncated (a JPEG
 // ending before its last scan: PIL's "image file is truncated") is a one-line data_error naming
 // the file; neither library may end the process (their error handlers longjmp back here).
+// Design: docs/design.md#models-real-activations (models).
 #include <cstdint>
 #include <filesystem>
 #include <string>

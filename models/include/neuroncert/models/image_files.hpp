@@ -14,6 +14,7 @@
 //     by the value for the first such column and "<header>:<value>" for later ones (as CIFAR-100's
 //     fine classes and "coarse:<name>"). A column mixing numbers and names is an error.
 // Every problem is a one-line data_error naming the file (and the first few offenders).
+// Design: docs/design.md#models-real-activations (models).
 #include <cstdint>
 #include <filesystem>
 #include <string>

@@ -9,6 +9,7 @@
 //                 than C is first padded with zeros (left/top floor, right/bottom ceil), as torchvision
 //   Normalize     (x - mean[c]) / std[c]
 // Checked against torchvision's output on the fixture ../shared/data/images/ref_large_224.npy.
+// Design: docs/design.md#models-real-activations (models).
 #include <array>
 #include <cstdint>
 

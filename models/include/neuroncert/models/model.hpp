@@ -1,6 +1,7 @@
 #pragma once
 // The common interface of every model activations can be extracted from: the built-in ResNet-20
 // and ViT (weights from safetensors) and users' own TorchScript modules.
+// Design: docs/design.md#models-real-activations (models).
 #include <cstdint>
 #include <filesystem>
 #include <memory>

@@ -4,6 +4,7 @@
 // loads without complaint and then reads past its storage in the first matrix product (a
 // segfault), and NaN or infinite weights turn every activation into NaN. Both are refused here, by
 // file and tensor name.
+// Design: docs/design.md#models-real-activations (models).
 #include <cstdint>
 #include <string>
 #include <string_view>

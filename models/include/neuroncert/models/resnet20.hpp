@@ -10,6 +10,7 @@
 // Option-A shortcut in the first block of layer2/layer3: x[:, :, ::2, ::2] zero-padded by
 // P = planes/4 channels on both sides (input channels land at [P, P + C_in)). BatchNorm in eval
 // mode, eps 1e-5. Parameter names match the safetensors keys ("layer2.0.conv1.weight", ...).
+// Design: docs/design.md#models-real-activations (models).
 #include <filesystem>
 #include <string>
 #include <vector>

@@ -9,6 +9,7 @@
 // data block start aligned to 8 bytes; shapes whose strides would overflow int64 are refused.
 // Every error is a neuroncert::data_error whose one-line message names the file (and the tensor
 // key where there is one, control characters escaped); a directory or a missing file included.
+// Design: docs/design.md#models-real-activations (models).
 #include <cstdint>
 #include <filesystem>
 #include <map>

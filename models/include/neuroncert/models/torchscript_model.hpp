@@ -9,6 +9,7 @@
 // Intermediate submodules of a traced module are not addressable: export the features you need
 // as Dict entries (see data README §7's features fixture). Every layer still runs the whole
 // forward pass. The logits layer is "logits" if present, else "output" / "output0".
+// Design: docs/design.md#models-real-activations (models).
 #include <cstdint>
 #include <filesystem>
 #include <memory>

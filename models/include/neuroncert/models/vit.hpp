@@ -8,6 +8,7 @@
 //   cls     t[:, 0] after encoder5, the feature fed to the head LayerNorm      [B, 128]
 //   logits  mlp_head.1(mlp_head.0(cls)), LayerNorm then Linear 128 -> 10      [B, 10]
 // All LayerNorms eps 1e-5; dropout absent (inference). Parameter names match the safetensors keys.
+// Design: docs/design.md#models-real-activations (models).
 #include <filesystem>
 #include <string>
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-// True coverage of the bootstrap-ensemble (BE) prediction set (THEORY.md sec. 5 and 6.4; a question the
+// True coverage of the bootstrap-ensemble (BE) prediction set (docs/theory.md sec. 5 and 6.4; a question the
 // paper leaves open): how often does Algorithm 1's set S contain the population-best concept c*, next
 // to the corrected Theorem 4.1 bound, its tightened form and the paper's printed eq. 9?
 //
@@ -60,6 +60,7 @@
 //   and per method (suffix _bootstrap or _fresh): coverage_<m> (fraction of replicates with c* in S),
 //   coverage_<m>_cp_lower / coverage_<m>_cp_upper (two-sided 95% Clopper-Pearson interval),
 //   mean_set_size_<m> (mean |S|), cstar_frequency_<m> (mean k*/K), replicates_<m>.
+// Theory: docs/theory.md sec. 5.3 (Theorem 4.1, corrected), sec. 6.4 (validation of the bounds).
 #include <cstddef>
 #include <cstdint>
 #include <functional>

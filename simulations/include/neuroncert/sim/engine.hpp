@@ -1,5 +1,5 @@
 #pragma once
-// Parallel, reproducible Monte Carlo engine (THEORY.md sec. 8, DESIGN.md "Reproducibility").
+// Parallel, reproducible Monte Carlo engine (docs/theory.md sec. 8, docs/design.md "Reproducibility").
 //
 // A *study* is a batch of `replicates` independent replicates identified by a salt (derive it
 // from the study's name with study_salt). Replicate j draws only from
@@ -7,6 +7,7 @@
 // and writes only into its own preallocated slot, so the result is bit-identical for any number
 // of threads and any scheduling order: there is no order-dependent reduction anywhere.
 // Parallelism is oneTBB; limit it from outside with tbb::global_control.
+// Theory: docs/theory.md sec. 8 (randomness).
 #include <atomic>
 #include <cstddef>
 #include <cstdint>

@@ -1,11 +1,11 @@
 #pragma once
-// The paper's synthetic experiments as data (THEORY.md sec. 6.1, 6.2, 6.4 and Fig. 3a), each
+// The paper's synthetic experiments as data (docs/theory.md sec. 6.1, 6.2, 6.4 and Fig. 3a), each
 // returning tidy rows (tidy.hpp). Monte Carlo studies run on the engine (engine.hpp): the study
 // "EXPERIMENT/SETTING/n=N" draws replicate j from make_stream(seed, j, study_salt(that name)),
 // so every (experiment, setting, n) is reproducible on its own and independent of the grid.
 //
 // Quantiles are Hyndman-Fan type 7 (core's quantile_type7) at level 0.95.
-// Undefined estimates (THEORY.md sec. 2.1) are never dropped silently: "abs_error_q95" is the
+// Undefined estimates (docs/theory.md sec. 2.1) are never dropped silently: "abs_error_q95" is the
 // quantile over the *defined* replicates, "undefined_count" says how many were not defined, and
 // "abs_error_q95_undef_inf" is the conservative quantile counting an undefined replicate as an
 // infinite error (it is +inf when more than ~5% are undefined). An empty value means "no defined
@@ -40,6 +40,8 @@
 //               coverage_auroc_exact_radius, auroc_exact_at_population (the radius at the
 //               population counts n1 = rho n, TP = TPR n1, TN = TNR n0, each rounded; +inf when
 //               rho n rounds to 0, drawn as a gap) and the two ratios to empirical_q95.
+// Theory: docs/theory.md sec. 6.1 (Experiment 1), sec. 6.2 (Experiment 2),
+//   sec. 6.4 (validation of the bounds).
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -81,7 +83,7 @@ struct binary_setting {
   counts2x2 m;  ///< population cell probabilities W (checked by check_cell_matrix)
 };
 
-/// THEORY.md sec. 6.1 Setting 1 (regular) and Setting 2 (rare, rho = 0.001).
+/// docs/theory.md sec. 6.1 Setting 1 (regular) and Setting 2 (rare, rho = 0.001).
 binary_setting setting1();
 binary_setting setting2();
 
@@ -104,7 +106,7 @@ std::vector<std::int64_t> log_grid(std::int64_t n_min, std::int64_t n_max, std::
 /// Returns +inf when the quantile position falls among them; values must be non-empty or undefined > 0.
 double quantile_undefined_as_inf(std::vector<double> defined_values, std::size_t undefined, double q);
 
-/// Experiment 1 (THEORY.md sec. 6.1): the error quantiles of each metric for each setting and n.
+/// Experiment 1 (docs/theory.md sec. 6.1): the error quantiles of each metric for each setting and n.
 std::vector<tidy_row> run_exp1(const std::vector<binary_setting>& settings, const std::vector<metric>& metrics,
                                const study_options& options);
 
@@ -112,7 +114,7 @@ std::vector<tidy_row> run_exp1(const std::vector<binary_setting>& settings, cons
 std::vector<tidy_row> run_auroc_rate(const std::vector<double>& rhos, const std::vector<std::int64_t>& n_grid,
                                      double delta);
 
-/// Experiment 2 (THEORY.md sec. 6.2): the gap quantile of identification over a concept set
+/// Experiment 2 (docs/theory.md sec. 6.2): the gap quantile of identification over a concept set
 /// redrawn for every dataset. Identification uses core's identify_neuron (ties: lowest concept
 /// index; undefined concepts skipped) on a 1 x |C| similarity_matrix.
 std::vector<tidy_row> run_exp2(const concept_set_spec& spec, const std::vector<metric>& metrics,
@@ -132,7 +134,7 @@ struct exp2_replicate {
 exp2_replicate exp2_draw(random_engine& rng, std::int64_t n, const concept_set_spec& spec,
                          const std::vector<metric>& metrics, const study_options& options);
 
-/// Bound validation (THEORY.md sec. 6.4) for the binary settings: empirical error quantile beside
+/// Bound validation (docs/theory.md sec. 6.4) for the binary settings: empirical error quantile beside
 /// each closed-form rate and the Clopper-Pearson alternative, with ratios and coverages.
 std::vector<tidy_row> run_validate(const std::vector<binary_setting>& settings, const std::vector<metric>& metrics,
                                    const study_options& options);

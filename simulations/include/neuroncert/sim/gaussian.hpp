@@ -1,5 +1,5 @@
 #pragma once
-// Continuous Gaussian experiment (THEORY.md sec. 6.3; paper App. H.1, Fig. 8a).
+// Continuous Gaussian experiment (docs/theory.md sec. 6.3; paper App. H.1, Fig. 8a).
 //
 // Model: c ~ Bernoulli(p), z | c=1 ~ N(mu_pos, s_pos^2), z | c=0 ~ N(mu_neg, s_neg^2). For each n of
 // a grid, N_exp datasets of n i.i.d. samples are drawn and the continuous metrics (AUROC, AUPRC,
@@ -23,7 +23,7 @@
 //   WPMI        = the top-alpha threshold t_alpha solves p Q_pos(t) + (1-p) Q_neg(t) = alpha (Boost
 //                 TOMS 748 root finding); the active set is {z >= t_alpha}, and for a 0/1 concept
 //                 WPMI = P(c=0 | z >= t_alpha) log(eps) + P(c=1 | z >= t_alpha) log(1) - lambda log p
-//                 (THEORY.md sec. 2.2: mean over the active set of log max(c, eps), minus lambda times
+//                 (docs/theory.md sec. 2.2: mean over the active set of log max(c, eps), minus lambda times
 //                 the log of the concept's frequency).
 // Undefined estimates (e.g. no positive among the n samples: P = (1-p)^n = 0.135 at n = 1000) are
 // counted ("undefined_count") and never dropped silently; the quantile is over the defined replicates,
@@ -39,6 +39,7 @@
 // Tidy quantities (metric = the metric's name, n = the probing-set size):
 //   population_value, replicates, undefined_count, abs_error_q95 | rel_error_q95 (MAD),
 //   abs_error_q95_undef_inf | rel_error_q95_undef_inf, error_median (same error kind as the q95).
+// Theory: docs/theory.md sec. 6.3 (continuous Gaussian setting).
 #include <cstddef>
 #include <cstdint>
 #include <functional>

@@ -1,5 +1,5 @@
 #pragma once
-// Samplers of the binary synthetic settings (THEORY.md sec. 6.1, 6.2), through sufficient
+// Samplers of the binary synthetic settings (docs/theory.md sec. 6.1, 6.2), through sufficient
 // statistics and, as the test oracle, sample by sample.
 //
 // A 2x2 cell-probability matrix M = [[W00, W01], [W10, W11]] (rows neuron f = 0/1, columns
@@ -8,6 +8,7 @@
 //
 // All draws use Boost.Random distributions on the caller's engine, so results are identical with
 // every standard library. Binomial draws are boost::random::binomial_distribution<int64, double>.
+// Theory: docs/theory.md sec. 6.1 (Experiment 1), sec. 6.2 (Experiment 2).
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -35,7 +36,7 @@ counts2x2 draw_counts(random_engine& rng, std::int64_t n, const counts2x2& m);
 /// The oracle: draws each sample's cell (one uniform per sample) and counts. O(n).
 counts2x2 draw_counts_per_sample(random_engine& rng, std::int64_t n, const counts2x2& m);
 
-// ---- Experiment 2 (THEORY.md sec. 6.2) ------------------------------------------------------
+// ---- Experiment 2 (docs/theory.md sec. 6.2) ------------------------------------------------------
 
 struct concept_set_spec {
   double a = 0.05;               ///< neuron firing rate, in (0,1)

@@ -1,5 +1,5 @@
 #pragma once
-// Neuron_Eval's theoretical metric sanity tests (Oikarinen et al., ICML 2025; THEORY.md sec. 9), through
+// Neuron_Eval's theoretical metric sanity tests (Oikarinen et al., ICML 2025; docs/theory.md sec. 9), through
 // sufficient statistics. A perfect binary neuron f = c with exactly P = round(gamma n) positives among
 // n inputs; per seed two degraded concepts:
 //   missing labels: each positive of c kept with probability 1/2        -> counts F11 = K, F10 = P - K,
@@ -20,6 +20,7 @@
 // Neuron_Eval's own "inverse AUPRC") and AUROC misses missing labels at gamma <= 0.001.
 // Seed s of gamma g draws from make_stream(seed, s, study_salt("sanity/gamma=g")): results are
 // bit-identical for any thread count.
+// Theory: docs/theory.md sec. 9 (metric sanity tests).
 #include <cstdint>
 #include <functional>
 #include <string_view>

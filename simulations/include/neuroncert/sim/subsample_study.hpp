@@ -1,5 +1,5 @@
 #pragma once
-// Subsampling study on real activations (THEORY.md sec. 6.5, the paper's App. H.2 analogue).
+// Subsampling study on real activations (docs/theory.md sec. 6.5, the paper's App. H.2 analogue).
 //
 // Given activations A (N x F) and concepts Y (N x F, column j = neuron j's own concept, e.g. its
 // class), the N rows are the "population": sim_j = metric(A_j, Y_j) on all N rows. For each n of
@@ -17,6 +17,7 @@
 // n = N the subsample IS the population and every error is exactly 0.
 // Note: sampling without replacement from a finite N shrinks the error below 1/sqrt(n) as n -> N
 // (finite-population correction sqrt(1 - n/N)).
+// Theory: docs/theory.md sec. 6.5 (real activations).
 #include <cstddef>
 #include <cstdint>
 #include <optional>

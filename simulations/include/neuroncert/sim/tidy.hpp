@@ -1,5 +1,5 @@
 #pragma once
-// Tidy simulation output (DESIGN.md "Output files"): one row per
+// Tidy simulation output (docs/design.md "Output files"): one row per
 // experiment x setting x metric x n x quantity, written as CSV with a header line.
 //
 // Columns: experiment,setting,metric,n,quantity,value
@@ -10,6 +10,8 @@
 //   quantity    what `value` is (e.g. "abs_error_q95", "undefined_count"); each experiment
 //               documents its quantity names in its header (experiments.hpp)
 //   value       a double; an empty cell when undefined (never NaN), "inf" for +infinity
+// Theory: docs/theory.md sec. 6 (experiments).
+// Design: docs/design.md#output-files (output files).
 #include <cstdint>
 #include <filesystem>
 #include <optional>

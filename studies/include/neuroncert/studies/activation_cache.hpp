@@ -1,6 +1,8 @@
 #pragma once
 // The activation cache: for the figures jobs and `sieve`, one place that runs a model layer over a
 // CIFAR test set (models library) and caches the result as .npy, so a second run reuses it.
+// Theory: docs/theory.md sec. 6.5 (real activations).
+// Design: docs/design.md#studies (studies).
 #include <cstdint>
 #include <filesystem>
 #include <string>

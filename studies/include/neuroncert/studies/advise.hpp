@@ -1,12 +1,12 @@
 #pragma once
 // `neuroncert advise`: which similarity metric, and how many probing samples, for the user's setting
-// (issue 14; THEORY.md sec. 4, 4.1, 6.1, 9). For each metric and each concept frequency rho of the
+// (issue 14; docs/theory.md sec. 4, 4.1, 6.1, 9). For each metric and each concept frequency rho of the
 // user's concept set, with the neuron-concept agreement as a 2x2 cell table W (given, or from
 // recall/precision or recall/alpha and rho):
 //   - the certified error at n: the closed-form rate at delta/|C| with the population's effective
 //     size (bounds::population_rate) and, for the count metrics, the Clopper-Pearson radius at the
-//     expected counts; the n each needs for epsilon (bounds' planners, THEORY.md 4.1);
-//   - the simulated 0.95-quantile of |sim_hat - sim| at n: Experiment 1 (THEORY.md 6.1) in the user's
+//     expected counts; the n each needs for epsilon (bounds' planners, docs/theory.md sec. 4.1);
+//   - the simulated 0.95-quantile of |sim_hat - sim| at n: Experiment 1 (docs/theory.md sec. 6.1) in the user's
 //     table, counts ~ Multinomial(n, W), every pair metric from the counts of a binary neuron
 //     (binary_neuron_metrics.hpp); replicate j of frequency i draws from
 //     make_stream(seed, j, study_salt("advise/setting=i")), so results do not depend on the thread count;
@@ -21,6 +21,7 @@
 // and MAD), then the others, each with one sentence saying why it ranks lower. Errors fall as
 // 1/sqrt(n) for every metric, so this is also the order of the n each needs for an error of epsilon
 // times its range.
+// Theory: docs/theory.md sec. 10 (advise).
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -86,7 +87,7 @@ struct advise_row {
   std::optional<double> certified_rate;    ///< closed-form rate at n and delta/|C| (none: no closed form)
   std::optional<double> cp_radius;         ///< Clopper-Pearson radius at the expected counts (count metrics)
   std::optional<std::int64_t> n_needed;    ///< smallest n with the rate <= epsilon (with epsilon, a rate)
-  /// The exact alternative (THEORY.md 4.2, as `plan`): accuracy's exact-binomial n, or for recall,
+  /// The exact alternative (docs/theory.md sec. 4.2, as `plan`): accuracy's exact-binomial n, or for recall,
   /// precision and IoU the n delivering the exact-binomial count; none for the others and past
   /// bounds::exact_binomial_max_n.
   std::optional<std::int64_t> n_needed_exact;
@@ -145,7 +146,7 @@ advise_result advise_study(const advise_inputs& in);
 /// W10 = a - W11, W00 = 1 - a - rho + W11. Throws invalid_argument when a cell is negative.
 counts2x2 table_from_agreement(double rho, double recall, std::optional<double> precision, std::optional<double> alpha);
 
-/// P(metric undefined) for one concept at n samples from W (THEORY.md sec. 2.1/2.2 "undefined when"):
+/// P(metric undefined) for one concept at n samples from W (docs/theory.md sec. 2.1/2.2 "undefined when"):
 /// no concept positives (1-rho)^n; no neuron positives (1-a)^n; a class empty (1-rho)^n + rho^n;
 /// both empty W00^n; correlation: a constant neuron or concept, by inclusion-exclusion
 /// (1-rho)^n + rho^n + (1-a)^n + a^n - sum_ij W_ij^n; WPMI: no positives or never fires,
@@ -169,7 +170,7 @@ struct pilot_estimate {
 };
 
 /// Estimates the setting from the pilot's activations (n x F) and concepts (n x |C|), binarising each
-/// neuron by top-alpha (THEORY.md sec. 3; metric_opts.alpha). Throws data_error when no concept or
+/// neuron by top-alpha (docs/theory.md sec. 3; metric_opts.alpha). Throws data_error when no concept or
 /// no neuron can be used.
 pilot_estimate estimate_pilot(const Eigen::MatrixXd& activations, const Eigen::MatrixXd& concepts,
                               const metric_options& metric_opts);

@@ -1,6 +1,7 @@
 #pragma once
 // `neuroncert advise`'s inputs read from text and files, and its outputs (advise.hpp): the records
 // described once (studies/record.hpp) and written as tidy CSV, the JSON report and the figure.
+// Theory: docs/theory.md sec. 10 (advise).
 #include <filesystem>
 #include <string>
 #include <vector>

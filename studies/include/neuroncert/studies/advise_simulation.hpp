@@ -1,14 +1,15 @@
 #pragma once
 // The Monte Carlo parts of `neuroncert advise` (advise.hpp), in the user's setting:
-//   - Experiment 1 (THEORY.md 6.1) at one n: counts ~ Multinomial(n, W) in each of the user's tables,
+//   - Experiment 1 (docs/theory.md sec. 6.1) at one n: counts ~ Multinomial(n, W) in each of the user's tables,
 //     every pair metric from the counts of a binary neuron (binary_neuron_metrics.hpp), and the
 //     0.95-quantile of |estimate - population| per metric and table;
 //   - the smallest n at which that quantile, worst over the tables, reaches epsilon (a search over n
 //     that repeats Experiment 1 at each candidate);
-//   - identification over the concept set (Experiment 2, THEORY.md 6.2, with the user's agreement).
+//   - identification over the concept set (Experiment 2, docs/theory.md sec. 6.2, with the user's agreement).
 // Every draw comes from make_stream(seed, replicate, study_salt(study)) with a study name that fixes
 // the table and n (the n search: one stream per table and n, see below), so results do not depend on
 // the thread count.
+// Theory: docs/theory.md sec. 10 (advise), sec. 6.1 (Experiment 1), sec. 6.2 (Experiment 2).
 #include <cstdint>
 #include <functional>
 #include <optional>

@@ -1,7 +1,8 @@
 #pragma once
-// The BE-stability study (THEORY.md sec. 5 and 6.5; the paper's Fig. 5 and Tables 3-4): bootstrap
+// The BE-stability study (docs/theory.md sec. 5 and 6.5; the paper's Fig. 5 and Tables 3-4): bootstrap
 // stability of every metric's identification of real neurons, and the figures job that runs it on
 // ResNet-20 penultimate and ViT CLS neurons against the 120 CIFAR-100 concepts.
+// Theory: docs/theory.md sec. 5 (bootstrap ensemble and BE sets), sec. 6.5 (real activations).
 #include <cstdint>
 #include <filesystem>
 #include <vector>

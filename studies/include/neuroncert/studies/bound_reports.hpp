@@ -1,10 +1,12 @@
 #pragma once
-// The three closed-form commands as studies (THEORY.md sec. 4, 4.1, 5): `plan` (the probing-set size
+// The three closed-form commands as studies (docs/theory.md sec. 4, 4.1, 5): `plan` (the probing-set size
 // a target accuracy or margin needs, or what a given n resolves), `bound` (the certified rate and
 // gap, and the estimate from 2x2 counts) and `be-coverage` (coverage of the bootstrap-ensemble set).
 // Each takes the options as a user gives them, checks them (invalid_argument naming the option at
 // fault, in the CLI's words: these checks are the CLI's), computes, and returns a plain struct; the
 // *_json functions give the JSON report without run metadata, which the caller adds.
+// Theory: docs/theory.md sec. 4 (rates and the generalisation gap), sec. 4.1 (planning),
+//   sec. 5.3 (Theorem 4.1, corrected).
 #include <cstdint>
 #include <functional>
 #include <optional>

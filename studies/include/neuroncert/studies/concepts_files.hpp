@@ -2,6 +2,7 @@
 // `neuroncert concepts` as a study: concept probabilities from embedding files
 // (core/vlm_concepts.hpp), written as the concepts `identify` reads: PREFIX.npy (n x |C| float64),
 // PREFIX.txt (the names, one per line) and PREFIX.json (inputs, link and formula, provenance).
+// Theory: docs/theory.md sec. 2.3 (concepts from embeddings, CLIP-Dissect).
 #include <string>
 #include <vector>
 

@@ -1,8 +1,9 @@
 #pragma once
-// The paper's synthetic experiments (THEORY.md sec. 6) as one table, run by `simulate` and by the
+// The paper's synthetic experiments (docs/theory.md sec. 6) as one table, run by `simulate` and by the
 // figures job: a name, a one-line description, the optional settings it reads and a function
 // that runs it and returns its tidy rows with every parameter it used. Add an experiment at the
 // `// @experiments` marker in experiment_table.cpp.
+// Theory: docs/theory.md sec. 6 (experiments).
 #include <cstdint>
 #include <filesystem>
 #include <functional>

@@ -11,6 +11,7 @@
 // CSV, image_decode.hpp and image_transform.hpp for the pixels): files are decoded and preprocessed
 // batch by batch on the extraction's worker threads (models/extract.hpp), never all at once.
 // Concepts: the labels CSV if given, else the ImageFolder's classes, else none (n x 0).
+// Design: docs/design.md#models-real-activations (models).
 #include <cstdint>
 #include <filesystem>
 #include <string>

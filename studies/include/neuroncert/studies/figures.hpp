@@ -2,6 +2,8 @@
 // The project's main job as data: every figure job (an experiment or study writing its tidy CSV,
 // then the gnuplot scripts of plots/ drawing from it) and the run of the selected jobs, each job's
 // files landing together, with an index figures.json of what was made (`neuroncert figures`).
+// Theory: docs/theory.md sec. 6 (experiments).
+// Design: docs/design.md#data-flow (data flow).
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>

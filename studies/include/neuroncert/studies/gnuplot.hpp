@@ -1,6 +1,7 @@
 #pragma once
 // Running gnuplot on one of the scripts in plots/: without a shell, so paths with spaces or quotes
 // are safe, with the script's variables given on its command line (gnuplot -e).
+// Design: docs/design.md#data-flow (data flow).
 #include <filesystem>
 #include <string>
 

@@ -120,7 +120,7 @@ inline constexpr std::string_view identify_guarantee =
 inline constexpr std::string_view certified_set_guarantee =
     "per neuron, with probability >= 1 - delta: the population-best concept (among those with a defined estimate "
     "and at least min_support positives) is in the certified set S_cert = {c : U_c >= max L}, and the similarity of "
-    "c_LCB = argmax L_c is at least its lower bound (THEORY.md sec. 4.3; per-concept intervals at delta/|C|: "
+    "c_LCB = argmax L_c is at least its lower bound (docs/theory.md sec. 4.3; per-concept intervals at delta/|C|: "
     "Clopper-Pearson where the counts allow, else the closed-form rate); no resampling assumption";
 inline constexpr std::string_view identify_assumptions[] = {
     "the probing samples are i.i.d. from the population",
@@ -130,7 +130,7 @@ inline constexpr std::string_view identify_assumptions[] = {
 inline constexpr std::string_view resampling_scheme =
     "multiplicities w ~ Multinomial(n, 1/n) per resample, stream (seed, resample index)";
 inline constexpr std::string_view theorem_4_1_statement =
-    "P(c* in S) >= P(Binomial(K, p) <= t - 1) (corrected Theorem 4.1, THEORY.md sec. 5); "
+    "P(c* in S) >= P(Binomial(K, p) <= t - 1) (corrected Theorem 4.1, docs/theory.md sec. 5.3); "
     "tightened: P(Binomial(K, p) <= max(t, ceil(K/2)) - 1)";
 inline constexpr std::string_view theorem_4_1_assumptions[] = {
     "(1) the population-best concept c* is in the concept set C",

@@ -4,6 +4,7 @@
 // accept and refuse exactly the same settings. An option the chosen metric does not read is an
 // error naming it, never silently ignored. Messages name the options as the CLI spells them
 // (`--top-k`); the Python package passes its keywords under the same names (top_k -> --top-k).
+// Theory: docs/theory.md sec. 2 (similarity metrics).
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -1,6 +1,7 @@
 #pragma once
 // The probing bundle: what `identify` reads, from files, in one place (activations + concepts +
 // concept names), so there is one reader to make faster.
+// Design: docs/design.md#data-flow (data flow).
 #include <filesystem>
 #include <string>
 #include <vector>

@@ -4,6 +4,7 @@
 // progress bar (core/progress_bar.hpp); tests and other faces pass nothing or count the calls.
 // What a study has to say besides counting (a stage starting, a cache rebuilt and why) goes through
 // a note callback, one line per call, which the CLI prints on stderr.
+// Design: docs/design.md#progress (progress).
 #include <cstdint>
 #include <functional>
 #include <string_view>

@@ -1,6 +1,7 @@
 #pragma once
 // What every output file records about the run that made it: the command line (set once by the
 // program's entry point), the version, and whatever the writer adds (seed, experiment, ...).
+// Design: docs/design.md#output-files (output files).
 #include <string>
 
 #include <nlohmann/json.hpp>

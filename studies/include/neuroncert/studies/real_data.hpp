@@ -1,6 +1,7 @@
 #pragma once
-// The real-data study (THEORY.md sec. 6.5): the App. H.2 analogue on final-layer neurons and the
+// The real-data study (docs/theory.md sec. 6.5): the App. H.2 analogue on final-layer neurons and the
 // certified identification of penultimate neurons against the 120 CIFAR-100 concepts.
+// Theory: docs/theory.md sec. 6.5 (real activations).
 #include <cstdint>
 #include <filesystem>
 #include <set>

@@ -17,6 +17,7 @@
 // Values: integers, doubles (CSV: shortest round trip, inf as "inf"; JSON: io::json_number),
 // strings, bools, JSON arrays (CSV: the elements joined by ';'), field_value::null() (JSON null,
 // empty CSV cell) and field_value::omitted(text) (no JSON member, CSV cell `text`, "" by default).
+// Design: docs/design.md#data-flow (data flow).
 #include <concepts>
 #include <cstdint>
 #include <filesystem>

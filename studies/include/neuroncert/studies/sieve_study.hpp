@@ -1,5 +1,5 @@
 #pragma once
-// The SIEVE study (Ji et al., arXiv 2603.24953; THEORY.md sec. 7) on labelled images, run by
+// The SIEVE study (Ji et al., arXiv 2603.24953; docs/theory.md sec. 7) on labelled images, run by
 // `neuroncert sieve` and by the figures job.
 //
 // Offline variant of the paper: hypotheses come from the probe half of the data set, verification
@@ -10,6 +10,7 @@
 // Feature vectors for clustering: the whole layer's activations of the neuron's top probe samples.
 // Ablation: Select off = every neuron of the layer; Cluster off = the top samples form one cluster;
 // Verify off = no mean-AR filter.
+// Theory: docs/theory.md sec. 7 (SIEVE).
 #include <cstdint>
 #include <filesystem>
 #include <optional>
