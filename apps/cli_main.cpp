@@ -9,6 +9,7 @@
 
 #include <fmt/core.h>
 
+#include "docs_sections.hpp"
 #include "neuroncert/core/error.hpp"
 #include "option_checks.hpp"
 #include "run_context.hpp"
@@ -32,6 +33,10 @@ int cli_main(int argc, char** argv, const std::function<void(CLI::App&)>& regist
   app.require_subcommand(1, 1);
   app.set_version_flag("--version", NEURONCERT_VERSION);
   register_commands(app);
+  // Every subcommand's --help ends with where its formulas are documented (docs_sections.hpp).
+  app.footer("Theory of every command: docs/theory.md; design: docs/design.md");
+  for (CLI::App* sub : app.get_subcommands([](CLI::App* a) { return !a->get_name().empty(); }))
+    sub->footer(docs_footer(sub->get_name()));
   harden_numeric_options(app);
   // A file-size limit (ulimit -f) must fail a write with EFBIG, which the writers report and clean
   // up after, rather than kill the process and leave a .partial file behind.
