@@ -16,6 +16,7 @@
 #include <fmt/ranges.h>
 
 #include "commands.hpp"
+#include "data_dir_option.hpp"
 #include "model_commands.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/studies/extract_study.hpp"
@@ -28,7 +29,7 @@ namespace {
 
 struct extract_args {
   studies::extract_request request;
-  std::string data_dir = NEURONCERT_DATA_DIR, out = "acts.npy";
+  std::string data_dir = studies::data_directory().path.string(), out = "acts.npy";
   bool progress = false, no_progress = false, list_layers = false;
   const CLI::App* cmd = nullptr;  ///< to tell which options were given
 };
@@ -46,6 +47,10 @@ void run_extract(extract_args a) {
   if (a.cmd->count("--resize") && r.resize == 0) check_count("--resize", 0, 1, studies::max_image_side, "pixels of the shorter side");
   if (a.cmd->count("--crop") && r.crop == 0) check_count("--crop", 0, 1, studies::max_image_side, "pixels of the centre crop's side");
   r.data_dir = a.data_dir;
+  // The data directory holds the CIFAR sets and the built-in models' weights; a TorchScript model
+  // listing its layers or run on the user's own images needs neither.
+  const bool cifar = r.images.empty() && r.files.empty() && !a.list_layers;
+  if (cifar || r.model == "resnet20" || r.model == "vit") require_data_dir(*a.cmd, a.data_dir);
   r.out = a.out;
   r.progress_bar = want_progress(a.progress, a.no_progress);
   if (a.list_layers) {
@@ -101,7 +106,7 @@ void register_extract(CLI::App& app) {
       {"--threads", &r.threads, "LibTorch intra-op threads (0 = all cores)", show_default},
       {"--norm", &r.norm, "TorchScript models only: input normalisation imagenet|cifar|none (after x / 255)",
        show_default},
-      {"--data-dir", &args->data_dir, "folder with the CIFAR files and weights", show_default},
+      {"--data-dir", &args->data_dir, data_dir_help("folder with the CIFAR files and weights"), show_default},
       {"--progress", &args->progress, "progress bar on stderr (default: when stderr is a terminal)"},
       {"--no-progress", &args->no_progress, "no progress bar"},
       {"--list-layers", &args->list_layers, "print the model's layer names and exit"},

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "data_dir_option.hpp"
 #include "model_commands.hpp"
 #include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/error.hpp"
@@ -30,6 +31,7 @@ struct sieve_args {
   std::string out = "sieve";
   double delta = 0.05, alpha = 0.05;
   bool ablation = false, progress = false, no_progress = false;
+  const CLI::App* cmd = nullptr;  ///< to tell whether --data-dir was given
 };
 
 // ---- the command -----------------------------------------------------------------------------
@@ -80,6 +82,7 @@ void run_sieve_cmd(sieve_args a) {
   check_open_unit("--delta", a.delta);
   check_open_unit("--alpha", a.alpha);
   check_data_options(a.data);
+  require_data_dir(*a.cmd, a.data.data_dir.string());
   const thread_limit limit(a.data.threads);
   a.data.note = print_note(want_progress(a.progress, a.no_progress), "sieve: ");
   const auto d = studies::load_sieve_data(a.data);
@@ -98,13 +101,13 @@ void register_sieve(CLI::App& app) {
   auto a = std::make_shared<sieve_args>();
   auto& d = a->data;
   auto& o = a->opts;
-  d.data_dir = NEURONCERT_DATA_DIR;
+  d.data_dir = studies::data_directory().path;
   auto* cmd = app.add_subcommand("sieve", std::string(model_command_description("sieve")));
   add_options(*cmd, {
       {"--model", &d.model, "resnet20, vit, or a TorchScript file PATH.pt", required},
       {"--layer", &d.layer, "layer name (resnet20: penultimate; vit: cls; see extract --list-layers)", required},
       {"--data", &d.data, "cifar100 (or cifar10)", show_default},
-      {"--data-dir", &d.data_dir, "folder with the CIFAR files and weights", show_default},
+      {"--data-dir", &d.data_dir, data_dir_help("folder with the CIFAR files and weights"), show_default},
       {"--beta", &o.beta, "Select: keep neurons with Q_0.99/median > beta (> 0)", show_default},
       {"--top", &o.top, "top probe samples clustered per neuron (>= 2)", show_default},
       {"--hypotheses-per-cluster", &o.hypotheses_per_cluster, "concepts per cluster (K >= 1)", show_default},
@@ -126,6 +129,7 @@ void register_sieve(CLI::App& app) {
       {"--progress", &a->progress, "progress bar on stderr (default: when stderr is a terminal)"},
       {"--no-progress", &a->no_progress, "no progress bar"},
   });
+  a->cmd = cmd;
   cmd->callback([a] { run_sieve_cmd(*a); });
 }
 
