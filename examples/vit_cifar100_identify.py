@@ -39,7 +39,7 @@ def parse_args():
                    help="where to draw the chart (default: vit_cifar100_auroc.png)")
     p.add_argument("--no-plot", action="store_true", help="skip the chart")
     p.add_argument("--data-dir", default=None,
-                   help="folder with the CIFAR files and weights (default: $NEURONCERT_DATA_DIR or the build's)")
+                   help="folder with the CIFAR files and weights (default: $NEURONCERT_DATA or the build's)")
     return p.parse_args()
 
 

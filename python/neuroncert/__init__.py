@@ -422,6 +422,18 @@ def simulate(experiment: str, *, threads: int = 0, **settings: Any) -> Table:
     return table
 
 
+def _data_directory(data_dir: Optional[str]) -> Tuple[str, str]:
+    """The data directory and where it came from: data_dir, else $NEURONCERT_DATA (the CLI's and the
+    test suite's variable), else the deprecated $NEURONCERT_DATA_DIR, else the build's."""
+    if data_dir:
+        return os.fspath(data_dir), "data_dir"
+    for name in ("NEURONCERT_DATA", "NEURONCERT_DATA_DIR"):
+        if os.environ.get(name):
+            return os.environ[name], "$" + name
+    from . import _models  # LibTorch: loaded only here
+    return _models.default_data_dir, "data_dir (the build's default)"
+
+
 def extract(model: str, data: Union[str, ArrayLike, None] = None, layer: Optional[str] = None, *,
             pool: str = "auto", batch_size: Optional[int] = None, threads: int = 0, data_dir: Optional[str] = None,
             limit: int = 0, subset: str = "full", norm: str = "imagenet",
@@ -438,8 +450,9 @@ def extract(model: str, data: Union[str, ArrayLike, None] = None, layer: Optiona
     Returns a dict with ``activations`` (float32 n x F); for a data set also ``concepts``,
     ``concept_names``, ``labels`` (int64; CIFAR-100: fine) and ``coarse_labels`` (CIFAR-100), ``model``
     and ``pool`` (the pooling applied). The same values as ``neuroncert extract``.
-    data_dir: the folder with the CIFAR files and weights (default: $NEURONCERT_DATA_DIR, else
-    the one this build was configured with).
+    data_dir: the folder with the CIFAR files and weights (default: $NEURONCERT_DATA, else the one
+    this build was configured with; the older $NEURONCERT_DATA_DIR is still read, after
+    $NEURONCERT_DATA). A missing folder is a FileNotFoundError saying how to get it (docs/data.md).
 
     Image files instead of ``data`` (the CLI's --images/--files/--labels/--resize/--crop/--skip-bad,
     the same study): ``images`` a folder (class subfolders or flat), or ``files`` a list of paths
@@ -454,13 +467,20 @@ def extract(model: str, data: Union[str, ArrayLike, None] = None, layer: Optiona
     if layer is None:
         raise ValueError("layer: required (resnet20: stem, layer1, layer2, layer3, penultimate, logits; "
                          "vit: encoder0..encoder5, cls, logits)")
-    folder = data_dir or os.environ.get("NEURONCERT_DATA_DIR") or _models.default_data_dir
+    folder, origin = _data_directory(data_dir)
     image_run = images is not None or files is not None
     if image_run and data is not None:
         raise ValueError("data: not used with images= or files= (your images replace CIFAR)")
     if data is None:
         data = "cifar10"
     source = data if isinstance(data, str) else _array(data, "data")
+    # The folder holds the CIFAR sets and the built-in models' weights; a TorchScript model on the
+    # user's own images needs neither.
+    if (model in ("resnet20", "vit") or (isinstance(source, str) and not image_run)) and not os.path.isdir(folder):
+        raise FileNotFoundError(
+            f"{origin}: '{folder}' is not a directory; the data directory holds the CIFAR files and weights: get "
+            f"them as docs/data.md describes, check them with scripts/check-data DIR, then pass data_dir=DIR or set "
+            f"NEURONCERT_DATA=DIR")
     file_names: List[str] = []
     files_list = ""
     if isinstance(files, (str, os.PathLike)):

@@ -11,9 +11,10 @@ from conftest import read_csv
 
 @pytest.fixture(scope="module")
 def clip():
-    data = os.environ.get("NEURONCERT_DATA_DIR")
+    data = os.environ.get("NEURONCERT_DATA")
     if not data or not os.path.isdir(os.path.join(data, "clip")):
-        pytest.skip("NEURONCERT_DATA_DIR/clip is missing (ctest sets NEURONCERT_DATA_DIR)")
+        pytest.fail(f"$NEURONCERT_DATA/clip: '{data}/clip' is not a directory (ctest sets NEURONCERT_DATA; "
+                    "docs/data.md says how to get the data, scripts/check-data checks a copy)")
     d = os.path.join(data, "clip")
     load = lambda name: np.load(os.path.join(d, name))  # noqa: E731
     names = open(os.path.join(d, "names.txt")).read().splitlines()

@@ -8,7 +8,7 @@ from PIL import Image
 
 import neuroncert
 
-DATA = os.environ.get("NEURONCERT_DATA_DIR") or ""
+DATA = os.environ.get("NEURONCERT_DATA") or ""
 IMAGES = os.path.join(DATA, "images")
 FEATURES = os.path.join(DATA, "resnet20_cifar10_features.torchscript.pt")
 
