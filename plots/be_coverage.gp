@@ -33,16 +33,12 @@ set datafile missing NaN
 awkprog = 'BEGIN{FS=","; OFS=","; nq=split("coverage_bootstrap coverage_bootstrap_cp_lower coverage_bootstrap_cp_upper coverage_fresh coverage_fresh_cp_lower coverage_fresh_cp_upper bound_corrected bound_tightened bound_paper_eq9_at_t cstar_frequency_bootstrap cstar_frequency_fresh mean_set_size_bootstrap mean_set_size_fresh bound_corrected_curve bound_tightened_curve bound_pairwise_curve", q, " ")} NR>1 && $1=="be-coverage" && $4==N {m=split($2, kv, ";"); c=""; d=""; k=""; for(i=1;i<=m;i++){split(kv[i], p, "="); if(p[1]=="C") c=p[2]; if(p[1]=="Delta") d=p[2]; if(p[1]=="K") k=p[2]} if(c==C && k==K && $6!=""){v[d SUBSEP $5]=$6; seen[d]=1}} END{for(d in seen){line=d; for(j=1;j<=nq;j++){key=d SUBSEP q[j]; line=line OFS ((key in v) ? v[key] : "NaN")} print line}}'
 pivot(n, c, k) = sprintf("< awk -v N=%s -v C=%s -v K=%d '%s' '%s' | sort -t, -g -k1,1", n, c, k, awkprog, csv)
 
-set logscale x
-set autoscale xfix
-set offsets graph 0.03, graph 0.03, 0, 0
-set yrange [-0.03:1.05]
-set ytics 0, 0.2, 1
-set mytics 2
-set grid xtics ytics lw 0.5 lc rgb "#dddddd"
-set xlabel "margin {/Symbol D} = acc(c*) - acc(c)"
-set ylabel "P(c* in S)"
-set key off
+# The panels' settings, applied at the start of each format's pass: the legend panel at the end of a
+# pass unsets them, and the SVG pass (after the PNG one) was drawn without them.
+panel_settings = 'set logscale x; set autoscale x; set autoscale xfix; set offsets graph 0.03, graph 0.03, 0, 0; ' . \
+  'set yrange [-0.03:1.05]; set xtics; set ytics 0, 0.2, 1; set mytics 2; set border; ' . \
+  'set grid xtics ytics lw 0.5 lc rgb "#dddddd"; set xlabel "margin {/Symbol D} = acc(c*) - acc(c)"; ' . \
+  'set ylabel "P(c* in S)"; set key off; unset label 10'
 
 set style line 1 lc rgb "#1f77b4" lw 2 pt 7 ps 0.9           # bootstrap, K big
 set style line 2 lc rgb "#1f77b4" lw 1.5 dt 2 pt 6 ps 0.9    # bootstrap, K small
@@ -69,6 +65,7 @@ do for [fmt in "png svg"] {
     set terminal svg enhanced size 1200,900 font "Sans,10"
     set output out.".svg"
   }
+  eval panel_settings
   set multiplot layout nrows, ncols + 0 rowsfirst \
       title sprintf("BE prediction set: coverage of the best concept (t = ceil(0.95 K)), bootstrap resamples vs fresh probing sets, with the corrected Theorem 4.1 bound and the pairwise bound") \
       margins 0.06, 0.71, 0.08, 0.90 spacing 0.07, 0.1
