@@ -676,6 +676,16 @@ Eigen::MatrixXd read_npy_matrix_by_rows(const fs::path& path, std::string_view w
   return m;
 }
 
+npy_layout read_npy_layout(const fs::path& path, std::string_view what) {
+  const auto file = open_file(path);
+  const opened_npy o = open_npy(file->in);
+  const auto [rows, cols] = matrix_shape(o, file->in, what);
+  // open_npy leaves the file at the first value: the bytes before it are the offset.
+  const long offset = std::ftell(file->file.get());
+  if (offset < 0) fail(path, "cannot determine the data offset: {}", sys_reason(errno));
+  return {o.header.dtype, rows, cols, o.header.fortran, static_cast<std::uint64_t>(offset)};
+}
+
 npy_array read_npy(const fs::path& path) { return read_npy_from(open_file(path)->in); }
 
 Eigen::MatrixXd read_npy_matrix(const fs::path& path, std::string_view what) {

@@ -1,6 +1,7 @@
 #pragma once
 // NumPy .npy files (format versions 1.0, 2.0 and 3.0): reading into doubles or an Eigen matrix,
 // writing float32/float64/uint8/int64 arrays, and the atomic file writer the I/O code shares.
+// Design: docs/design.md#lib-core (the core library).
 //
 // Reading
 //   Supported dtypes (descr), on a little-endian host:
@@ -84,6 +85,18 @@ void stream_npy_rows(const std::filesystem::path& path, std::string_view what, c
 /// read_npy_matrix through stream_npy_rows: peak memory the matrix plus one block, not the file
 /// and the matrix (for large activation files).
 Eigen::MatrixXd read_npy_matrix_by_rows(const std::filesystem::path& path, std::string_view what);
+
+/// Where the values of a 2-D (or 1-D, as n x 1) .npy file lie, for readers that map the file
+/// instead of reading it (row_shards.hpp): the stored type, the shape, the storage order and the
+/// byte offset of the first value. The header is validated exactly as by read_npy_matrix,
+/// including that exactly rows x cols values follow it.
+struct npy_layout {
+  npy_dtype dtype{};
+  std::size_t rows = 0, cols = 0;
+  bool fortran = false;
+  std::uint64_t data_offset = 0;  ///< bytes from the start of the file
+};
+npy_layout read_npy_layout(const std::filesystem::path& path, std::string_view what);
 
 /// read_npy and read_npy_matrix on the bytes of a whole .npy file held in memory; `source` takes
 /// the place of the path in messages. The same checks and errors: the file functions are these
