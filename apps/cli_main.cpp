@@ -10,12 +10,15 @@
 #include <fmt/core.h>
 
 #include "docs_sections.hpp"
+#include "neuroncert/core/communicator.hpp"
 #include "neuroncert/core/error.hpp"
 #include "option_checks.hpp"
 #include "run_context.hpp"
 
 namespace {
 int fail(int code, const std::string& message) {
+  // Under mpirun every rank fails alike (communicator.hpp, on_every_rank): rank 0 says it once.
+  if (neuroncert::world().rank() != 0) return code;
   // One line, always: multi-line library messages would break scripts that grep stderr.
   std::string line = message;
   for (char& ch : line)

@@ -2,8 +2,14 @@
 // with --bootstrap K also the stability of the explanation (studies/identify_report.hpp). This file
 // parses the options, calls the study and its writer (studies/identify_records.hpp: PREFIX.csv and
 // PREFIX.json and, with the bootstrap, PREFIX_bootstrap.csv and PREFIX_be_sets.csv) and reports.
+#include <sys/resource.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <limits>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -14,13 +20,16 @@
 #include "neuroncert/core/bootstrap.hpp"
 #include "neuroncert/core/checks.hpp"
 #include "neuroncert/core/clip_dissect.hpp"
+#include "neuroncert/core/communicator.hpp"
 #include "neuroncert/core/error.hpp"
 #include "neuroncert/core/range_checks.hpp"
+#include "neuroncert/core/row_shards.hpp"
 #include "neuroncert/core/thread_limit.hpp"
 #include "neuroncert/studies/identify_report.hpp"
 #include "neuroncert/studies/probing_bundle.hpp"
 #include "neuroncert/studies/identify_records.hpp"
 #include "neuroncert/studies/metric_settings.hpp"
+#include "neuroncert/studies/sharded_identify.hpp"
 #include "option_checks.hpp"
 #include "option_table.hpp"
 #include "run_context.hpp"
@@ -30,13 +39,17 @@ namespace {
 
 struct identify_args {
   std::string activations, concepts, concept_names, metric_name, out = "identification", orientation_name = "paper";
+  // Sharded inputs and MPI (studies/sharded_identify.hpp, docs/sharded_inputs.md).
+  std::string activation_shards, concept_shards, rank_memory;
+  std::int64_t block_neurons = 0;
+  bool plan_only = false;
   double alpha = 0.05, delta = 0.05, wpmi_lambda = 1.0, wpmi_eps = 1e-8, min_support = 0.0;
   // CLIP-Dissect's scores: their defaults depend on the metric, so a value counts only when given.
   std::int64_t top_k = 0;
   double cd_lambda = 0.0, p_start = 0.0, p_end = 0.0, cd_eps = 0.0;
   bool binary = false, auroc_strict = false, mad_standardised = false;
   int threads = 0;
-  // Bootstrap (THEORY.md sec. 5); `bootstrap` = 0 means off, the CLI11 counts tell what was given.
+  // Bootstrap (docs/theory.md sec. 5.1); `bootstrap` = 0 means off, the CLI11 counts tell what was given.
   std::int64_t bootstrap = 0, threshold = 0;
   double threshold_fraction = 0.95;
   std::uint64_t seed = 20251218;
@@ -84,14 +97,14 @@ std::int64_t be_threshold(const identify_args& a) {
                                       given ? std::nullopt : std::optional(a.threshold_fraction));
 }
 
-void print_summary(const identify_args& a, const probing_set& set, metric m, const studies::identify_report& r,
-                   const nlohmann::json& boot) {
-  fmt::print("identify: {} samples, {} neurons, {} concepts, metric {}\n", set.samples(), set.neurons(),
-             set.concept_count(), to_string(m));
-  fmt::print("  identified {}/{} neurons, mean estimate {:.4f}\n", r.identified, set.neurons(), r.mean_estimate);
+void print_summary(const identify_args& a, const studies::identify_dimensions& set, metric m,
+                   const studies::identify_report& r, const nlohmann::json& boot) {
+  fmt::print("identify: {} samples, {} neurons, {} concepts, metric {}\n", set.samples, set.neurons,
+             set.concepts, to_string(m));
+  fmt::print("  identified {}/{} neurons, mean estimate {:.4f}\n", r.identified, set.neurons, r.mean_estimate);
   if (r.bounded) {
     fmt::print("  mean certified gap to the best concept {:.4f} (delta {} over {} concepts){}\n", r.mean_gap, a.delta,
-               set.concept_count(),
+               set.concepts,
                r.gap_vacuous ? fmt::format("; vacuous (gap 1) for {} neurons", r.gap_vacuous) : std::string());
     fmt::print("  certified sets: {}/{} neurons certified unique, mean |S_cert| {:.2f}; c_LCB differs from the "
                "argmax for {} neurons{}\n", r.certified_unique, r.bounded, r.mean_set_size, r.lcb_differs,
@@ -115,15 +128,127 @@ void print_summary(const identify_args& a, const probing_set& set, metric m, con
   fmt::print("  wrote {}.csv, {}_bootstrap.csv, {}_be_sets.csv and {}.json\n", a.out, a.out, a.out, a.out);
 }
 
+std::string gib(double bytes) { return studies::memory_text(bytes); }
+
+/// This process's peak resident memory, in bytes.
+double peak_resident_bytes() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) * 1024.0;
+}
+
+studies::sharded_identify_request sharded_request(const identify_args& a, metric m, const metric_options& options,
+                                                  std::int64_t threshold) {
+  communicator& comm = world();
+  studies::sharded_identify_request q;
+  q.activation_shards = a.activation_shards.empty()
+                            ? std::vector<std::filesystem::path>{a.activations}
+                            : io::shard_paths("--activations-shards", a.activation_shards);
+  q.concept_shards = a.concept_shards.empty()
+                         ? std::vector<std::filesystem::path>{a.concepts}
+                         : io::shard_paths("--concepts-shards", a.concept_shards, /*with_directories=*/true);
+  q.names = a.concept_names;
+  q.which = m;
+  q.options = options;
+  q.delta = a.delta;
+  q.min_support = a.min_support;
+  if (threshold > 0) q.bootstrap = studies::stability_options{a.bootstrap, threshold, a.seed, {}, {}};
+  q.rank_memory_bytes = a.rank_memory.empty() ? studies::default_rank_memory(comm.size())
+                                              : parse_memory_size("--rank-memory", a.rank_memory);
+  check_count("--block-neurons", a.block_neurons, 0, std::numeric_limits<std::int64_t>::max(), "neurons per round");
+  q.block_neurons = a.block_neurons;
+  q.progress = draw_progress(comm.rank() == 0 && want_progress(a.progress, a.no_progress), "neurons");
+  return q;
+}
+
+void print_plan(const studies::rank_memory_plan& p) {
+  fmt::print("  {} rank{}: up to {} neurons each, in {} round{} of {} neurons\n", p.ranks, p.ranks == 1 ? "" : "s",
+             p.neurons_per_rank, p.rounds, p.rounds == 1 ? "" : "s", p.block);
+  fmt::print("  memory per rank (planned): {} at the peak, of a budget of {} (--rank-memory): concepts {}, one "
+             "round's exchange {}, compute {}, results on rank 0 {}\n",
+             gib(p.total_bytes), gib(p.budget_bytes), gib(p.concept_bytes), gib(p.exchange_bytes),
+             gib(p.compute_bytes), gib(p.result_bytes));
+}
+
+/// identify on row shards, in this process or over the ranks of an MPI job: rank 0 writes.
+void run_identify_sharded(const identify_args& a, metric m, const metric_options& options, std::int64_t threshold) {
+  communicator& comm = world();
+  const bool root = comm.rank() == 0;
+  const auto q = sharded_request(a, m, options, threshold);
+  if (a.plan_only) {
+    const auto d = studies::plan_sharded(comm, q);
+    if (!root) return;
+    fmt::print("identify --plan-only: {} samples, {} neurons, {} concepts ({} nonzeros), metric {}\n", d.plan.samples,
+               d.plan.neurons, d.plan.concepts, d.plan.nonzeros, to_string(m));
+    print_plan(d.plan);
+    fmt::print("  calibration: {} neurons per rank{} in {:.2f} s; estimated time {:.0f} s (the slowest rank's time "
+               "per neuron{}, times its neurons)\n",
+               d.calibration_neurons,
+               d.calibration_resamples ? fmt::format(" with {} resamples", d.calibration_resamples) : std::string(),
+               d.calibration_seconds, d.estimated_seconds,
+               d.calibration_resamples ? fmt::format(" and per resample, times K = {}", a.bootstrap) : std::string());
+    fmt::print("  nothing written (--plan-only)\n");
+    return;
+  }
+  auto r = studies::identify_sharded(comm, q);
+  nlohmann::json json;
+  on_every_rank(comm, [&] {  // rank 0 writes; a failure there is every rank's
+    if (!root) return;
+    studies::identify_output out{a.out, a.activation_shards.empty() ? a.activations : a.activation_shards,
+                                 a.concept_shards.empty() ? a.concepts : a.concept_shards, a.delta, std::nullopt,
+                                 std::nullopt, {}};
+    out.metadata = {{"sharded", {{"ranks", r.plan.ranks}, {"rounds", r.plan.rounds}, {"block_neurons", r.plan.block},
+                                 {"rank_memory_planned_bytes", r.plan.total_bytes},
+                                 {"rank_memory_budget_bytes", r.plan.budget_bytes}}}};
+    if (threshold > 0) {
+      out.bootstrap = studies::stability_options{a.bootstrap, threshold, a.seed, {}, {}};
+      if (a.threshold_opt->count() == 0) out.threshold_fraction = a.threshold_fraction;
+    }
+    const studies::identify_dimensions dims{r.plan.samples, r.plan.neurons, r.plan.concepts};
+    io::output_transaction outputs;
+    json = studies::write_identify(
+        r.names, dims, m, options, r.report, out,
+        [&](const studies::stability_options& o) {
+          for (const auto& s : r.stability->neurons) o.neuron_finished(s);
+          return std::move(*r.stability);
+        },
+        outputs);
+    commit_outputs(outputs);
+  });
+  const auto peaks = comm.all_gather(fmt::format("{}", peak_resident_bytes()));
+  if (!root) return;
+  print_summary(a, {r.plan.samples, r.plan.neurons, r.plan.concepts}, m, r.report, json.value("bootstrap", nlohmann::json()));
+  print_plan(r.plan);
+  std::string measured;
+  for (std::size_t k = 0; k < peaks.size(); ++k) measured += (k ? ", " : "") + gib(std::stod(peaks[k]));
+  fmt::print("  peak resident memory per rank (measured): {}\n", measured);
+}
+
 void run_identify(const identify_args& a) {
   const metric m = parse_metric(a.metric_name);
   check_output_prefix("--out", a.out);
   check_threads("--threads", a.threads);
   check_open_unit("--delta", a.delta);
+  if (a.activations.empty() == a.activation_shards.empty())
+    throw invalid_argument("give the activations as --activations FILE or as --activations-shards LIST (one of them)");
+  if (a.concepts.empty() == a.concept_shards.empty())
+    throw invalid_argument("give the concepts as --concepts PATH or as --concepts-shards LIST (one of them)");
+  const bool sharded = !a.activation_shards.empty() || !a.concept_shards.empty() || world().size() > 1;
+  if (!sharded)
+    for (const char* option : {"--plan-only", "--rank-memory", "--block-neurons"})
+      reject_if_given(*a.cmd, option, "without sharded inputs: it plans a run over --activations-shards or mpirun");
   studies::check_min_support("--min-support", a.min_support, m);
   const metric_options options = options_of(a, m);
   const std::int64_t threshold = be_threshold(a);
-  const thread_limit limit(a.threads);
+  // Ranks on one machine share its cores: by default each takes its share, not all of them.
+  int threads = a.threads;
+  if (threads == 0 && world().size() > 1) {
+    const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+    const int ranks_here = local ? std::max(1, std::atoi(local)) : world().size();
+    threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / ranks_here);
+  }
+  const thread_limit limit(threads);
+  if (sharded) return run_identify_sharded(a, m, options, threshold);
 
   const auto bundle = studies::load_probing_bundle(a.activations, a.concepts, a.concept_names);
   if (is_layer_metric(m))
@@ -136,7 +261,7 @@ void run_identify(const identify_args& a) {
                  "the resamples' multiplicities, winners and per-resample concept counts");
   const auto report = studies::identify_and_certify(bundle.set, m, options, a.delta, a.min_support);
 
-  studies::identify_output out{a.out, a.activations, a.concepts, a.delta, std::nullopt, std::nullopt};
+  studies::identify_output out{a.out, a.activations, a.concepts, a.delta, std::nullopt, std::nullopt, {}};
   if (threshold > 0) {
     out.bootstrap = studies::stability_options{a.bootstrap, threshold, a.seed, {}, {}};
     out.bootstrap->progress = draw_progress(want_progress(a.progress, a.no_progress), "neuron-resamples");
@@ -145,7 +270,8 @@ void run_identify(const identify_args& a) {
   io::output_transaction outputs;
   const nlohmann::json json = studies::write_identify(bundle, m, options, report, out, outputs);
   commit_outputs(outputs);
-  print_summary(a, bundle.set, m, report, json.value("bootstrap", nlohmann::json()));
+  print_summary(a, {bundle.set.samples(), bundle.set.neurons(), bundle.set.concept_count()}, m, report,
+                json.value("bootstrap", nlohmann::json()));
 }
 
 }  // namespace
@@ -153,8 +279,21 @@ void register_identify(CLI::App& app) {
   auto a = std::make_shared<identify_args>();
   auto* cmd = app.add_subcommand("identify", "Explain every neuron by its best concept, with certified intervals");
   add_options(*cmd, {
-      {"--activations", &a->activations, "Activations .npy, n samples x F neurons", required | existing_file},
-      {"--concepts", &a->concepts, "Concepts .npy, n samples x |C| (0/1 or probabilities)", required | existing_file},
+      {"--activations", &a->activations, "Activations .npy, n samples x F neurons", existing_file},
+      {"--concepts", &a->concepts, "Concepts: a .npy, n samples x |C| (0/1 or probabilities), or a CSR directory "
+                                   "(indptr.npy, indices.npy, [data.npy], shape.npy; docs/sharded_inputs.md)"},
+      {"--activations-shards", &a->activation_shards,
+       "Activations as row shards instead: a comma-separated list of .npy files (rows x F each, in row order) or a "
+       "directory of them (name order); memory-mapped, read by blocks of neurons (docs/sharded_inputs.md)"},
+      {"--concepts-shards", &a->concept_shards,
+       "Concepts as row shards instead: a list or a directory of .npy files and CSR directories, in row order"},
+      {"--rank-memory", &a->rank_memory,
+       "Sharded runs: the memory one process (rank) may use, e.g. 4G (default: half the machine's memory, shared "
+       "among the ranks on it); the run is planned to fit it or refused"},
+      {"--block-neurons", &a->block_neurons,
+       "Sharded runs: neurons per rank per round (default 0: the most --rank-memory allows); results do not depend on it"},
+      {"--plan-only", &a->plan_only, "Sharded runs: print each rank's memory and an estimated time from a short "
+                                     "calibration round, then stop without writing anything"},
       {"--metric", &a->metric_name,
        "Similarity metric: " + metric_names() +
            ". soft_wpmi and cd_wpmi are CLIP-Dissect's soft-WPMI and WPMI (cd_: not Oikarinen et al.'s wpmi) on "
@@ -192,6 +331,7 @@ void register_identify(CLI::App& app) {
       {"--no-progress", &a->no_progress, "Never draw the progress bar"},
   });
   cmd->get_option("--orientation")->check(CLI::IsMember({"paper", "neuron-eval"}));
+  cmd->get_option("--concepts")->check(CLI::ExistingPath);
   a->bootstrap_opt = cmd->get_option("--bootstrap");
   a->fraction_opt = cmd->get_option("--threshold-fraction");
   a->threshold_opt = cmd->get_option("--threshold")->excludes(a->fraction_opt);

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -17,6 +18,7 @@
 #include "cli_main.hpp"
 #include "commands.hpp"
 #include "model_commands.hpp"
+#include "neuroncert/core/mpi_session.hpp"
 
 namespace {
 
@@ -40,6 +42,14 @@ int hand_to_models(char** argv) {
 
 int main(int argc, char** argv) {
   if (argc > 1 && !neuroncert::cli::model_command_description(argv[1]).empty()) return hand_to_models(argv);
+  // Under mpirun, MPI lives for the whole command (mpi_session.hpp); otherwise this does nothing.
+  std::unique_ptr<neuroncert::mpi_session> mpi;
+  try {
+    mpi = std::make_unique<neuroncert::mpi_session>(argc, argv);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "neuroncert: error: {}\n", e.what());
+    return 1;
+  }
   return neuroncert::cli::cli_main(argc, argv, [](CLI::App& app) {
     using namespace neuroncert::cli;
     register_advise(app);  // first in --help: the first command a user runs

@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <cctype>
+#include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -86,6 +89,34 @@ void create_output_directory(std::string_view option, const std::string& dir) {
   std::error_code ec;
   fs::create_directories(fs::path(dir), ec);
   if (ec) throw data_error(fmt::format("{}: cannot create directory '{}': {}", option, dir, ec.message()));
+}
+
+double parse_memory_size(std::string_view option, const std::string& text) {
+  static constexpr std::string_view suffixes = "KMGT";
+  std::string number = text;
+  double scale = 1.0;
+  if (!number.empty()) {
+    std::string unit;
+    while (!number.empty() && std::isalpha(static_cast<unsigned char>(number.back()))) {
+      unit.insert(unit.begin(), static_cast<char>(std::toupper(static_cast<unsigned char>(number.back()))));
+      number.pop_back();
+    }
+    if (unit == "B") unit.clear();
+    if (unit.size() == 3 && unit.substr(1) == "IB") unit = unit.substr(0, 1);
+    if (unit.size() == 2 && unit[1] == 'B') unit = unit.substr(0, 1);
+    if (!unit.empty()) {
+      const auto k = unit.size() == 1 ? suffixes.find(unit[0]) : std::string_view::npos;
+      if (k == std::string_view::npos)
+        throw invalid_argument(fmt::format("{} must be a size such as 4G, 512M or 1.5G, got '{}'", option, text));
+      scale = std::pow(1024.0, static_cast<double>(k + 1));
+    }
+  }
+  double value = 0.0;
+  const auto* end = number.data() + number.size();
+  const auto [ptr, ec] = std::from_chars(number.data(), end, value);
+  if (number.empty() || ec != std::errc() || ptr != end || !std::isfinite(value) || !(value > 0.0))
+    throw invalid_argument(fmt::format("{} must be a positive size such as 4G, 512M or 1.5G, got '{}'", option, text));
+  return value * scale;
 }
 
 }  // namespace neuroncert::cli

@@ -35,6 +35,10 @@ inline constexpr std::int64_t max_batch_size = 65536;
 /// the machine's physical memory: refused up front instead of a bad_alloc or swapping halfway.
 void check_memory(std::string_view option, double bytes, std::string_view what);
 
+/// A memory size: a number of bytes with an optional binary suffix K, M, G or T (KiB, ...; "4G",
+/// "512M", "1.5G"). invalid_argument naming `option` for anything else or a size that is not positive.
+double parse_memory_size(std::string_view option, const std::string& text);
+
 /// invalid_argument if `option` was given on the command line of `cmd`: it has no effect in this
 /// mode (core/range_checks.hpp's reject_unused_option). `why` completes "--rho is not used ...".
 void reject_if_given(const CLI::App& cmd, std::string_view option, std::string_view why);

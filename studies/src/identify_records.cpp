@@ -102,21 +102,21 @@ namespace {
 
 /// Runs the bootstrap study, streaming each finished neuron into the two bootstrap CSV files, and
 /// adds each neuron's stability to its JSON object; returns the "bootstrap" block of the report.
-nlohmann::json write_bootstrap(const probing_bundle& b, metric m, const metric_options& options,
-                               const identify_report& report, const identify_output& out, nlohmann::json& neurons,
+nlohmann::json write_bootstrap(const std::vector<std::string>& names, const identify_dimensions& dims, metric m,
+                               const bootstrap_runner& run, const identify_output& out, nlohmann::json& neurons,
                                io::output_transaction& outputs) {
   const std::string boot_path = out.prefix + "_bootstrap.csv", sets_path = out.prefix + "_be_sets.csv";
   record_writer freq(identify_frequency_layout(), boot_path, &outputs);
   record_writer sets(identify_stability_layout(), sets_path, &outputs);
   stability_options o = *out.bootstrap;
   o.neuron_finished = [&](const neuron_stability& s) {
-    nlohmann::json j = sets.write({s, o.threshold, b.names});
+    nlohmann::json j = sets.write({s, o.threshold, names});
     j["frequencies"] = nlohmann::json::array();
     for (const auto& c : s.frequencies)
-      j["frequencies"].push_back(freq.write({s.neuron, c, b.names[static_cast<std::size_t>(c.concept_index)]}));
+      j["frequencies"].push_back(freq.write({s.neuron, c, names[static_cast<std::size_t>(c.concept_index)]}));
     neurons[static_cast<std::size_t>(s.neuron)]["bootstrap"] = j;
   };
-  const auto st = bootstrap_stability(b.set, m, options, report, o);
+  const auto st = run(o);
   freq.close();
   sets.close();
   return {{"resamples", o.resamples},
@@ -127,7 +127,7 @@ nlohmann::json write_bootstrap(const probing_bundle& b, metric m, const metric_o
           {"resampling", resampling_scheme},
           {"layer_metric", is_layer_metric(m) ? nlohmann::json(layer_metric_resampling) : nlohmann::json()},
           {"files", {{"frequencies", boot_path}, {"be_sets", sets_path}}},
-          {"neurons_finished", b.set.neurons()},
+          {"neurons_finished", dims.neurons},
           {"complete", true},
           {"summary",
            {{"mean_top1_frequency", st.mean_top1_frequency},
@@ -142,8 +142,8 @@ nlohmann::json write_bootstrap(const probing_bundle& b, metric m, const metric_o
 }
 
 /// The JSON report around the neurons.
-nlohmann::json report_json(const identify_output& out, const probing_set& set, metric m, const metric_options& o,
-                           nlohmann::json neurons) {
+nlohmann::json report_json(const identify_output& out, const identify_dimensions& dims, metric m,
+                           const metric_options& o, nlohmann::json neurons) {
   const bool neuron_eval = o.recall_precision == orientation::neuron_eval;
   nlohmann::json options = {{"alpha", o.alpha}, {"binary_activations", o.binary_activations},
                             {"orientation", neuron_eval ? "neuron-eval" : "paper"},
@@ -159,15 +159,15 @@ nlohmann::json report_json(const identify_output& out, const probing_set& set, m
     }
   }
   const std::string no_certificate = no_certificate_reason(m);
-  return {{"metadata", run_metadata()},
-          {"inputs", {{"activations", out.activations}, {"concepts", out.concepts}, {"samples", set.samples()},
-                      {"neurons", set.neurons()}, {"concepts_count", set.concept_count()}}},
+  return {{"metadata", run_metadata(out.metadata)},
+          {"inputs", {{"activations", out.activations}, {"concepts", out.concepts}, {"samples", dims.samples},
+                      {"neurons", dims.neurons}, {"concepts_count", dims.concepts}}},
           {"metric", to_string(m)},
           {"options", std::move(options)},
           {"certificate", no_certificate.empty() ? nlohmann::json{{"available", true}}
                                                  : nlohmann::json{{"available", false}, {"reason", no_certificate}}},
           {"delta", out.delta},
-          {"delta_per_concept", out.delta / static_cast<double>(set.concept_count())},
+          {"delta_per_concept", out.delta / static_cast<double>(dims.concepts)},
           {"guarantee", identify_guarantee},
           {"assumptions", identify_assumptions},
           {"neurons", std::move(neurons)}};
@@ -178,24 +178,33 @@ nlohmann::json report_json(const identify_output& out, const probing_set& set, m
 nlohmann::json write_identify(const probing_bundle& bundle, metric m, const metric_options& options,
                               const identify_report& report, const identify_output& out,
                               io::output_transaction& outputs) {
+  const identify_dimensions dims{bundle.set.samples(), bundle.set.neurons(), bundle.set.concept_count()};
+  return write_identify(
+      bundle.names, dims, m, options, report, out,
+      [&](const stability_options& o) { return bootstrap_stability(bundle.set, m, options, report, o); }, outputs);
+}
+
+nlohmann::json write_identify(const std::vector<std::string>& names, identify_dimensions dims, metric m,
+                              const metric_options& options, const identify_report& report, const identify_output& out,
+                              const bootstrap_runner& run_bootstrap, io::output_transaction& outputs) {
   record_writer csv(identify_neuron_layout(), out.prefix + ".csv", &outputs);
   nlohmann::json neurons = nlohmann::json::array();
   for (std::size_t f = 0; f < report.neurons.size(); ++f) {
     const auto& id = report.neurons[f];
-    const std::string* name = id.concept_index < 0 ? nullptr : &bundle.names[static_cast<std::size_t>(id.concept_index)];
+    const std::string* name = id.concept_index < 0 ? nullptr : &names[static_cast<std::size_t>(id.concept_index)];
     const Eigen::Index lcb = id.candidates.lcb_concept;
-    const std::string* lcb_name = lcb < 0 ? nullptr : &bundle.names[static_cast<std::size_t>(lcb)];
+    const std::string* lcb_name = lcb < 0 ? nullptr : &names[static_cast<std::size_t>(lcb)];
     neurons.push_back(csv.write({f, id, name, lcb_name}));
   }
   csv.close();
   nlohmann::json boot;
   if (out.bootstrap) {
-    boot = write_bootstrap(bundle, m, options, report, out, neurons, outputs);
+    boot = write_bootstrap(names, dims, m, run_bootstrap, out, neurons, outputs);
   } else {  // an earlier --bootstrap run's files would otherwise sit beside these, looking current
     outputs.remove_on_commit(out.prefix + "_bootstrap.csv");
     outputs.remove_on_commit(out.prefix + "_be_sets.csv");
   }
-  nlohmann::json json = report_json(out, bundle.set, m, options, std::move(neurons));
+  nlohmann::json json = report_json(out, dims, m, options, std::move(neurons));
   if (!boot.is_null()) json["bootstrap"] = boot;
   io::write_json(out.prefix + ".json", json, &outputs);
   return json;

@@ -27,6 +27,13 @@ identify_report identify_and_certify(const probing_set& set, metric m, const met
   auto certified = bounds::certify_all(set, m, options, delta, min_support);
   r.neurons = std::move(certified.neurons);
   r.similarities = std::move(certified.similarities);
+  summarize_identification(r);
+  return r;
+}
+
+void summarize_identification(identify_report& r) {
+  r.identified = r.bounded = r.certified_unique = r.lcb_differs = r.gap_vacuous = 0;
+  r.mean_estimate = r.mean_gap = r.mean_set_size = 0.0;
   double estimate_sum = 0.0, gap_sum = 0.0, size_sum = 0.0;
   for (const auto& id : r.neurons) {
     if (id.concept_index < 0) continue;
@@ -45,7 +52,24 @@ identify_report identify_and_certify(const probing_set& set, metric m, const met
     r.mean_gap = gap_sum / static_cast<double>(r.bounded);
     r.mean_set_size = size_sum / static_cast<double>(r.bounded);
   }
-  return r;
+}
+
+void summarize_stability_report(stability_report& r) {
+  r.mean_top1_frequency = r.mean_coverage90_size = r.mean_be_set_size = 0.0;
+  r.full_set_concept_in_be_set = 0;
+  if (r.neurons.empty()) return;
+  for (const auto& s : r.neurons) {
+    r.mean_top1_frequency += s.summary.top1_frequency;
+    r.mean_coverage90_size += static_cast<double>(s.summary.coverage90_size);
+    r.mean_be_set_size += static_cast<double>(s.be.concepts.size());
+    if (s.full_set_concept >= 0 &&
+        std::find(s.be.concepts.begin(), s.be.concepts.end(), s.full_set_concept) != s.be.concepts.end())
+      ++r.full_set_concept_in_be_set;
+  }
+  const double F = static_cast<double>(r.neurons.size());
+  r.mean_top1_frequency /= F;
+  r.mean_coverage90_size /= F;
+  r.mean_be_set_size /= F;
 }
 
 std::string no_certificate_reason(metric m) {
@@ -156,21 +180,12 @@ stability_report bootstrap_stability(const probing_set& set, metric m, const met
       s.be = be_prediction_set(counts, o.threshold);
       const double rho = id.concept_index >= 0 ? positives(id.concept_index) / n : 0.0;
       s.plugin = plugin_bound(full, f, m, n, id.effective_n, rho, o.resamples, o.threshold, C);
-      out.mean_top1_frequency += s.summary.top1_frequency;
-      out.mean_coverage90_size += static_cast<double>(s.summary.coverage90_size);
-      out.mean_be_set_size += static_cast<double>(s.be.concepts.size());
-      if (id.concept_index >= 0 &&
-          std::find(s.be.concepts.begin(), s.be.concepts.end(), id.concept_index) != s.be.concepts.end())
-        ++out.full_set_concept_in_be_set;
       if (o.neuron_finished) o.neuron_finished(s);
       out.neurons.push_back(std::move(s));
     }
   };
   bootstrap_ensemble(set, q);
-  const double F = static_cast<double>(set.neurons());
-  out.mean_top1_frequency /= F;
-  out.mean_coverage90_size /= F;
-  out.mean_be_set_size /= F;
+  summarize_stability_report(out);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

@@ -125,7 +125,7 @@ TEST_CASE("write_identify: the neuron records, the report and stale bootstrap fi
   test::per_test_dir dir;
   const std::string prefix = (dir / "id").string();
   { std::ofstream(prefix + "_bootstrap.csv") << "stale\n"; }
-  studies::identify_output out{prefix, "a.npy", "c.npy", 0.05, std::nullopt, std::nullopt};
+  studies::identify_output out{prefix, "a.npy", "c.npy", 0.05, std::nullopt, std::nullopt, {}};
   io::output_transaction outputs;
   const auto json = studies::write_identify(b, metric::accuracy, options, report, out, outputs);
   outputs.commit();

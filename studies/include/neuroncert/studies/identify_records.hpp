@@ -3,8 +3,10 @@
 // "neurons" in PREFIX.json), one per chosen concept of a bootstrap ensemble (PREFIX_bootstrap.csv,
 // "frequencies") and one per neuron's stability (PREFIX_be_sets.csv, "bootstrap"), each field
 // described once for both files (record.hpp).
+// Theory: docs/theory.md sec. 4 (rates and the generalisation gap), sec. 5 (bootstrap ensemble and BE sets).
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,7 +52,17 @@ struct identify_output {
   double delta = 0.05;                         ///< of the certificates
   std::optional<stability_options> bootstrap;  ///< set: run the bootstrap study, streaming into its files
   std::optional<double> threshold_fraction;    ///< the tau the BE threshold came from (none: t was given)
+  nlohmann::json metadata;                     ///< added to the report's "metadata" (e.g. how a sharded run was split)
 };
+
+/// The sizes of the probing set a report was computed on.
+struct identify_dimensions {
+  Eigen::Index samples = 0, neurons = 0, concepts = 0;
+};
+
+/// Runs (or replays) the bootstrap study with these options, calling o.neuron_finished with every
+/// neuron in order, and returns its report.
+using bootstrap_runner = std::function<stability_report(const stability_options& o)>;
 
 /// Writes the identification `report` of `bundle` (PREFIX.csv and PREFIX.json) and, with a
 /// bootstrap, runs bootstrap_stability and streams each finished neuron into PREFIX_bootstrap.csv
@@ -59,5 +71,11 @@ struct identify_output {
 nlohmann::json write_identify(const probing_bundle& bundle, metric m, const metric_options& options,
                               const identify_report& report, const identify_output& out,
                               io::output_transaction& outputs);
+
+/// The same for results computed elsewhere (the sharded study): the concept `names`, the sizes, and
+/// the bootstrap as a runner (called only when out.bootstrap is set).
+nlohmann::json write_identify(const std::vector<std::string>& names, identify_dimensions dims, metric m,
+                              const metric_options& options, const identify_report& report, const identify_output& out,
+                              const bootstrap_runner& run_bootstrap, io::output_transaction& outputs);
 
 }  // namespace neuroncert::studies

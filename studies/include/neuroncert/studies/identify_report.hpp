@@ -1,5 +1,5 @@
 #pragma once
-// The identify study (THEORY.md sec. 3-5): every neuron explained by its best concept with
+// The identify study (docs/theory.md sec. 3-5): every neuron explained by its best concept with
 // certified intervals and gaps; optionally the stability of each explanation over a bootstrap
 // ensemble: selection frequencies, the BE prediction set (Algorithm 1), the top-1 frequency, the
 // 90%-coverage set size and the corrected Theorem 4.1 bound with a labelled plug-in margin.
@@ -29,7 +29,7 @@ struct identify_report {
   Eigen::Index bounded = 0;     ///< ... and a closed-form bound
   double mean_estimate = 0.0;   ///< over identified neurons (0 if none)
   double mean_gap = 0.0;        ///< over bounded neurons (0 if none)
-  // Certified identification (THEORY.md sec. 4.3), over the bounded neurons:
+  // Certified identification (docs/theory.md sec. 4.3), over the bounded neurons:
   Eigen::Index certified_unique = 0;  ///< neurons whose certified set has one concept
   Eigen::Index lcb_differs = 0;       ///< neurons whose c_LCB is not the plain argmax
   Eigen::Index gap_vacuous = 0;       ///< neurons whose gap to the best concept reached 1 (says nothing)
@@ -45,6 +45,10 @@ void check_min_support(std::string_view option, double min_support, metric m);
 /// and c_LCB consider only concepts with at least `min_support` positives (0: all).
 identify_report identify_and_certify(const probing_set& set, metric m, const metric_options& options, double delta,
                                      double min_support = 0.0);
+
+/// Recomputes the report's counts and means from its neurons, in neuron order (what
+/// identify_and_certify does after certifying; the sharded study calls it on the gathered neurons).
+void summarize_identification(identify_report& report);
 
 /// The plug-in Theorem 4.1 bound of one neuron: Delta = the observed margin between the two best
 /// full-set estimates, p from the metric's closed-form rate. Each value is absent with `reason`
@@ -102,6 +106,10 @@ struct stability_report {
 stability_report bootstrap_stability(const probing_set& set, metric m, const metric_options& options,
                                      const identify_report& report, const stability_options& o);
 
+/// Recomputes the report's means and counts from its neurons, in neuron order (bootstrap_stability
+/// does it at the end; the sharded study calls it on the gathered neurons).
+void summarize_stability_report(stability_report& report);
+
 /// Why metric m has no certificate, pointing to the bootstrap; "" for a metric with a closed-form
 /// rate. identify's JSON and the Python summary state it instead of empty certificate columns.
 std::string no_certificate_reason(metric m);
@@ -112,7 +120,7 @@ inline constexpr std::string_view layer_metric_resampling =
     "consecutive slots of the descending order, each slot with its own weight p_i) and recomputes the marginal "
     "logP(c) over all neurons from the same resample";
 
-/// The texts a report states about its guarantees (THEORY.md), kept with the study that they describe.
+/// The texts a report states about its guarantees (docs/theory.md), kept with the study that they describe.
 inline constexpr std::string_view identify_guarantee =
     "per neuron, with probability >= 1 - delta simultaneously over its concepts: the population similarity of "
     "the chosen concept lies in certified_interval, and it is at most gap_to_best below the best concept "
