@@ -76,7 +76,10 @@ headings read_headings(const fs::path& file) {
     const std::string text = m[1].str();
     std::string anchor = github_anchor(text);
     const int count = seen[anchor]++;
-    if (count > 0) anchor += "-" + std::to_string(count);
+    if (count > 0) {  // appended in two steps: GCC 12 warns falsely (-Wrestrict) on "-" + std::string
+      anchor += '-';
+      anchor += std::to_string(count);
+    }
     h.anchors.insert(anchor);
     std::smatch n;
     if (std::regex_search(text, n, numbered)) h.numbers.insert(n[1].str());
