@@ -132,8 +132,9 @@ const std::vector<figure_job>& figure_jobs() {
          "differ only by a constant factor."},
         {"fig2_exp1.gp", "fig2b_exp1_setting2", "setting2", "Fig. 2b (Experiment 1, Setting 2)",
          "The same quantile of |sim_hat - sim| against n in Setting 2, a rare concept (rho = 0.001).",
-         "The metrics that depend on the few positives (recall, IoU, precision, AUROC) have far larger errors than "
-         "accuracy at the same n: a rare concept needs a much larger probing set before they are trustworthy."}}},
+         "Recall and AUROC, which rest on the few positives, have errors about ten times accuracy's and stay near "
+         "their largest until n reaches about a thousand; precision and IoU (on top of each other) lie in between. "
+         "A rare concept needs a far larger probing set before these metrics can be trusted."}}},
       {"auroc-rate", simulation("auroc-rate"),
        {{"fig3a_auroc_rate.gp", "fig3a_auroc_rate", "", "Fig. 3a (AUROC rate)",
          "Agarwal's AUROC rate r(n, delta = 0.05), the width of the certified interval, against n for concept "
@@ -151,12 +152,14 @@ const std::vector<figure_job>& figure_jobs() {
          "Bound tightness in Setting 1: each metric's closed-form rate (Hoeffding, ESS or Agarwal; solid) and "
          "Clopper-Pearson radius (dashed) divided by the empirical 0.95-quantile of the error, against n; for AUROC "
          "also the exact binary interval (docs/auroc_certificate.md). Not a figure of the paper: a check of its bounds.",
-         "1 would be a perfectly tight bound. Clopper-Pearson and the exact AUROC interval sit close to 1; Agarwal's "
-         "AUROC rate is several times wider."},
+         "1 would be a perfectly tight bound (below 1: not valid). Clopper-Pearson and the exact AUROC interval "
+         "(dashed) stay between 1 and 2; the closed-form rates (Hoeffding for accuracy, Agarwal for AUROC) are about "
+         "three times the error."},
         {"validate.gp", "validate_setting2", "setting2", "",
          "The same ratios of bound to empirical error quantile in Setting 2 (a rare concept). Not a figure of the "
          "paper: a check of its bounds.",
-         "Whether each bound stays above 1 (valid) and how far (how loose) when the concept is rare."}}},
+         "Whether each bound stays above 1 (valid) and how far above (how loose) when the concept is rare: the "
+         "ratios spread far more than in Setting 1, and change with n."}}},
       {"gaussian", simulation("gaussian"),
        {{"fig8a_gaussian.gp", "fig8a_gaussian", "", "Fig. 8a (App. H.1, continuous Gaussian setting)",
          "The 0.95-quantile of the estimation error against n, log-log, for continuous activations: absolute error "
@@ -168,8 +171,9 @@ const std::vector<figure_job>& figure_jobs() {
          "bootstrap resamples of one probing set and for K fresh probing sets, beside the corrected Theorem 4.1 "
          "bound and its pairwise tightening (docs/be_coverage_bound.md). Not a figure of the paper: a check of "
          "Theorem 4.1.",
-         "Where the bootstrap's coverage falls below the fresh-sample coverage: Theorem 4.1 assumes fresh samples, "
-         "and the bound holds for those."}}},
+         "At small margins the bootstrap's coverage (blue) falls well below that of fresh sets (red), which is "
+         "what Theorem 4.1 assumes. The bounds (black: corrected, green: pairwise) stay below the fresh-set "
+         "coverage and are vacuous (0) up to a margin; the pairwise one becomes informative at a smaller margin."}}},
       {"be-stability", be_stability_job,
        {{"be_stability_bars.gp", "fig5_be_frequencies_resnet20", "resnet20", "Fig. 5 (analogue: ResNet-20)",
          "For four ResNet-20 penultimate neurons on CIFAR-100 (120 concepts), the concepts most often chosen over "
@@ -203,11 +207,12 @@ const std::vector<figure_job>& figure_jobs() {
          "Final-layer ResNet-20 neurons on the CIFAR-10 test set, each with its own class as concept: the "
          "0.95-quantile of |sim_hat - sim| over subsamples against the subsample size n, the full test set as the "
          "population.",
-         "Real activations behave like the simulations: the errors fall with n (faster than 1/sqrt(n) as n "
-         "approaches the 10,000 images, since subsamples are drawn without replacement)."},
+         "Real activations behave like the simulations: every metric's error falls with n about as fast as the "
+         "1/sqrt(n) line (faster as n nears the 10,000 images, since subsamples are drawn without replacement); "
+         "MAD and WPMI are in their own units, above the others."},
         {"real_h2.gp", "figH2_vit", "vit", "App. H.2 (analogue: ViT)",
          "The same subsampling error against n for the ViT's final-layer neurons on CIFAR-10.",
-         "The same ordering of the metrics as for ResNet-20."}},
+         "As for ResNet-20: every error falls with n, and accuracy and AUROC are estimated most precisely."}},
        true,
        {{"data/real_identification_summary.md", "Certified identification on CIFAR-100 (App. H.2 setting)"}}},
       // @figure-jobs (add new figure jobs above this line)
