@@ -9,6 +9,8 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
 #include <unistd.h>
 
 #include "neuroncert/core/bootstrap.hpp"
@@ -52,7 +54,7 @@ double default_rank_memory(int ranks) {
 
 rank_memory_plan plan_rank_memory(std::int64_t n, std::int64_t F, std::int64_t C, std::int64_t nnz, bool binary,
                                   int R, metric which, std::int64_t K, double budget, std::int64_t forced_block,
-                                  int threads) {
+                                  int threads, std::int64_t max_rank_rows) {
   rank_memory_plan p;
   p.samples = n;
   p.neurons = F;
@@ -69,7 +71,9 @@ rank_memory_plan plan_rank_memory(std::int64_t n, std::int64_t F, std::int64_t C
   // line per chosen concept of the bootstrap).
   p.result_bytes = static_cast<double>(F) * (2048.0 + (K > 0 ? 160.0 * static_cast<double>(std::min(K, C)) : 0.0));
   const auto peak = [&](double b) {
-    const double exchange = 8.0 * b * (dn * static_cast<double>(R) + 2.0 * dn);  // send (<= n rows to R ranks), receive, block
+    // Send: this rank's rows of every rank's block; receive: every sample of its block; the block.
+    const double rows = static_cast<double>(max_rank_rows > 0 ? max_rank_rows : n);
+    const double exchange = 8.0 * b * (rows * static_cast<double>(R) + 2.0 * dn);
     const double compute = 8.0 * b * dn + 17.0 * b * dC                         // block; similarities, reasons, intervals
                            + static_cast<double>(std::max(1, threads)) * engine_block * dn * 16.0  // engine orders
                            + (K > 0 ? bootstrap_memory_bytes(n, static_cast<std::int64_t>(b), K, C) : 0.0);
@@ -184,6 +188,12 @@ class sharded_job {
   }
 
   [[nodiscard]] std::int64_t samples() const { return samples_; }
+  [[nodiscard]] std::int64_t max_rank_rows() const {
+    std::int64_t most = 0;
+    for (std::size_t k = 0; k + 1 < rank_first_row_.size(); ++k)
+      most = std::max(most, rank_first_row_[k + 1] - rank_first_row_[k]);
+    return most;
+  }
   [[nodiscard]] std::int64_t neurons() const { return neurons_; }
   [[nodiscard]] const probing_set& set() const { return set_; }
   std::vector<std::string>& names() { return names_; }
@@ -216,17 +226,28 @@ class sharded_job {
     on_every_rank(comm_, [&] {
       send.resize(static_cast<std::size_t>(send_total));
       recv.resize(static_cast<std::size_t>(samples_ * width));
+      // Every (destination, shard) piece lands in its own part of the buffer: copied in parallel.
+      struct piece {
+        const io::mapped_shard* shard;
+        std::int64_t begin, end;
+        double* out;
+      };
+      std::vector<piece> pieces;
       double* out = send.data();
       for (int d = 0; d < R; ++d) {
         const auto [b, e] = block_of(d, round, block);
         std::size_t row = 0;
         for (const auto& m : shards_) {
-          m.copy_columns(0, m.rows(), static_cast<std::size_t>(b), static_cast<std::size_t>(e), out + row,
-                         static_cast<std::size_t>(my_rows));
+          pieces.push_back({&m, b, e, out + row});
           row += m.rows();
         }
         out += my_rows * (e - b);
       }
+      tbb::parallel_for(std::size_t{0}, pieces.size(), [&](std::size_t k) {
+        const piece& p = pieces[k];
+        p.shard->copy_columns(0, p.shard->rows(), static_cast<std::size_t>(p.begin), static_cast<std::size_t>(p.end),
+                              p.out, static_cast<std::size_t>(my_rows));
+      });
     });
     comm_.all_to_all(send, send_counts, recv, recv_counts);
     std::vector<double>().swap(send);
@@ -234,13 +255,14 @@ class sharded_job {
     on_every_rank(comm_, [&] {
       Eigen::MatrixXd& a = set_.activations;
       a.resize(samples_, width);
-      const double* in = recv.data();
-      for (int s = 0; s < R; ++s) {
-        const std::int64_t first = rank_first_row_[static_cast<std::size_t>(s)];
-        const std::int64_t rows = rank_first_row_[static_cast<std::size_t>(s) + 1] - first;
-        for (std::int64_t j = 0; j < width; ++j) std::copy_n(in + j * rows, rows, a.col(j).data() + first);
-        in += rows * width;
-      }
+      // From rank s: its rows of every column, column by column, at offset first_s * width.
+      tbb::parallel_for(std::int64_t{0}, width, [&](std::int64_t j) {
+        for (int s = 0; s < R; ++s) {
+          const std::int64_t first = rank_first_row_[static_cast<std::size_t>(s)];
+          const std::int64_t rows = rank_first_row_[static_cast<std::size_t>(s) + 1] - first;
+          std::copy_n(recv.data() + first * width + j * rows, rows, a.col(j).data() + first);
+        }
+      });
     });
   }
 
@@ -287,7 +309,9 @@ rank_memory_plan plan_for(const sharded_job& job, const sharded_identify_request
   const std::int64_t K = q.bootstrap ? q.bootstrap->resamples : 0;
   return plan_rank_memory(job.samples(), job.neurons(), c.concepts, static_cast<std::int64_t>(c.nonzeros()), c.binary(),
                           ranks, q.which, K, q.rank_memory_bytes, q.block_neurons,
-                          static_cast<int>(std::max<long>(1, ::sysconf(_SC_NPROCESSORS_ONLN))));
+                          // the threads this rank runs (--threads, or its share of the cores)
+                          static_cast<int>(tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)),
+                          job.max_rank_rows());
 }
 
 void check_request(const sharded_identify_request& q) {

@@ -64,10 +64,11 @@ struct rank_memory_plan {
 /// whole range) that fits `budget_bytes`, or `forced_block` when > 0. data_error when even one
 /// neuron per round would not fit; invalid_argument for a layer metric that would need more than
 /// one block.
+/// `max_rank_rows`: the most samples any rank's shards hold (0: all n, as when one rank has them all).
 rank_memory_plan plan_rank_memory(std::int64_t samples, std::int64_t neurons, std::int64_t concepts,
                                   std::int64_t nonzeros, bool binary_concepts, int ranks, metric which,
                                   std::int64_t resamples, double budget_bytes, std::int64_t forced_block = 0,
-                                  int threads = 1);
+                                  int threads = 1, std::int64_t max_rank_rows = 0);
 
 /// Everything a writer needs; complete on rank 0, only `plan` on the other ranks.
 struct sharded_identify_result {
