@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # identify on row shards (docs/sharded_inputs.md) gives files byte-identical to the single-process run:
-# every metric, with and without --bootstrap, on shards of unequal size (one of a single row), in one
-# process with small blocks and, when MPI is built in, under mpirun -np 1, 2 and 3 (oversubscribed).
+# every metric, each with --bootstrap (its identification files included) and one without, on shards of
+# unequal size (one of a single row), in one process with small blocks and, when MPI is built in, under mpirun -np 1, 2 and 3 (oversubscribed).
 # Bad shards (corrupt, another width, missing) fail with one line naming the rank and the file, exit 1,
 # and leave no output. The JSON reports are compared without their metadata, input and output paths and
 # the bootstrap's wall time.
@@ -59,8 +59,7 @@ fi
 
 runs=0
 for metric in accuracy recall precision iou f1 auroc auprc correlation mad wpmi; do
-  boot=()
-  case $metric in accuracy|auroc|correlation|wpmi) boot=(--bootstrap 12 --seed 3 --threshold 10) ;; esac
+  boot=(--bootstrap 12 --seed 3 --threshold 10)
   "$exe" identify --activations acts.npy --concepts concepts.npy --metric "$metric" "${boot[@]}" --out "ref_$metric" >/dev/null
   "$exe" identify --activations-shards shards --concepts y.csr --metric "$metric" "${boot[@]}" --block-neurons 4 \
     --out "s1_$metric" >/dev/null
@@ -74,10 +73,21 @@ for metric in accuracy recall precision iou f1 auroc auprc correlation mad wpmi;
   fi
 done
 
+# Without --bootstrap (the writer's other path), once per mode.
+"$exe" identify --activations acts.npy --concepts concepts.npy --metric auroc --out ref_plain >/dev/null
+"$exe" identify --activations-shards shards --concepts y.csr --metric auroc --block-neurons 6 --out s1_plain >/dev/null
+same_outputs ref_plain s1_plain; runs=$((runs + 1))
+if [ "$with_mpi" = ON ]; then
+  "${mpi[@]}" 3 "$exe" identify --activations-shards shards --concepts y.csr --metric auroc --threads 1 --out mpi3_plain >/dev/null
+  same_outputs ref_plain mpi3_plain; runs=$((runs + 1))
+fi
+
 # The layer metrics: one block of one process gives the single-process files; split, they are refused.
 for metric in soft_wpmi cd_wpmi; do
-  "$exe" identify --activations acts.npy --concepts probs.npy --metric "$metric" --top-k 20 --out "ref_$metric" >/dev/null
-  "$exe" identify --activations-shards shards --concepts-shards pshards --metric "$metric" --top-k 20 --out "s1_$metric" >/dev/null
+  "$exe" identify --activations acts.npy --concepts probs.npy --metric "$metric" --top-k 20 --bootstrap 12 --seed 3 \
+    --out "ref_$metric" >/dev/null
+  "$exe" identify --activations-shards shards --concepts-shards pshards --metric "$metric" --top-k 20 --bootstrap 12 \
+    --seed 3 --out "s1_$metric" >/dev/null
   same_outputs "ref_$metric" "s1_$metric"; runs=$((runs + 1))
   set +e
   err="$("$exe" identify --activations-shards shards --concepts-shards pshards --metric "$metric" --top-k 20 \
