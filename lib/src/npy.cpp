@@ -437,18 +437,6 @@ std::vector<double> to_c_order(const std::vector<T>& in, const std::vector<std::
   return out;
 }
 
-template <class F>
-decltype(auto) dispatch(npy_dtype t, F&& f) {
-  switch (t) {
-    case npy_dtype::f4: return f(float{});
-    case npy_dtype::f8: return f(double{});
-    case npy_dtype::u1:
-    case npy_dtype::b1: return f(std::uint8_t{});
-    case npy_dtype::i4: return f(std::int32_t{});
-    case npy_dtype::i8: return f(std::int64_t{});
-  }
-  throw std::logic_error("npy: unknown dtype");
-}
 
 // ---------------------------------------------------------------------------------------------
 // Writing.
@@ -567,7 +555,7 @@ npy_array read_npy_from(npy_input& in) {
   npy_array a;
   a.dtype = o.header.dtype;
   a.shape = o.header.shape;
-  a.values = dispatch(a.dtype, [&](auto tag) {
+  a.values = visit_npy_type(a.dtype, [&](auto tag) {
     using T = decltype(tag);
     const std::vector<T> raw = read_raw<T>(o, in);
     return to_c_order(raw, o.header.shape, o.header.fortran);
@@ -591,7 +579,7 @@ Eigen::MatrixXd read_matrix_from_opened(const opened_npy& o, npy_input& in) {
   const auto r = static_cast<Eigen::Index>(shape[0]), c = static_cast<Eigen::Index>(shape.size() == 2 ? shape[1] : 1);
   // No values: Eigen's copy would still loop over every column (or row) of a (0, 10^13) array.
   if (o.count == 0) return Eigen::MatrixXd(r, c);
-  return dispatch(o.header.dtype, [&](auto tag) -> Eigen::MatrixXd {
+  return visit_npy_type(o.header.dtype, [&](auto tag) -> Eigen::MatrixXd {
     using T = decltype(tag);
     const std::vector<T> raw = read_raw<T>(o, in);
     if (o.header.fortran || c == 1) {
@@ -628,7 +616,7 @@ void stream_rows_from(npy_input& in, std::string_view what, const npy_row_sink& 
   }
   // About 4 MiB of raw values per block, whole rows, at least one.
   const std::size_t block_rows = std::max<std::size_t>(1, (std::size_t{4} << 20) / (cols * npy_itemsize(o.header.dtype)));
-  dispatch(o.header.dtype, [&](auto tag) {
+  visit_npy_type(o.header.dtype, [&](auto tag) {
     using T = decltype(tag);
     std::vector<T> raw;
     std::vector<double> values;

@@ -55,20 +55,6 @@ T load(const unsigned char* p) {
   return v;
 }
 
-/// Calls f(tag) with a value of the stored C++ type of `t`.
-template <class F>
-decltype(auto) with_type(npy_dtype t, F&& f) {
-  switch (t) {
-    case npy_dtype::f4: return f(float{});
-    case npy_dtype::f8: return f(double{});
-    case npy_dtype::i4: return f(std::int32_t{});
-    case npy_dtype::i8: return f(std::int64_t{});
-    case npy_dtype::u1:
-    case npy_dtype::b1: return f(std::uint8_t{});
-  }
-  return f(double{});
-}
-
 // Rows per step of a pass: about 16 MiB of stored values, so released pages never pile up.
 std::size_t rows_per_step(const npy_layout& l) {
   const std::size_t row_bytes = std::max<std::size_t>(1, l.cols * npy_itemsize(l.dtype));
@@ -118,7 +104,7 @@ void mapped_shard::copy_columns(std::size_t row_begin, std::size_t row_end, std:
   if (row_begin > row_end || row_end > rows() || col_begin > col_end || col_end > cols())
     throw invalid_argument(fmt::format("mapped_shard::copy_columns: rows [{}, {}) and columns [{}, {}) outside a "
                                        "{} x {} shard", row_begin, row_end, col_begin, col_end, rows(), cols()));
-  with_type(layout_.dtype, [&](auto tag) {
+  visit_npy_type(layout_.dtype, [&](auto tag) {
     using T = decltype(tag);
     const std::size_t row_bytes = cols() * sizeof(T);
     const std::size_t step = rows_per_step(layout_);
@@ -136,7 +122,7 @@ void mapped_shard::copy_columns(std::size_t row_begin, std::size_t row_end, std:
 }
 
 void mapped_shard::check_values(std::string_view what) const {
-  with_type(layout_.dtype, [&](auto tag) {
+  visit_npy_type(layout_.dtype, [&](auto tag) {
     using T = decltype(tag);
     const std::size_t row_bytes = cols() * sizeof(T);
     const std::size_t step = rows_per_step(layout_);

@@ -36,6 +36,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,21 @@ std::string_view npy_descr(npy_dtype t);
 std::string_view npy_type_name(npy_dtype t);
 /// Bytes per element.
 std::size_t npy_itemsize(npy_dtype t);
+
+/// Calls f with a value of the C++ type a .npy value of type t is stored as (float, double,
+/// std::uint8_t for u1 and b1, std::int32_t, std::int64_t), so one generic body reads every type.
+template <class F>
+decltype(auto) visit_npy_type(npy_dtype t, F&& f) {
+  switch (t) {
+    case npy_dtype::f4: return f(float{});
+    case npy_dtype::f8: return f(double{});
+    case npy_dtype::u1:
+    case npy_dtype::b1: return f(std::uint8_t{});
+    case npy_dtype::i4: return f(std::int32_t{});
+    case npy_dtype::i8: return f(std::int64_t{});
+  }
+  throw std::logic_error("npy: unknown dtype");
+}
 
 struct npy_array {
   std::vector<std::size_t> shape;  // as stored (empty for a 0-d scalar)
