@@ -243,9 +243,8 @@ void run_identify(const identify_args& a) {
   // Ranks on one machine share its cores: by default each takes its share, not all of them.
   int threads = a.threads;
   if (threads == 0 && world().size() > 1) {
-    const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
-    const int ranks_here = local ? std::max(1, std::atoi(local)) : world().size();
-    threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / ranks_here);
+    threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) /
+                              studies::ranks_on_this_node(world().size()));
   }
   const thread_limit limit(threads);
   if (sharded) return run_identify_sharded(a, m, options, threshold);

@@ -45,11 +45,14 @@ std::string memory_text(double bytes) {
   return mib < 1024.0 ? fmt::format("{:.0f} MiB", mib) : fmt::format("{:.2f} GiB", mib / 1024.0);
 }
 
+int ranks_on_this_node(int ranks) {
+  if (const char* s = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE")) return std::max(1, std::atoi(s));
+  return std::max(1, ranks);
+}
+
 double default_rank_memory(int ranks) {
   const double physical = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
-  int local = ranks;
-  if (const char* s = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE")) local = std::max(1, std::atoi(s));
-  return 0.5 * physical / std::max(1, local);
+  return 0.5 * physical / ranks_on_this_node(ranks);
 }
 
 rank_memory_plan plan_rank_memory(std::int64_t n, std::int64_t F, std::int64_t C, std::int64_t nnz, bool binary,

@@ -92,6 +92,10 @@ struct sharded_dry_run {
 };
 sharded_dry_run plan_sharded(communicator& comm, const sharded_identify_request& request);
 
+/// The ranks of this job on this machine (OpenMPI's local size, else `ranks`): they share its cores
+/// and memory.
+int ranks_on_this_node(int ranks);
+
 /// Half the physical memory, shared among the ranks on this node (OpenMPI's local size, else
 /// `ranks`): the default --rank-memory.
 double default_rank_memory(int ranks);
